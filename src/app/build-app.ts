@@ -1,0 +1,78 @@
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
+import type { Config } from '../config/config.js';
+import type { DbHandle } from '../db/db.js';
+import { registerAccessGuard } from '../http/access-guard.js';
+import { registerCrossSiteProtection } from '../http/cross-site.js';
+import { registerErrorHandling } from '../http/error-handler.js';
+import { registerOpenApi } from '../http/openapi.js';
+import { registerSecurityHeaders } from '../http/security-headers.js';
+import { actorOf } from '../http/context.js';
+import { recordStandaloneEvent } from '../modules/audit/index.js';
+import { registerAuditRoutes } from '../modules/audit/audit.routes.js';
+import { registerAuthRoutes } from '../modules/auth/auth.routes.js';
+import type { PasswordHasher } from '../modules/passwords/index.js';
+import { sessionCookie, validateSession } from '../modules/sessions/index.js';
+import { findPrincipal, type NoticeSender } from '../modules/users/index.js';
+import { registerUsersRoutes } from '../modules/users/users.routes.js';
+import type { Clock } from '../shared/clock.js';
+import { newId } from '../shared/crypto.js';
+import { registerHealthRoutes } from './health.js';
+import { loggerOptions } from './logging.js';
+
+export interface AppDeps {
+  config: Config;
+  database: DbHandle;
+  clock: Clock;
+  hasher: PasswordHasher;
+  notices: NoticeSender;
+  logStream?: DestinationStream;
+}
+
+/** The composition root: wires config, database, modules and HTTP plugins into one Fastify app. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database } = deps;
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, deps.logStream),
+    trustProxy: config.trustProxy,
+    genReqId: () => newId(),
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // JSON only: without a text/plain parser, any other body type is answered 415 (SEC-CSRF-01).
+  app.removeContentTypeParser(['text/plain']);
+
+  registerErrorHandling(app);
+  registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
+  registerCrossSiteProtection(app, config.publicOrigin);
+  await app.register(cookie);
+
+  const services = { db: database.db, clock: deps.clock, hasher: deps.hasher, notices: deps.notices, config };
+  registerAccessGuard(app, {
+    cookieName: sessionCookie(config).name,
+    async resolveSession(secret) {
+      const session = await validateSession(services, secret);
+      if (!session) return null;
+      const principal = await findPrincipal(database.db, session.userId);
+      return principal ? { principal, sessionId: session.sessionId } : null;
+    },
+    onForbidden: (request) =>
+      recordStandaloneEvent(services, actorOf(request), {
+        action: 'authorization.denied',
+        outcome: 'denied',
+        details: { method: request.method, route: request.routeOptions.url ?? '' },
+      }),
+  });
+
+  await registerOpenApi(app, config.publicUrl);
+  registerHealthRoutes(app, database);
+  registerAuthRoutes(app, services);
+  registerUsersRoutes(app, services);
+  registerAuditRoutes(app, services);
+  return app;
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/config.js';
+import { createDb } from '../db/db.js';
+import { issueSetupLink } from '../modules/auth/index.js';
+import { createArgon2Hasher, loadBlocklist, PRODUCTION_ARGON2 } from '../modules/passwords/index.js';
+import { silentNotices } from '../modules/users/index.js';
+import { systemClock } from '../shared/clock.js';
+import { buildApp } from './build-app.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Gatehouse: migrate, build the app, listen, print the setup link when there is no user yet,
+ * and drain in-flight requests on SIGTERM/SIGINT before closing the database.
+ */
+export async function startServer(config: Config, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
+  const database = createDb(config.database);
+  await database.migrate();
+  loadBlocklist();
+  const hasher = createArgon2Hasher(PRODUCTION_ARGON2, config.hashConcurrency);
+  const deps = { config, database, clock: systemClock, hasher, notices: silentNotices };
+  const app = await buildApp(deps);
+  const address = await app.listen({ port: config.port, host: config.host });
+  app.log.info({ address, database: database.dialect, publicUrl: config.publicUrl }, 'gatehouse listening');
+
+  const setupLink = await issueSetupLink({ ...deps, db: database.db });
+  if (setupLink) {
+    // The one intended place a setup secret appears: the operator's terminal at first start.
+    process.stdout.write(
+      `\nNo users yet. Create the first admin with this link (valid until used):\n\n  ${setupLink}\n\n` +
+        `or from the shell: gatehouse admin create --email <email> --name <name>\n\n`,
+    );
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close();
+      await database.close();
+    })());
+  if (options.handleSignals !== false) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        app.log.info({ signal }, 'shutting down');
+        void close().then(() => process.exit(0));
+      });
+    }
+  }
+  return { app, url: address, close };
+}

@@ -1,0 +1,102 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+
+/**
+ * Reads the environment once into a typed, frozen Config. A bad value stops start-up with a
+ * message naming the variable and what it accepts; nothing else in the server reads process.env.
+ */
+const intIn = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: `a whole number from ${min} to ${max}` })
+    .int({ error: `a whole number from ${min} to ${max}` })
+    .min(min, { error: `a whole number from ${min} to ${max}` })
+    .max(max, { error: `a whole number from ${min} to ${max}` })
+    .default(fallback);
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { error: 'true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+const envSchema = z.object({
+  PORT: intIn(0, 65535, 8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z
+    .url({ error: 'an absolute http(s) URL such as https://auth.example.com' })
+    .refine((v) => /^https?:\/\//.test(v), { error: 'an absolute http(s) URL such as https://auth.example.com' })
+    .optional(),
+  DATABASE_URL: z.string().min(1).default('./data/gatehouse.sqlite'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  ORGANIZATION_NAME: z.string().trim().min(1).max(200).default('Gatehouse'),
+  PASSWORD_MIN_LENGTH: intIn(8, 256, 15),
+  SESSION_IDLE_MINUTES: intIn(1, 24 * 60, 30),
+  SESSION_ABSOLUTE_HOURS: intIn(1, 24 * 30, 12),
+  TEMP_PASSWORD_HOURS: intIn(1, 24 * 30, 72),
+  HASH_CONCURRENCY: intIn(1, 64, availableParallelism()),
+  TRUST_PROXY: bool(false),
+});
+
+export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly publicOrigin: string;
+  readonly database: DatabaseTarget;
+  readonly logLevel: string;
+  readonly organizationName: string;
+  readonly password: { readonly minLength: number; readonly maxLength: number };
+  readonly session: { readonly idleMs: number; readonly absoluteMs: number };
+  readonly temporaryPasswordMs: number;
+  readonly hashConcurrency: number;
+  readonly trustProxy: boolean;
+  /** Cookies are Secure and `__Host-` prefixed whenever the browser treats the origin as secure. */
+  readonly secureCookies: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseDatabaseUrl(value: string): DatabaseTarget {
+  if (/^postgres(ql)?:\/\//.test(value)) return { kind: 'postgres', url: value };
+  const path = value.replace(/^sqlite:(\/\/)?/, '');
+  return { kind: 'sqlite', path };
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const given = env[name];
+      return `${name}=${given === undefined ? '(unset)' : JSON.stringify(given)}: expected ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const url = new URL(publicUrl);
+  const isLocalhost = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    publicOrigin: url.origin,
+    database: parseDatabaseUrl(e.DATABASE_URL),
+    logLevel: e.LOG_LEVEL,
+    organizationName: e.ORGANIZATION_NAME,
+    password: Object.freeze({ minLength: e.PASSWORD_MIN_LENGTH, maxLength: 256 }),
+    session: Object.freeze({ idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000 }),
+    temporaryPasswordMs: e.TEMP_PASSWORD_HOURS * 3_600_000,
+    hashConcurrency: e.HASH_CONCURRENCY,
+    trustProxy: e.TRUST_PROXY,
+    secureCookies: url.protocol === 'https:' || isLocalhost,
+  });
+}

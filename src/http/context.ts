@@ -1,0 +1,20 @@
+import type { FastifyRequest } from 'fastify';
+import type { ActorContext } from '../shared/context.js';
+
+/** The audit context of a request: who (if signed in), from which IP, with which agent and request id. */
+export function actorOf(request: FastifyRequest): ActorContext {
+  const ua = request.headers['user-agent'];
+  return {
+    actorId: request.principal?.id ?? null,
+    actorLabel: request.principal?.email ?? 'anonymous',
+    ip: request.ip ?? null,
+    userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null,
+    requestId: request.id,
+  };
+}
+
+export function signedInActor(request: FastifyRequest): ActorContext & { actorId: string } {
+  const actor = actorOf(request);
+  if (!actor.actorId) throw new Error('route guard let an anonymous request through');
+  return actor as ActorContext & { actorId: string };
+}

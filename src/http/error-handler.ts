@@ -1,0 +1,53 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { commonErrors } from '../shared/common.errors.js';
+import { isAppError, type AppError } from '../shared/errors.js';
+
+function send(reply: FastifyReply, error: AppError, details?: Array<{ path: string; message: string }>) {
+  return reply
+    .code(error.status)
+    .type('application/json; charset=utf-8')
+    .send({ error: { code: error.code, message: error.message, ...(details ? { details } : {}) } });
+}
+
+/** Fastify's own request errors, mapped onto the catalogue. */
+const FASTIFY_CODES: Record<string, () => AppError> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: commonErrors.payload_too_large,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: commonErrors.unsupported_media_type,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: commonErrors.malformed_json,
+  FST_ERR_CTP_EMPTY_JSON_BODY: commonErrors.malformed_json,
+  FST_ERR_CTP_INVALID_JSON_BODY: commonErrors.malformed_json,
+  FST_ERR_BAD_URL: commonErrors.not_found,
+  FST_ERR_ASYNC_CONSTRAINT: commonErrors.not_found,
+};
+
+/**
+ * The one error handler: catalogue errors keep their status and code; validation errors name the
+ * field; everything unexpected becomes a generic 500 whose details stay in the log (SEC-IN-05).
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (isAppError(err)) return send(reply, err);
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const details = err.validation.map((issue) => ({
+        path: [err.validationContext, ...String(issue.instancePath).split('/').filter(Boolean)].join('.'),
+        message: issue.message ?? 'is not valid',
+      }));
+      const first = details[0];
+      return send(reply, commonErrors.validation_failed(first ? `${first.path}: ${first.message}` : undefined), details);
+    }
+    const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
+    if (mapped) return send(reply, mapped());
+    if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
+      return send(reply, commonErrors.malformed_json());
+    }
+    if (err.statusCode === 429) return send(reply, commonErrors.rate_limited());
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return send(reply, commonErrors.validation_failed());
+    }
+    request.log.error({ err }, 'unhandled error');
+    return send(reply, commonErrors.internal_error());
+  });
+
+  app.setNotFoundHandler((_request, reply) => send(reply, commonErrors.not_found()));
+}

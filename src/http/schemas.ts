@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: 'Stable, snake_case error code.' }),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short).',
+  401: 'Not signed in, or the credentials are wrong.',
+  403: 'Forbidden (forbidden, cross_site_request, password_change_required).',
+  404: 'Not found.',
+  409: 'Conflict with the current state.',
+  413: 'Body too large.',
+  415: 'Body is not application/json.',
+  429: 'Too many requests.',
+};
+
+/** The error responses a route can give, each with the one error shape. */
+export function errorResponses(...statuses: number[]) {
+  const all = [...new Set([...statuses, 500])];
+  return Object.fromEntries(
+    all.map((s) => [s, ErrorBody.describe(ERROR_DESCRIPTIONS[s] ?? 'Unexpected server error (details hidden).')]),
+  );
+}
+
+/** Errors every authenticated JSON route can give besides its own. */
+export const AUTHED_ERRORS = [400, 401, 403, 415] as const;
+
+export const Empty = z.null().describe('No content');
+
+export const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+/** No NUL, CR, LF or other control characters: names and emails end up in mail headers (SEC-IN-03). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+export const EmailInput = z
+  .string()
+  .max(254)
+  .refine((v) => !CONTROL.test(v), { error: 'must not contain control characters' })
+  .transform((v) => v.trim().toLowerCase())
+  .pipe(z.email({ error: 'must be an email address' }).max(254));
+
+export const NameInput = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((v) => !CONTROL.test(v), { error: 'must not contain control characters' });
+
+/** Passwords are checked by the policy (with its own codes), so the schema only bounds the size. */
+export const PasswordInput = z.string().min(1).max(4096);
+
+export const RoleInput = z.enum(['admin', 'member', 'viewer']);

@@ -1,0 +1,16 @@
+import type { Principal } from '../modules/users/index.js';
+
+/** Who may call a route. Every route declares it; the guard enforces it and the matrix tests read it. */
+export type Access = 'public' | 'user' | 'admin';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+    /** Reachable with a temporary password (SEC-TMP-01): only /me, /me/password and sign-out. */
+    allowTemporaryPassword?: boolean;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+    sessionId: string | null;
+  }
+}

@@ -1,0 +1,149 @@
+import type { Db, Executor } from '../../db/db.js';
+import type { Clock } from '../../shared/clock.js';
+import type { ActorContext } from '../../shared/context.js';
+import { sha256Hex } from '../../shared/crypto.js';
+import * as store from './audit.store.js';
+import type { AuditRow } from './audit.store.js';
+
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+export interface AuditInput {
+  action: string;
+  outcome?: AuditOutcome;
+  target?: { id: string | null; label: string | null } | undefined;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditEvent {
+  id: number;
+  at: string;
+  action: string;
+  outcome: AuditOutcome;
+  actor: { id: string | null; label: string };
+  target: { id: string | null; label: string | null };
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+}
+
+const GENESIS = '0'.repeat(64);
+
+/** The chained hash covers every stored field but the id, so any edit to a row breaks the chain at that row. */
+export function chainHash(prevHash: string, e: Omit<AuditRow, 'id' | 'hash' | 'prevHash'>): string {
+  const canonical = JSON.stringify([
+    e.at,
+    e.action,
+    e.outcome,
+    e.actorId,
+    e.actorLabel,
+    e.targetId,
+    e.targetLabel,
+    e.ip,
+    e.userAgent,
+    e.requestId,
+    e.details,
+  ]);
+  return sha256Hex(`${prevHash}\n${canonical}`);
+}
+
+/**
+ * Appends one event. Call it with the transaction that makes the change it describes, so the
+ * event and the change commit together or not at all (SEC-AUD-01).
+ */
+export async function recordAuditEvent(
+  exec: Executor,
+  clock: Clock,
+  actor: ActorContext,
+  input: AuditInput,
+): Promise<void> {
+  await store.lockChain(exec);
+  const prevHash = (await store.lastHash(exec)) ?? GENESIS;
+  const row = {
+    at: clock.now(),
+    action: input.action,
+    outcome: input.outcome ?? 'success',
+    actorId: actor.actorId,
+    actorLabel: actor.actorLabel,
+    targetId: input.target?.id ?? null,
+    targetLabel: input.target?.label ?? null,
+    ip: actor.ip,
+    userAgent: actor.userAgent?.slice(0, 512) ?? null,
+    requestId: actor.requestId,
+    details: JSON.stringify(input.details ?? {}),
+  };
+  await store.insertEvent(exec, { ...row, prevHash, hash: chainHash(prevHash, row) });
+}
+
+/** For events with no other change to commit with (e.g. a failed sign-in). */
+export async function recordStandaloneEvent(
+  deps: { db: Db; clock: Clock },
+  actor: ActorContext,
+  input: AuditInput,
+): Promise<void> {
+  await deps.db.transaction().execute((trx) => recordAuditEvent(trx, deps.clock, actor, input));
+}
+
+function present(row: AuditRow): AuditEvent {
+  return {
+    id: row.id,
+    at: new Date(row.at).toISOString(),
+    action: row.action,
+    outcome: row.outcome,
+    actor: { id: row.actorId, label: row.actorLabel },
+    target: { id: row.targetId, label: row.targetLabel },
+    ip: row.ip,
+    userAgent: row.userAgent,
+    requestId: row.requestId,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+  };
+}
+
+export interface AuditListInput {
+  actorId?: string | undefined;
+  targetId?: string | undefined;
+  action?: string | undefined;
+  since?: number | undefined;
+  cursor?: number | undefined;
+  limit: number;
+}
+
+/** Newest first, keyset-paged by id. */
+export async function listAuditEvents(
+  deps: { db: Db },
+  input: AuditListInput,
+): Promise<{ items: AuditEvent[]; nextCursor: number | null }> {
+  const rows = await store.findEvents(deps.db, {
+    actorId: input.actorId,
+    targetId: input.targetId,
+    action: input.action,
+    since: input.since,
+    beforeId: input.cursor,
+    limit: input.limit + 1,
+  });
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return { items: page.map(present), nextCursor: rows.length > input.limit && last ? last.id : null };
+}
+
+export type ChainVerdict = { ok: true; count: number } | { ok: false; count: number; brokenAt: number; reason: string };
+
+/** Walks the whole log in id order and reports the first event whose link or content does not match. */
+export async function verifyAuditChain(deps: { db: Db }): Promise<ChainVerdict> {
+  let prev = GENESIS;
+  let afterId = 0;
+  let count = 0;
+  for (;;) {
+    const rows = await store.allEventsInOrder(deps.db, afterId, 1000);
+    if (rows.length === 0) return { ok: true, count };
+    for (const row of rows) {
+      if (row.prevHash !== prev) return { ok: false, count, brokenAt: row.id, reason: 'previous-hash link does not match' };
+      if (chainHash(row.prevHash, row) !== row.hash) {
+        return { ok: false, count, brokenAt: row.id, reason: 'event content does not match its hash' };
+      }
+      prev = row.hash;
+      afterId = row.id;
+      count += 1;
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/db.js';
+import { isPostgres } from '../../db/dialect.js';
+import type { AuditEventsTable } from './audit.table.js';
+import type { Insertable, Selectable } from 'kysely';
+
+export type AuditRow = Selectable<AuditEventsTable>;
+
+/** Serialises appends on PostgreSQL so the hash chain never forks; SQLite has one writer anyway. */
+export async function lockChain(exec: Executor): Promise<void> {
+  if (isPostgres(exec as never)) await sql`select pg_advisory_xact_lock(7207001)`.execute(exec);
+}
+
+export async function lastHash(exec: Executor): Promise<string | undefined> {
+  const row = await exec.selectFrom('auditEvents').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row?.hash;
+}
+
+export async function insertEvent(exec: Executor, row: Insertable<AuditEventsTable>): Promise<void> {
+  await exec.insertInto('auditEvents').values(row).execute();
+}
+
+export interface AuditQuery {
+  actorId?: string | undefined;
+  targetId?: string | undefined;
+  action?: string | undefined;
+  since?: number | undefined;
+  beforeId?: number | undefined;
+  limit: number;
+}
+
+export async function findEvents(exec: Executor, q: AuditQuery): Promise<AuditRow[]> {
+  let query = exec.selectFrom('auditEvents').selectAll();
+  if (q.actorId) query = query.where('actorId', '=', q.actorId);
+  if (q.targetId) query = query.where('targetId', '=', q.targetId);
+  if (q.action) query = query.where('action', '=', q.action);
+  if (q.since !== undefined) query = query.where('at', '>=', q.since);
+  if (q.beforeId !== undefined) query = query.where('id', '<', q.beforeId);
+  return query.orderBy('id', 'desc').limit(q.limit).execute();
+}
+
+export async function allEventsInOrder(exec: Executor, afterId: number, limit: number): Promise<AuditRow[]> {
+  return exec.selectFrom('auditEvents').selectAll().where('id', '>', afterId).orderBy('id', 'asc').limit(limit).execute();
+}

@@ -1,0 +1,9 @@
+export {
+  recordAuditEvent,
+  recordStandaloneEvent,
+  listAuditEvents,
+  verifyAuditChain,
+  type AuditEvent,
+  type AuditInput,
+  type ChainVerdict,
+} from './audit.service.js';

@@ -1,0 +1,104 @@
+import type { FastifyReply } from 'fastify';
+import { actorOf, signedInActor } from '../../http/context.js';
+import { AUTH_BODY_LIMIT, type ApiApp } from '../../http/route-types.js';
+import { AUTHED_ERRORS, Empty, errorResponses, IdParams } from '../../http/schemas.js';
+import { listSessions, sessionCookie } from '../sessions/index.js';
+import * as users from '../users/index.js';
+import { changeOwnPassword, completeSetup, endMySession, signIn, signOut, type AuthDeps } from './auth.service.js';
+import { ChangePasswordBody, MeResponse, SessionList, SetupBody, SignInBody, SignInResponse } from './auth.schemas.js';
+
+export function registerAuthRoutes(app: ApiApp, deps: AuthDeps & { config: { secureCookies: boolean } }): void {
+  const cookie = sessionCookie(deps.config);
+  const setSessionCookie = (reply: FastifyReply, secret: string) =>
+    reply.setCookie(cookie.name, secret, { ...cookie.options, maxAge: Math.floor(deps.config.session.absoluteMs / 1000) });
+
+  app.post('/api/v1/setup', {
+    bodyLimit: AUTH_BODY_LIMIT,
+    config: { access: 'public' },
+    schema: {
+      tags: ['auth'],
+      summary: 'Create the first admin with the one-time setup token (404 once any user exists)',
+      body: SetupBody,
+      response: { 201: SignInResponse, ...errorResponses(400, 403, 404, 413, 415) },
+    },
+    handler: async (request, reply) => {
+      const result = await completeSetup(deps, actorOf(request), request.body);
+      setSessionCookie(reply, result.sessionSecret);
+      return reply.code(201).send({ user: result.user, passwordChangeRequired: false });
+    },
+  });
+
+  app.post('/api/v1/auth/sign-in', {
+    bodyLimit: AUTH_BODY_LIMIT,
+    config: { access: 'public' },
+    schema: {
+      tags: ['auth'],
+      summary: 'Sign in with email and password; sets the session cookie',
+      description: 'Every failure answers 401 invalid_credentials, whatever the reason.',
+      body: SignInBody,
+      response: { 200: SignInResponse, ...errorResponses(400, 401, 403, 413, 415, 429) },
+    },
+    handler: async (request, reply) => {
+      const result = await signIn(deps, actorOf(request), request.body);
+      setSessionCookie(reply, result.sessionSecret);
+      return { user: result.user, passwordChangeRequired: result.passwordChangeRequired };
+    },
+  });
+
+  app.post('/api/v1/auth/sign-out', {
+    bodyLimit: AUTH_BODY_LIMIT,
+    config: { access: 'user', allowTemporaryPassword: true },
+    schema: { tags: ['auth'], summary: 'End the current session', response: { 204: Empty, ...errorResponses(401, 403) } },
+    handler: async (request, reply) => {
+      if (request.sessionId) await signOut(deps, actorOf(request), request.sessionId);
+      reply.clearCookie(cookie.name, cookie.options);
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.get('/api/v1/me', {
+    config: { access: 'user', allowTemporaryPassword: true },
+    schema: { tags: ['me'], summary: 'The signed-in user', response: { 200: MeResponse, ...errorResponses(401, 403) } },
+    handler: async (request) => {
+      const user = await users.getUser(deps, signedInActor(request).actorId);
+      return { user, passwordChangeRequired: user.passwordChangeRequired };
+    },
+  });
+
+  app.post('/api/v1/me/password', {
+    bodyLimit: AUTH_BODY_LIMIT,
+    config: { access: 'user', allowTemporaryPassword: true },
+    schema: {
+      tags: ['me'],
+      summary: 'Change your own password (needs the current one); ends your other sessions',
+      body: ChangePasswordBody,
+      response: { 204: Empty, ...errorResponses(...AUTHED_ERRORS, 413) },
+    },
+    handler: async (request, reply) => {
+      const { sessionSecret } = await changeOwnPassword(deps, signedInActor(request), request.body);
+      setSessionCookie(reply, sessionSecret);
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.get('/api/v1/me/sessions', {
+    schema: { tags: ['me'], summary: 'Your active sessions', response: { 200: SessionList, ...errorResponses(401, 403) } },
+    handler: async (request) => ({
+      items: await listSessions(deps, signedInActor(request).actorId, request.sessionId),
+    }),
+  });
+
+  app.delete('/api/v1/me/sessions/:id', {
+    schema: {
+      tags: ['me'],
+      summary: 'End one of your sessions',
+      params: IdParams,
+      response: { 204: Empty, ...errorResponses(...AUTHED_ERRORS, 404) },
+    },
+    handler: async (request, reply) => {
+      await endMySession(deps, signedInActor(request), request.params.id);
+      if (request.params.id === request.sessionId) reply.clearCookie(cookie.name, cookie.options);
+      return reply.code(204).send(null);
+    },
+  });
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { EmailInput, NameInput, PasswordInput } from '../../http/schemas.js';
+import { UserSchema } from '../users/index.js';
+
+export const SignInBody = z.strictObject({ email: EmailInput, password: PasswordInput });
+
+export const SignInResponse = z.object({ user: UserSchema, passwordChangeRequired: z.boolean() }).meta({ id: 'SignIn' });
+
+export const SetupBody = z.strictObject({
+  token: z.string().min(1).max(128),
+  email: EmailInput,
+  name: NameInput,
+  password: PasswordInput,
+});
+
+export const MeResponse = z.object({ user: UserSchema, passwordChangeRequired: z.boolean() }).meta({ id: 'Me' });
+
+export const ChangePasswordBody = z.strictObject({ currentPassword: PasswordInput, newPassword: PasswordInput });
+
+export const SessionSchema = z
+  .object({
+    id: z.string(),
+    createdAt: z.string(),
+    lastSeenAt: z.string(),
+    expiresAt: z.string(),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    current: z.boolean(),
+  })
+  .meta({ id: 'Session' });
+
+export const SessionList = z.object({ items: z.array(SessionSchema) });

@@ -1,0 +1,181 @@
+import type { Db } from '../../db/db.js';
+import type { Clock } from '../../shared/clock.js';
+import type { ActorContext } from '../../shared/context.js';
+import { commonErrors } from '../../shared/common.errors.js';
+import { randomSecret, sha256Hex } from '../../shared/crypto.js';
+import { recordAuditEvent, recordStandaloneEvent } from '../audit/index.js';
+import { passwordErrors, type PasswordHasher } from '../passwords/index.js';
+import { endAllSessions, endOwnSession, endSession, startSession } from '../sessions/index.js';
+import * as users from '../users/index.js';
+import { authErrors } from './auth.errors.js';
+import * as store from './auth.store.js';
+
+export interface AuthDeps extends users.UsersDeps {
+  db: Db;
+  clock: Clock;
+  hasher: PasswordHasher;
+  config: users.UsersDeps['config'] & { publicUrl: string; session: { idleMs: number; absoluteMs: number } };
+}
+
+export interface SignedIn {
+  user: users.User;
+  passwordChangeRequired: boolean;
+  /** The new session's secret, for the cookie only. */
+  sessionSecret: string;
+}
+
+type FailureReason = 'unknown_email' | 'wrong_password' | 'deactivated' | 'temporary_password_expired';
+
+/**
+ * Sign-in does exactly one password verification on every path, so unknown emails, wrong passwords,
+ * deactivated accounts and expired temporary passwords cost the same and answer the same (SEC-ENUM-01).
+ */
+export async function signIn(
+  deps: AuthDeps,
+  actor: ActorContext,
+  input: { email: string; password: string },
+): Promise<SignedIn> {
+  const email = users.normalizeEmail(input.email);
+  const found = await users.findCredentialsByEmail(deps.db, email);
+  const passwordOk = await deps.hasher.verify(found?.passwordHash ?? null, input.password);
+  const now = deps.clock.now();
+
+  let failure: FailureReason | null = null;
+  if (!found) failure = 'unknown_email';
+  else if (!passwordOk) failure = 'wrong_password';
+  else if (found.status !== 'active') failure = 'deactivated';
+  else if (found.temporary && (found.temporaryExpiresAt ?? 0) <= now) failure = 'temporary_password_expired';
+
+  if (failure || !found) {
+    await recordStandaloneEvent(deps, actor, {
+      action: 'auth.sign_in',
+      outcome: 'failure',
+      target: { id: found?.user.id ?? null, label: email },
+      details: { reason: failure },
+    });
+    throw authErrors.invalid_credentials();
+  }
+
+  // Hashes made with older parameters are upgraded now that we hold the clear password (SEC-PS-02).
+  const upgraded =
+    found.passwordHash && deps.hasher.needsRehash(found.passwordHash) ? await deps.hasher.hash(input.password) : undefined;
+  const user = found.user;
+  const session = await deps.db.transaction().execute(async (trx) => {
+    const started = await startSession(trx, deps, { userId: user.id, ip: actor.ip, userAgent: actor.userAgent });
+    await users.recordSignIn(trx, user.id, now, upgraded);
+    await recordAuditEvent(trx, deps.clock, { ...actor, actorId: user.id, actorLabel: user.email }, {
+      action: 'auth.sign_in',
+      target: { id: user.id, label: user.email },
+      details: { temporaryPassword: found.temporary, ...(upgraded ? { hashUpgraded: true } : {}) },
+    });
+    return started;
+  });
+  return {
+    user: { ...user, lastSignInAt: new Date(now).toISOString() },
+    passwordChangeRequired: found.temporary,
+    sessionSecret: session.secret,
+  };
+}
+
+export async function signOut(deps: AuthDeps, actor: ActorContext, sessionId: string): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await endSession(trx, sessionId);
+    await recordAuditEvent(trx, deps.clock, actor, {
+      action: 'auth.sign_out',
+      target: { id: actor.actorId, label: actor.actorLabel },
+    });
+  });
+}
+
+/**
+ * Changing one's own password needs the current one (SEC-PW-07). It ends every other session and
+ * replaces the current one with a fresh id, since the session's rights change (temporary → full).
+ */
+export async function changeOwnPassword(
+  deps: AuthDeps,
+  actor: ActorContext & { actorId: string },
+  input: { currentPassword: string; newPassword: string },
+): Promise<{ sessionSecret: string }> {
+  const found = await users.findCredentialsById(deps.db, actor.actorId);
+  if (!found) throw commonErrors.unauthenticated();
+  const currentOk = await deps.hasher.verify(found.passwordHash, input.currentPassword);
+  if (!currentOk) {
+    await recordStandaloneEvent(deps, actor, {
+      action: 'user.password_changed',
+      outcome: 'failure',
+      target: { id: found.user.id, label: found.user.email },
+      details: { reason: 'current_password_incorrect' },
+    });
+    throw authErrors.current_password_incorrect();
+  }
+  users.choosePassword(deps, { password: input.newPassword }, found.user);
+  // The new password must differ from the current (possibly temporary) one (SEC-TMP-02).
+  if (await deps.hasher.verify(found.passwordHash, input.newPassword)) throw passwordErrors.password_reused();
+  const passwordHash = await deps.hasher.hash(input.newPassword);
+  return deps.db.transaction().execute(async (trx) => {
+    const now = deps.clock.now();
+    await users.replaceOwnPassword(trx, found.user.id, passwordHash, now);
+    await endAllSessions(trx, found.user.id);
+    const session = await startSession(trx, deps, { userId: found.user.id, ip: actor.ip, userAgent: actor.userAgent });
+    await recordAuditEvent(trx, deps.clock, actor, {
+      action: 'user.password_changed',
+      target: { id: found.user.id, label: found.user.email },
+      details: { wasTemporary: found.temporary },
+    });
+    await deps.notices.send(trx, { kind: 'password_changed', user: { ...found.user, passwordChangeRequired: false } });
+    return { sessionSecret: session.secret };
+  });
+}
+
+/** At start with no users: a one-time setup link (valid until used), built from PUBLIC_URL. */
+export async function issueSetupLink(deps: AuthDeps): Promise<string | null> {
+  if (await users.anyUserExists(deps.db)) return null;
+  const secret = randomSecret(32);
+  await store.insertSetupToken(deps.db, sha256Hex(secret), deps.clock.now());
+  return `${deps.config.publicUrl}/setup?token=${secret}`;
+}
+
+/** Creates the first admin, once: afterwards the route answers 404 forever. */
+export async function completeSetup(
+  deps: AuthDeps,
+  actor: ActorContext,
+  input: { token: string; email: string; name: string; password: string },
+): Promise<SignedIn> {
+  if (await users.anyUserExists(deps.db)) throw commonErrors.not_found();
+  const email = users.normalizeEmail(input.email);
+  users.choosePassword(deps, { password: input.password }, { email, name: input.name });
+  const passwordHash = await deps.hasher.hash(input.password);
+  const tokenHash = sha256Hex(input.token);
+  const setupActor = { ...actor, actorLabel: 'setup' };
+  return deps.db.transaction().execute(async (trx) => {
+    if (await users.anyUserExists(trx)) throw commonErrors.not_found();
+    if (!(await store.setupTokenExists(trx, tokenHash))) throw authErrors.invalid_token();
+    if ((await store.consumeAllSetupTokens(trx)) === 0) throw commonErrors.not_found();
+    const user = await users.insertUser(trx, deps, setupActor, {
+      email,
+      name: input.name,
+      role: 'admin',
+      passwordHash,
+      temporary: false,
+    });
+    const session = await startSession(trx, deps, { userId: user.id, ip: actor.ip, userAgent: actor.userAgent });
+    await recordAuditEvent(trx, deps.clock, setupActor, { action: 'setup.completed', target: { id: user.id, label: user.email } });
+    return { user, passwordChangeRequired: false, sessionSecret: session.secret };
+  });
+}
+
+/** Ends one of the caller's own sessions; someone else's session id is simply not found (SEC-AZ-02). */
+export async function endMySession(
+  deps: AuthDeps,
+  actor: ActorContext & { actorId: string },
+  sessionId: string,
+): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await endOwnSession(trx, actor.actorId, sessionId))) throw commonErrors.not_found();
+    await recordAuditEvent(trx, deps.clock, actor, {
+      action: 'session.revoked',
+      target: { id: actor.actorId, label: actor.actorLabel },
+      details: { sessionId },
+    });
+  });
+}

@@ -1,0 +1,11 @@
+export {
+  createArgon2Hasher,
+  normalizePassword,
+  PRODUCTION_ARGON2,
+  type Argon2Params,
+  type PasswordHasher,
+} from './hasher.js';
+export { assertPasswordAcceptable, contextWords, type PolicyContext } from './policy.js';
+export { generatePassword, GENERATED_PASSWORD_BITS } from './generator.js';
+export { loadBlocklist, isBlocklisted } from './blocklist.js';
+export { passwordErrors } from './passwords.errors.js';

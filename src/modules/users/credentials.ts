@@ -1,0 +1,76 @@
+import type { Db, Executor } from '../../db/db.js';
+import { presentUser, type User } from './users.presenter.js';
+import * as store from './users.store.js';
+import type { Role, UserStatus } from './users.table.js';
+
+/**
+ * What sign-in and password changes need to know about a user, hash included. It stays inside the
+ * server: routes only ever see `User`.
+ */
+export interface Credentials {
+  user: User;
+  passwordHash: string | null;
+  status: UserStatus;
+  temporary: boolean;
+  temporaryExpiresAt: number | null;
+}
+
+/** The signed-in user as the request guard needs it, read fresh at every request (SEC-SES-04). */
+export interface Principal {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  status: UserStatus;
+  passwordTemporary: boolean;
+  passwordExpiresAt: number | null;
+}
+
+function credentials(row: store.UserRow): Credentials {
+  return {
+    user: presentUser(row),
+    passwordHash: row.passwordHash,
+    status: row.status,
+    temporary: row.passwordTemporary === 1,
+    temporaryExpiresAt: row.passwordExpiresAt,
+  };
+}
+
+export async function findCredentialsByEmail(db: Db, email: string): Promise<Credentials | null> {
+  const row = await store.findByEmail(db, email);
+  return row ? credentials(row) : null;
+}
+
+export async function findCredentialsById(db: Db, id: string): Promise<Credentials | null> {
+  const row = await store.findById(db, id);
+  return row ? credentials(row) : null;
+}
+
+export async function findPrincipal(db: Db, id: string): Promise<Principal | null> {
+  const row = await store.findById(db, id);
+  if (!row) return null;
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    status: row.status,
+    passwordTemporary: row.passwordTemporary === 1,
+    passwordExpiresAt: row.passwordExpiresAt,
+  };
+}
+
+export async function recordSignIn(exec: Executor, id: string, at: number, upgradedHash?: string): Promise<void> {
+  await store.update(exec, id, { lastSignInAt: at, ...(upgradedHash ? { passwordHash: upgradedHash } : {}) });
+}
+
+/** The user's own choice of password: never temporary, never expiring. */
+export async function replaceOwnPassword(exec: Executor, id: string, passwordHash: string, at: number): Promise<void> {
+  await store.update(exec, id, {
+    passwordHash,
+    passwordTemporary: 0,
+    passwordExpiresAt: null,
+    passwordChangedAt: at,
+    updatedAt: at,
+  });
+}

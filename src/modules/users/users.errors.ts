@@ -1,0 +1,12 @@
+import { defineErrors } from '../../shared/errors.js';
+
+export const userErrors = defineErrors({
+  user_not_found: { status: 404, message: 'No such user.' },
+  email_taken: { status: 409, message: 'A user with this email already exists.' },
+  last_admin: { status: 409, message: 'The last active admin cannot be demoted or deactivated.' },
+  cannot_deactivate_self: { status: 400, message: 'You cannot deactivate your own account.' },
+  use_change_password: {
+    status: 400,
+    message: 'To change your own password, use the change password form (it asks for your current password).',
+  },
+});

@@ -1,0 +1,29 @@
+import type { UserRow } from './users.store.js';
+import type { Role, UserStatus } from './users.table.js';
+
+/** What the outside sees of a user: never a password hash (SEC-AZ-05). */
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  status: UserStatus;
+  passwordChangeRequired: boolean;
+  createdAt: string;
+  updatedAt: string;
+  lastSignInAt: string | null;
+}
+
+export function presentUser(row: UserRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    status: row.status,
+    passwordChangeRequired: row.passwordTemporary === 1,
+    createdAt: new Date(row.createdAt).toISOString(),
+    updatedAt: new Date(row.updatedAt).toISOString(),
+    lastSignInAt: row.lastSignInAt > 0 ? new Date(row.lastSignInAt).toISOString() : null,
+  };
+}

@@ -1,0 +1,114 @@
+import { actorOf } from '../../http/context.js';
+import type { ApiApp } from '../../http/route-types.js';
+import { AUTHED_ERRORS, errorResponses, IdParams } from '../../http/schemas.js';
+import {
+  CreatedUser,
+  CreateUserBody,
+  ListUsersQuery,
+  ResetPasswordBody,
+  ResetPasswordResponse,
+  SessionsEnded,
+  UpdateUserBody,
+  UserPage,
+  UserSchema,
+} from './users.schemas.js';
+import {
+  adminResetPassword,
+  createUser,
+  endUserSessions,
+  getUser,
+  listUsers,
+  setUserStatus,
+  updateUser,
+  type UsersDeps,
+} from './users.service.js';
+
+/** Manage users: admin only. */
+export function registerUsersRoutes(app: ApiApp, deps: UsersDeps): void {
+  const admin = { access: 'admin' } as const;
+  const tags = ['users'];
+
+  app.get('/api/v1/users', {
+    config: admin,
+    schema: {
+      tags,
+      summary: 'List users: search, filter, sort, keyset pages',
+      querystring: ListUsersQuery,
+      response: { 200: UserPage, ...errorResponses(400, 401, 403) },
+    },
+    handler: (request) => listUsers(deps, request.query),
+  });
+
+  app.post('/api/v1/users', {
+    config: admin,
+    schema: {
+      tags,
+      summary: 'Create a user with a temporary password (typed or generated; a generated one is returned once)',
+      body: CreateUserBody,
+      response: { 201: CreatedUser, ...errorResponses(...AUTHED_ERRORS, 409, 413) },
+    },
+    handler: async (request, reply) => {
+      const { email, name, role } = request.body;
+      const password = 'password' in request.body ? { password: request.body.password } : ({ generate: true } as const);
+      const result = await createUser(deps, actorOf(request), { email, name, role, password, temporary: true });
+      return reply.code(201).send(result);
+    },
+  });
+
+  app.get('/api/v1/users/:id', {
+    config: admin,
+    schema: { tags, summary: 'One user', params: IdParams, response: { 200: UserSchema, ...errorResponses(401, 403, 404) } },
+    handler: (request) => getUser(deps, request.params.id),
+  });
+
+  app.patch('/api/v1/users/:id', {
+    config: admin,
+    schema: {
+      tags,
+      summary: 'Rename a user or change their role',
+      params: IdParams,
+      body: UpdateUserBody,
+      response: { 200: UserSchema, ...errorResponses(...AUTHED_ERRORS, 404, 409) },
+    },
+    handler: (request) => updateUser(deps, actorOf(request), request.params.id, request.body),
+  });
+
+  for (const [verb, status] of [
+    ['deactivate', 'deactivated'],
+    ['activate', 'active'],
+  ] as const) {
+    app.post(`/api/v1/users/:id/${verb}`, {
+      config: admin,
+      schema: {
+        tags,
+        summary: verb === 'deactivate' ? 'Deactivate a user (ends their sessions)' : 'Activate a user',
+        params: IdParams,
+        response: { 200: UserSchema, ...errorResponses(...AUTHED_ERRORS, 404, 409) },
+      },
+      handler: (request) => setUserStatus(deps, actorOf(request), request.params.id, status),
+    });
+  }
+
+  app.post('/api/v1/users/:id/password', {
+    config: admin,
+    schema: {
+      tags,
+      summary: 'Reset password: set a temporary password (typed or generated) and end the user’s sessions',
+      params: IdParams,
+      body: ResetPasswordBody,
+      response: { 200: ResetPasswordResponse, ...errorResponses(...AUTHED_ERRORS, 404, 413) },
+    },
+    handler: (request) => adminResetPassword(deps, actorOf(request), request.params.id, request.body),
+  });
+
+  app.delete('/api/v1/users/:id/sessions', {
+    config: admin,
+    schema: {
+      tags,
+      summary: 'Sign a user out everywhere',
+      params: IdParams,
+      response: { 200: SessionsEnded, ...errorResponses(...AUTHED_ERRORS, 404) },
+    },
+    handler: async (request) => ({ sessionsEnded: await endUserSessions(deps, actorOf(request), request.params.id) }),
+  });
+}

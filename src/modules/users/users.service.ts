@@ -1,0 +1,293 @@
+import type { Db, Executor } from '../../db/db.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import type { Clock } from '../../shared/clock.js';
+import type { ActorContext } from '../../shared/context.js';
+import { newId } from '../../shared/crypto.js';
+import { recordAuditEvent } from '../audit/index.js';
+import { assertPasswordAcceptable, generatePassword, type PasswordHasher } from '../passwords/index.js';
+import { endAllSessions } from '../sessions/index.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { NoticeSender } from './notices.js';
+import { presentUser, type User } from './users.presenter.js';
+import { userErrors } from './users.errors.js';
+import * as store from './users.store.js';
+import type { Role, UserStatus } from './users.table.js';
+
+export interface UsersDeps {
+  db: Db;
+  clock: Clock;
+  hasher: PasswordHasher;
+  notices: NoticeSender;
+  config: {
+    organizationName: string;
+    password: { minLength: number; maxLength: number };
+    temporaryPasswordMs: number;
+  };
+}
+
+export type PasswordChoice = { password: string } | { generate: true };
+
+const target = (u: { id: string; email: string }) => ({ id: u.id, label: u.email });
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function searchText(email: string, name: string): string {
+  return `${email} ${name}`.toLowerCase();
+}
+
+/** Applies the policy to a typed password, or generates one that passes it. */
+export function choosePassword(
+  deps: Pick<UsersDeps, 'config'>,
+  choice: PasswordChoice,
+  who: { email: string; name: string },
+): { password: string; generated: boolean } {
+  const ctx = { ...deps.config.password, email: who.email, name: who.name, organizationName: deps.config.organizationName };
+  if ('password' in choice) {
+    assertPasswordAcceptable(choice.password, ctx);
+    return { password: choice.password, generated: false };
+  }
+  // A random password can, very rarely, contain a short name as a substring; draw again then.
+  for (;;) {
+    const password = generatePassword();
+    try {
+      assertPasswordAcceptable(password, ctx);
+      return { password, generated: true };
+    } catch {
+      continue;
+    }
+  }
+}
+
+async function requireUser(exec: Executor, id: string): Promise<store.UserRow> {
+  const row = await store.findById(exec, id);
+  if (!row) throw userErrors.user_not_found();
+  return row;
+}
+
+/** Refuses a change that would leave no active admin (SEC-AZ-04). */
+async function assertAnotherActiveAdmin(exec: Executor, userId: string): Promise<void> {
+  const admins = await store.lockActiveAdmins(exec);
+  if (!admins.some((id) => id !== userId)) throw userErrors.last_admin();
+}
+
+export interface ListUsersInput {
+  q?: string | undefined;
+  role?: Role | undefined;
+  status?: UserStatus | undefined;
+  sort: store.SortKey;
+  order: 'asc' | 'desc';
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export async function listUsers(
+  deps: Pick<UsersDeps, 'db'>,
+  input: ListUsersInput,
+): Promise<{ items: User[]; nextCursor: string | null; total: number }> {
+  const after = input.cursor ? decodeCursor(input.cursor, input.sort, input.order) : undefined;
+  const filter = { search: input.q?.trim().toLowerCase() || undefined, role: input.role, status: input.status };
+  const [rows, total] = await Promise.all([
+    store.findPage(deps.db, { ...filter, sort: input.sort, order: input.order, after, limit: input.limit + 1 }),
+    store.count(deps.db, filter),
+  ]);
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > input.limit && last
+      ? encodeCursor({ s: input.sort, o: input.order, v: store.sortValue(last, input.sort), i: last.id })
+      : null;
+  return { items: page.map(presentUser), nextCursor, total };
+}
+
+export async function getUser(deps: Pick<UsersDeps, 'db'>, id: string): Promise<User> {
+  return presentUser(await requireUser(deps.db, id));
+}
+
+export interface CreateUserInput {
+  email: string;
+  name: string;
+  role: Role;
+  password: PasswordChoice;
+  /** Admin- and CLI-set passwords are temporary (SEC-TMP-01); only first-run setup sets a chosen one. */
+  temporary: boolean;
+}
+
+export async function createUser(
+  deps: UsersDeps,
+  actor: ActorContext,
+  input: CreateUserInput,
+): Promise<{ user: User; generatedPassword?: string }> {
+  const email = normalizeEmail(input.email);
+  const chosen = choosePassword(deps, input.password, { email, name: input.name.trim() });
+  const passwordHash = await deps.hasher.hash(chosen.password);
+  const user = await deps.db
+    .transaction()
+    .execute((trx) => insertUser(trx, deps, actor, { ...input, email, passwordHash }));
+  return { user, ...(chosen.generated ? { generatedPassword: chosen.password } : {}) };
+}
+
+/**
+ * Inserts a user with an already hashed (and policy-checked) password inside the caller's
+ * transaction, with its audit event. Used by createUser and by first-run setup.
+ */
+export async function insertUser(
+  trx: Executor,
+  deps: Pick<UsersDeps, 'clock' | 'config'>,
+  actor: ActorContext,
+  input: { email: string; name: string; role: Role; passwordHash: string; temporary: boolean },
+): Promise<User> {
+  const email = normalizeEmail(input.email);
+  const name = input.name.trim();
+  const now = deps.clock.now();
+  const row: store.UserRow = {
+    id: newId(),
+    email,
+    name,
+    nameKey: name.toLowerCase(),
+    search: searchText(email, name),
+    role: input.role,
+    status: 'active',
+    passwordHash: input.passwordHash,
+    passwordTemporary: input.temporary ? 1 : 0,
+    passwordExpiresAt: input.temporary ? now + deps.config.temporaryPasswordMs : null,
+    passwordChangedAt: now,
+    createdAt: now,
+    updatedAt: now,
+    lastSignInAt: 0,
+  };
+  if (await store.findByEmail(trx, email)) throw userErrors.email_taken();
+  try {
+    await store.insert(trx, row);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw userErrors.email_taken();
+    throw error;
+  }
+  await recordAuditEvent(trx, deps.clock, actor, {
+    action: 'user.created',
+    target: target(row),
+    details: { role: row.role, temporaryPassword: input.temporary },
+  });
+  return presentUser(row);
+}
+
+export async function updateUser(
+  deps: UsersDeps,
+  actor: ActorContext,
+  id: string,
+  patch: { name?: string | undefined; role?: Role | undefined },
+): Promise<User> {
+  return deps.db.transaction().execute(async (trx) => {
+    const before = await requireUser(trx, id);
+    const now = deps.clock.now();
+    const name = patch.name?.trim() ?? before.name;
+    const role = patch.role ?? before.role;
+    if (before.role === 'admin' && role !== 'admin' && before.status === 'active') {
+      await assertAnotherActiveAdmin(trx, id);
+    }
+    await store.update(trx, id, { name, nameKey: name.toLowerCase(), search: searchText(before.email, name), role, updatedAt: now });
+    const after = { ...before, name, nameKey: name.toLowerCase(), role, updatedAt: now };
+    if (role !== before.role) {
+      await recordAuditEvent(trx, deps.clock, actor, {
+        action: 'user.role_changed',
+        target: target(before),
+        details: { from: before.role, to: role },
+      });
+      await deps.notices.send(trx, { kind: 'role_changed', user: presentUser(after), details: { from: before.role, to: role } });
+    }
+    if (name !== before.name) {
+      await recordAuditEvent(trx, deps.clock, actor, {
+        action: 'user.renamed',
+        target: target(before),
+        details: { from: before.name, to: name },
+      });
+    }
+    return presentUser(after);
+  });
+}
+
+export async function setUserStatus(
+  deps: UsersDeps,
+  actor: ActorContext,
+  id: string,
+  status: UserStatus,
+): Promise<User> {
+  if (status === 'deactivated' && actor.actorId === id) throw userErrors.cannot_deactivate_self();
+  return deps.db.transaction().execute(async (trx) => {
+    const before = await requireUser(trx, id);
+    if (before.status === status) return presentUser(before);
+    if (status === 'deactivated' && before.role === 'admin') await assertAnotherActiveAdmin(trx, id);
+    const now = deps.clock.now();
+    await store.update(trx, id, { status, updatedAt: now });
+    const after = presentUser({ ...before, status, updatedAt: now });
+    if (status === 'deactivated') {
+      // Deactivation takes effect at once, on every node: the sessions are gone from the database (SEC-SES-06).
+      await endAllSessions(trx, id);
+      await deps.notices.send(trx, { kind: 'deactivated', user: after });
+    }
+    await recordAuditEvent(trx, deps.clock, actor, {
+      action: status === 'deactivated' ? 'user.deactivated' : 'user.activated',
+      target: target(before),
+    });
+    return after;
+  });
+}
+
+/**
+ * The Reset password menu item (SEC-TMP-01..05): the new password is temporary, expires, passes the
+ * policy; every session of the user ends; the user is notified; the event names admin and user.
+ * A generated password is returned once and never stored or logged in clear.
+ */
+export async function adminResetPassword(
+  deps: UsersDeps,
+  actor: ActorContext,
+  id: string,
+  choice: PasswordChoice,
+): Promise<{ generatedPassword?: string }> {
+  if (actor.actorId === id) throw userErrors.use_change_password();
+  const user = await requireUser(deps.db, id);
+  const chosen = choosePassword(deps, choice, user);
+  const passwordHash = await deps.hasher.hash(chosen.password);
+  await deps.db.transaction().execute(async (trx) => {
+    const current = await requireUser(trx, id);
+    const now = deps.clock.now();
+    await store.update(trx, id, {
+      passwordHash,
+      passwordTemporary: 1,
+      passwordExpiresAt: now + deps.config.temporaryPasswordMs,
+      passwordChangedAt: now,
+      updatedAt: now,
+    });
+    const ended = await endAllSessions(trx, id);
+    await recordAuditEvent(trx, deps.clock, actor, {
+      action: 'user.password_reset_by_admin',
+      target: target(current),
+      details: { generated: chosen.generated, sessionsEnded: ended },
+    });
+    await deps.notices.send(trx, { kind: 'admin_password_reset', user: presentUser({ ...current, passwordTemporary: 1 }) });
+  });
+  return chosen.generated ? { generatedPassword: chosen.password } : {};
+}
+
+export async function endUserSessions(deps: UsersDeps, actor: ActorContext, id: string): Promise<number> {
+  return deps.db.transaction().execute(async (trx) => {
+    const user = await requireUser(trx, id);
+    const ended = await endAllSessions(trx, id);
+    await recordAuditEvent(trx, deps.clock, actor, {
+      action: 'user.sessions_revoked',
+      target: target(user),
+      details: { sessionsEnded: ended },
+    });
+    return ended;
+  });
+}
+
+export async function findUserByEmail(deps: Pick<UsersDeps, 'db'>, email: string): Promise<User | null> {
+  const row = await store.findByEmail(deps.db, normalizeEmail(email));
+  return row ? presentUser(row) : null;
+}
+
+export async function anyUserExists(exec: Executor): Promise<boolean> {
+  return store.anyUserExists(exec);
+}

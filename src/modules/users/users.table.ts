@@ -1,0 +1,25 @@
+import type { Generated } from 'kysely';
+
+export type Role = 'admin' | 'member' | 'viewer';
+export type UserStatus = 'active' | 'deactivated';
+
+/** Times are epoch milliseconds in both dialects; flags are 0/1 integers. */
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  /** Lower-cased name: the sort key for "sort by name". */
+  nameKey: string;
+  /** Lower-cased "email name": what `q` searches as a substring. */
+  search: string;
+  role: Role;
+  status: UserStatus;
+  passwordHash: string | null;
+  passwordTemporary: Generated<number>;
+  passwordExpiresAt: number | null;
+  passwordChangedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  /** 0 means never; a non-null column keeps keyset paging simple and indexed. */
+  lastSignInAt: Generated<number>;
+}
