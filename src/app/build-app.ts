@@ -5,6 +5,7 @@ import type { DestinationStream } from 'pino';
 import type { Config } from '../config/config.js';
 import type { DbHandle } from '../db/db.js';
 import { registerAccessGuard } from '../http/access-guard.js';
+import { declaredAccess, type Access } from '../http/types.js';
 import { registerCrossSiteProtection } from '../http/cross-site.js';
 import { registerErrorHandling } from '../http/error-handler.js';
 import { registerOpenApi } from '../http/openapi.js';
@@ -21,6 +22,19 @@ import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/crypto.js';
 import { registerHealthRoutes } from './health.js';
 import { loggerOptions } from './logging.js';
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: Access;
+  allowTemporaryPassword: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
+}
 
 export interface AppDeps {
   config: Config;
@@ -41,6 +55,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();
+
+  // The route table: matrix tests (authorization, cross-site, fuzzing) cover every route from it.
+  const routeTable: RouteEntry[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      routeTable.push({
+        method,
+        url: route.url,
+        access: declaredAccess(route.url, route.config),
+        allowTemporaryPassword: route.config?.allowTemporaryPassword === true,
+      });
+    }
+  });
+  app.decorate('routeTable', routeTable);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

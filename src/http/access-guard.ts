@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../modules/users/index.js';
 import { commonErrors } from '../shared/common.errors.js';
-import './types.js';
+import { declaredAccess } from './types.js';
 
 export interface AccessGuardOptions {
   cookieName: string;
@@ -22,8 +22,7 @@ export function registerAccessGuard(app: FastifyInstance, options: AccessGuardOp
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     if (request.routeOptions.url === undefined) return;
-    // Secure by default: anything under /api/v1 needs a signed-in user unless it says otherwise.
-    const access = config.access ?? (request.routeOptions.url.startsWith('/api/v1/') ? 'user' : 'public');
+    const access = declaredAccess(request.routeOptions.url, config);
     const secret = request.cookies[options.cookieName];
     const resolved = secret ? await options.resolveSession(secret) : null;
     if (resolved && resolved.principal.status === 'active') {

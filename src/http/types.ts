@@ -14,3 +14,8 @@ declare module 'fastify' {
     sessionId: string | null;
   }
 }
+
+/** Secure by default: anything under /api/v1 needs a signed-in user unless the route says otherwise. */
+export function declaredAccess(url: string, config: { access?: Access } | undefined): Access {
+  return config?.access ?? (url.startsWith('/api/v1/') ? 'user' : 'public');
+}
