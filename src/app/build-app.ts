@@ -14,6 +14,17 @@ import { actorOf } from '../http/context.js';
 import { recordStandaloneEvent } from '../modules/audit/index.js';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.js';
 import { registerAuthRoutes } from '../modules/auth/auth.routes.js';
+import { registerRecoveryRoutes } from '../modules/auth/recovery.routes.js';
+import {
+  createDispatcher,
+  createLogTransport,
+  createSmtpTransport,
+  DEFAULT_DISPATCHER,
+  type Dispatcher,
+  type DispatcherOptions,
+  type MailTransport,
+} from '../modules/mail/index.js';
+import { registerOutboxRoutes } from '../modules/mail/outbox.routes.js';
 import type { PasswordHasher } from '../modules/passwords/index.js';
 import { sessionCookie, validateSession } from '../modules/sessions/index.js';
 import { findPrincipal, type NoticeSender } from '../modules/users/index.js';
@@ -21,6 +32,7 @@ import { registerUsersRoutes } from '../modules/users/users.routes.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/crypto.js';
 import { registerHealthRoutes } from './health.js';
+import { mailNotices } from './mail-notices.js';
 import { loggerOptions } from './logging.js';
 
 export interface RouteEntry {
@@ -33,6 +45,7 @@ export interface RouteEntry {
 declare module 'fastify' {
   interface FastifyInstance {
     routeTable: RouteEntry[];
+    mail: { transport: MailTransport; dispatcher: Dispatcher };
   }
 }
 
@@ -41,7 +54,11 @@ export interface AppDeps {
   database: DbHandle;
   clock: Clock;
   hasher: PasswordHasher;
-  notices: NoticeSender;
+  /** Where account notices go; by default they are queued as mail. */
+  notices?: NoticeSender;
+  /** Mail transport; by default SMTP when SMTP_URL is set, else the log. */
+  transport?: MailTransport;
+  dispatcher?: Partial<DispatcherOptions>;
   logStream?: DestinationStream;
 }
 
@@ -82,7 +99,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerCrossSiteProtection(app, config.publicOrigin);
   await app.register(cookie);
 
-  const services = { db: database.db, clock: deps.clock, hasher: deps.hasher, notices: deps.notices, config };
+  const transport =
+    deps.transport ??
+    (config.mail.smtpUrl
+      ? createSmtpTransport({
+          url: config.mail.smtpUrl,
+          from: config.mail.from,
+          requireTls: config.mail.requireTls,
+          rejectUnauthorized: config.mail.rejectUnauthorized,
+        })
+      : createLogTransport(app.log));
+  const dispatcher = createDispatcher(
+    { db: database.db, clock: deps.clock, transport, log: app.log },
+    { ...DEFAULT_DISPATCHER, ...deps.dispatcher },
+  );
+  app.decorate('mail', { transport, dispatcher });
+  app.addHook('onClose', async () => {
+    await dispatcher.stop();
+    transport.close();
+  });
+
+  const notices = deps.notices ?? mailNotices({ clock: deps.clock, config });
+  const services = { db: database.db, clock: deps.clock, hasher: deps.hasher, notices, config };
   registerAccessGuard(app, {
     cookieName: sessionCookie(config).name,
     async resolveSession(secret) {
@@ -100,8 +138,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await registerOpenApi(app, config.publicUrl);
-  registerHealthRoutes(app, database);
+  registerHealthRoutes(app, database, transport);
   registerAuthRoutes(app, services);
+  registerRecoveryRoutes(app, services);
+  registerOutboxRoutes(app, services);
   registerUsersRoutes(app, services);
   registerAuditRoutes(app, services);
   return app;

@@ -1,15 +1,28 @@
 import type { FastifyInstance } from 'fastify';
 import type { DbHandle } from '../db/db.js';
+import type { MailTransport } from '../modules/mail/index.js';
 
-/** /healthz: the process answers. /readyz: the database answers and every migration has run. */
-export function registerHealthRoutes(app: FastifyInstance, db: DbHandle): void {
+/**
+ * /healthz: the process answers. /readyz: the database answers and every migration has run; it also
+ * reports whether the mail transport works, without failing readiness for it (mail waits in the outbox).
+ */
+export function registerHealthRoutes(app: FastifyInstance, db: DbHandle, transport: MailTransport): void {
+  const mailStatus = async () => {
+    try {
+      await transport.verify();
+      return { transport: transport.kind, status: 'ok' };
+    } catch (error) {
+      return { transport: transport.kind, status: 'error', error: error instanceof Error ? error.message : String(error) };
+    }
+  };
   app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, () => ({ status: 'ok' }));
   app.get('/readyz', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
     try {
       await db.ping();
       const pending = await db.migrationsPending();
-      if (pending > 0) return reply.code(503).send({ status: 'unavailable', database: 'ok', migrationsPending: pending });
-      return { status: 'ok', database: 'ok', migrationsPending: 0 };
+      const mail = await mailStatus();
+      if (pending > 0) return reply.code(503).send({ status: 'unavailable', database: 'ok', migrationsPending: pending, mail });
+      return { status: 'ok', database: 'ok', migrationsPending: 0, mail };
     } catch {
       return reply.code(503).send({ status: 'unavailable', database: 'unreachable' });
     }

@@ -3,7 +3,6 @@ import type { Config } from '../config/config.js';
 import { createDb } from '../db/db.js';
 import { issueSetupLink } from '../modules/auth/index.js';
 import { createArgon2Hasher, loadBlocklist, PRODUCTION_ARGON2 } from '../modules/passwords/index.js';
-import { silentNotices } from '../modules/users/index.js';
 import { systemClock } from '../shared/clock.js';
 import { buildApp } from './build-app.js';
 
@@ -22,12 +21,14 @@ export async function startServer(config: Config, options: { handleSignals?: boo
   await database.migrate();
   loadBlocklist();
   const hasher = createArgon2Hasher(PRODUCTION_ARGON2, config.hashConcurrency);
-  const deps = { config, database, clock: systemClock, hasher, notices: silentNotices };
+  const deps = { config, database, clock: systemClock, hasher };
   const app = await buildApp(deps);
   const address = await app.listen({ port: config.port, host: config.host });
   app.log.info({ address, database: database.dialect, publicUrl: config.publicUrl }, 'gatehouse listening');
 
-  const setupLink = await issueSetupLink({ ...deps, db: database.db });
+  app.mail.dispatcher.start();
+
+  const setupLink = await issueSetupLink({ config, clock: systemClock, db: database.db });
   if (setupLink) {
     // The one intended place a setup secret appears: the operator's terminal at first start.
     process.stdout.write(

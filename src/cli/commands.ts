@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { startServer } from '../app/server.js';
 import { createDb } from '../db/db.js';
+import { registerAdminCommands } from './commands/admin.js';
+import { registerUserCommands } from './commands/users.js';
 import { configFromEnvironment } from './environment.js';
+import { action, out } from './output.js';
 
 export function registerCommands(program: Command): void {
   program
@@ -14,13 +17,18 @@ export function registerCommands(program: Command): void {
   program
     .command('migrate')
     .description('Apply pending database migrations and exit')
-    .action(async () => {
-      const database = createDb(configFromEnvironment().database);
-      try {
-        await database.migrate();
-        process.stdout.write('Database is up to date.\n');
-      } finally {
-        await database.close();
-      }
-    });
+    .action(
+      action(async () => {
+        const database = createDb(configFromEnvironment().database);
+        try {
+          await database.migrate();
+          out('Database is up to date.');
+        } finally {
+          await database.close();
+        }
+      }),
+    );
+
+  registerAdminCommands(program);
+  registerUserCommands(program);
 }

@@ -39,6 +39,17 @@ const envSchema = z.object({
   TEMP_PASSWORD_HOURS: intIn(1, 24 * 30, 72),
   HASH_CONCURRENCY: intIn(1, 64, availableParallelism()),
   TRUST_PROXY: bool(false),
+  DEFAULT_LOCALE: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, { error: 'a language code such as en or fr' })
+    .default('en'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, { error: 'an SMTP URL such as smtp://user:pass@mail.example.com:587 or smtps://…:465' })
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(320).default('Gatehouse <no-reply@localhost>'),
+  SMTP_REQUIRE_TLS: bool(false),
+  SMTP_TLS_REJECT_UNAUTHORIZED: bool(true),
 });
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -56,6 +67,15 @@ export interface Config {
   readonly temporaryPasswordMs: number;
   readonly hashConcurrency: number;
   readonly trustProxy: boolean;
+  readonly defaultLocale: string;
+  /** Without SMTP_URL, mail is written to the log (zero-setup mode). */
+  readonly mail: {
+    readonly transport: 'smtp' | 'log';
+    readonly smtpUrl: string | undefined;
+    readonly from: string;
+    readonly requireTls: boolean;
+    readonly rejectUnauthorized: boolean;
+  };
   /** Cookies are Secure and `__Host-` prefixed whenever the browser treats the origin as secure. */
   readonly secureCookies: boolean;
 }
@@ -97,6 +117,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     temporaryPasswordMs: e.TEMP_PASSWORD_HOURS * 3_600_000,
     hashConcurrency: e.HASH_CONCURRENCY,
     trustProxy: e.TRUST_PROXY,
+    defaultLocale: e.DEFAULT_LOCALE,
+    mail: Object.freeze({
+      transport: e.SMTP_URL ? ('smtp' as const) : ('log' as const),
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      requireTls: e.SMTP_REQUIRE_TLS,
+      rejectUnauthorized: e.SMTP_TLS_REJECT_UNAUTHORIZED,
+    }),
     secureCookies: url.protocol === 'https:' || isLocalhost,
   });
 }

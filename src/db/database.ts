@@ -2,6 +2,10 @@ import type { UsersTable } from '../modules/users/users.table.js';
 import type { SessionsTable } from '../modules/sessions/sessions.table.js';
 import type { AuditEventsTable } from '../modules/audit/audit.table.js';
 import type { SetupTokensTable } from '../modules/auth/auth.table.js';
+import type { MailOutboxTable } from '../modules/mail/mail.table.js';
+import type { PasswordResetTokensTable } from '../modules/passwords/reset-tokens.table.js';
+import type { InvitationsTable } from '../modules/invitations/invitations.table.js';
+import type { SettingsTable } from '../modules/settings/settings.table.js';
 
 /** The whole schema, assembled from each module's table file. */
 export interface Database {
@@ -9,4 +13,8 @@ export interface Database {
   sessions: SessionsTable;
   auditEvents: AuditEventsTable;
   setupTokens: SetupTokensTable;
+  mailOutbox: MailOutboxTable;
+  passwordResetTokens: PasswordResetTokensTable;
+  invitations: InvitationsTable;
+  settings: SettingsTable;
 }

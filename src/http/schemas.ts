@@ -34,11 +34,21 @@ export const AUTHED_ERRORS = [400, 401, 403, 415] as const;
 
 export const Empty = z.null().describe('No content');
 
-export const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
-
 /** No NUL, CR, LF or other control characters: names and emails end up in mail headers (SEC-IN-03). */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Free text from a path or query string (ids, search terms, filters): bounded and free of control
+ * characters, since PostgreSQL refuses NUL in text and would otherwise answer 500 (SEC-IN-05).
+ */
+export const PlainText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => !CONTROL.test(v), { error: 'must not contain control characters' });
+
+export const IdParams = z.strictObject({ id: PlainText(64).min(1) });
 
 export const EmailInput = z
   .string()

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ApiApp } from '../../http/route-types.js';
-import { errorResponses } from '../../http/schemas.js';
+import { errorResponses, PlainText } from '../../http/schemas.js';
 import { listAuditEvents } from './audit.service.js';
 import type { Db } from '../../db/db.js';
 
@@ -20,9 +20,9 @@ const AuditEventSchema = z
   .meta({ id: 'AuditEvent' });
 
 const AuditQuery = z.strictObject({
-  actor: z.string().max(64).optional().meta({ description: 'Actor user id' }),
-  target: z.string().max(64).optional().meta({ description: 'Target user id' }),
-  action: z.string().max(100).optional(),
+  actor: PlainText(64).optional().meta({ description: 'Actor user id' }),
+  target: PlainText(64).optional().meta({ description: 'Target user id' }),
+  action: PlainText(100).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.coerce.number().int().positive().optional(),

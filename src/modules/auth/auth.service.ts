@@ -4,7 +4,7 @@ import type { ActorContext } from '../../shared/context.js';
 import { commonErrors } from '../../shared/common.errors.js';
 import { randomSecret, sha256Hex } from '../../shared/crypto.js';
 import { recordAuditEvent, recordStandaloneEvent } from '../audit/index.js';
-import { passwordErrors, type PasswordHasher } from '../passwords/index.js';
+import { invalidateResetTokens, passwordErrors, type PasswordHasher } from '../passwords/index.js';
 import { endAllSessions, endOwnSession, endSession, startSession } from '../sessions/index.js';
 import * as users from '../users/index.js';
 import { authErrors } from './auth.errors.js';
@@ -115,6 +115,7 @@ export async function changeOwnPassword(
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now();
     await users.replaceOwnPassword(trx, found.user.id, passwordHash, now);
+    await invalidateResetTokens(trx, found.user.id);
     await endAllSessions(trx, found.user.id);
     const session = await startSession(trx, deps, { userId: found.user.id, ip: actor.ip, userAgent: actor.userAgent });
     await recordAuditEvent(trx, deps.clock, actor, {
@@ -128,7 +129,9 @@ export async function changeOwnPassword(
 }
 
 /** At start with no users: a one-time setup link (valid until used), built from PUBLIC_URL. */
-export async function issueSetupLink(deps: AuthDeps): Promise<string | null> {
+export async function issueSetupLink(
+  deps: Pick<AuthDeps, 'db' | 'clock'> & { config: { publicUrl: string } },
+): Promise<string | null> {
   if (await users.anyUserExists(deps.db)) return null;
   const secret = randomSecret(32);
   await store.insertSetupToken(deps.db, sha256Hex(secret), deps.clock.now());

@@ -1,2 +1,3 @@
 export { signIn, signOut, changeOwnPassword, issueSetupLink, completeSetup, type AuthDeps, type SignedIn } from './auth.service.js';
 export { authErrors } from './auth.errors.js';
+export { requestPasswordReset, checkResetToken, completePasswordReset, SELF_RESET_LINK_MS, type RecoveryHooks } from './recovery.service.js';

@@ -9,3 +9,4 @@ export { assertPasswordAcceptable, contextWords, type PolicyContext } from './po
 export { generatePassword, GENERATED_PASSWORD_BITS } from './generator.js';
 export { loadBlocklist, isBlocklisted } from './blocklist.js';
 export { passwordErrors } from './passwords.errors.js';
+export { issueResetToken, peekResetToken, consumeResetToken, invalidateResetTokens } from './reset-tokens.js';

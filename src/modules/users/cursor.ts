@@ -12,6 +12,14 @@ interface CursorData {
   i: string;
 }
 
+const NUMERIC_SORT: Record<SortKey, boolean> = { name: false, email: false, createdAt: true, lastSignInAt: true };
+
+/** Cursor strings come back from the client: bounded, and no control characters (PostgreSQL refuses NUL). */
+function plainString(value: unknown): value is string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return typeof value === 'string' && value.length <= 512 && !/[\u0000-\u001f\u007f-\u009f]/.test(value);
+}
+
 export function encodeCursor(data: CursorData): string {
   return Buffer.from(JSON.stringify(data), 'utf8').toString('base64url');
 }
@@ -24,7 +32,8 @@ export function decodeCursor(cursor: string, sort: SortKey, order: 'asc' | 'desc
     throw commonErrors.invalid_cursor();
   }
   const d = data as Partial<CursorData> | null;
-  const valueOk = typeof d?.v === 'string' || (typeof d?.v === 'number' && Number.isFinite(d.v));
-  if (!d || d.s !== sort || d.o !== order || !valueOk || typeof d.i !== 'string') throw commonErrors.invalid_cursor();
+  // The value must have the sort column's type: a forged one would otherwise reach the SQL (500 on PostgreSQL).
+  const valueOk = NUMERIC_SORT[sort] ? Number.isSafeInteger(d?.v) : plainString(d?.v);
+  if (!d || d.s !== sort || d.o !== order || !valueOk || !plainString(d.i)) throw commonErrors.invalid_cursor();
   return { value: d.v as string | number, id: d.i };
 }

@@ -6,6 +6,8 @@ export {
   updateUser,
   setUserStatus,
   adminResetPassword,
+  createAdminResetLink,
+  ADMIN_RESET_LINK_MS,
   endUserSessions,
   findUserByEmail,
   anyUserExists,

@@ -3,6 +3,7 @@ import { defineErrors } from '../../shared/errors.js';
 export const userErrors = defineErrors({
   user_not_found: { status: 404, message: 'No such user.' },
   email_taken: { status: 409, message: 'A user with this email already exists.' },
+  user_deactivated: { status: 409, message: 'The user is deactivated; activate them first.' },
   last_admin: { status: 409, message: 'The last active admin cannot be demoted or deactivated.' },
   cannot_deactivate_self: { status: 400, message: 'You cannot deactivate your own account.' },
   use_change_password: {

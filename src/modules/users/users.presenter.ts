@@ -12,6 +12,7 @@ export interface User {
   createdAt: string;
   updatedAt: string;
   lastSignInAt: string | null;
+  locale: string | null;
 }
 
 export function presentUser(row: UserRow): User {
@@ -25,5 +26,6 @@ export function presentUser(row: UserRow): User {
     createdAt: new Date(row.createdAt).toISOString(),
     updatedAt: new Date(row.updatedAt).toISOString(),
     lastSignInAt: row.lastSignInAt > 0 ? new Date(row.lastSignInAt).toISOString() : null,
+    locale: row.locale,
   };
 }

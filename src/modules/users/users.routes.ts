@@ -6,6 +6,8 @@ import {
   CreateUserBody,
   ListUsersQuery,
   ResetPasswordBody,
+  ResetLinkBody,
+  ResetLinkResponse,
   ResetPasswordResponse,
   SessionsEnded,
   UpdateUserBody,
@@ -14,6 +16,7 @@ import {
 } from './users.schemas.js';
 import {
   adminResetPassword,
+  createAdminResetLink,
   createUser,
   endUserSessions,
   getUser,
@@ -99,6 +102,18 @@ export function registerUsersRoutes(app: ApiApp, deps: UsersDeps): void {
       response: { 200: ResetPasswordResponse, ...errorResponses(...AUTHED_ERRORS, 404, 413) },
     },
     handler: (request) => adminResetPassword(deps, actorOf(request), request.params.id, request.body),
+  });
+
+  app.post('/api/v1/users/:id/password-reset-link', {
+    config: admin,
+    schema: {
+      tags,
+      summary: 'Reset password by link: email the user a 24 h link (send: true) or return it once (send: false)',
+      params: IdParams,
+      body: ResetLinkBody,
+      response: { 200: ResetLinkResponse, ...errorResponses(...AUTHED_ERRORS, 404, 409) },
+    },
+    handler: (request) => createAdminResetLink(deps, actorOf(request), request.params.id, request.body),
   });
 
   app.delete('/api/v1/users/:id/sessions', {

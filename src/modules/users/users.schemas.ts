@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EmailInput, NameInput, PasswordInput, RoleInput } from '../../http/schemas.js';
+import { EmailInput, NameInput, PasswordInput, PlainText, RoleInput } from '../../http/schemas.js';
 
 export const UserSchema = z
   .object({
@@ -12,17 +12,18 @@ export const UserSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
     lastSignInAt: z.string().nullable(),
+    locale: z.string().nullable(),
   })
   .meta({ id: 'User' });
 
 export const ListUsersQuery = z.strictObject({
-  q: z.string().max(200).optional(),
+  q: PlainText(200).optional(),
   role: RoleInput.optional(),
   status: z.enum(['active', 'deactivated']).optional(),
   sort: z.enum(['name', 'email', 'createdAt', 'lastSignInAt']).default('name'),
   order: z.enum(['asc', 'desc']).default('asc'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(1024).optional(),
+  cursor: PlainText(1024).optional(),
 });
 
 export const UserPage = z
@@ -53,3 +54,11 @@ export const ResetPasswordResponse = z.object({
 });
 
 export const SessionsEnded = z.object({ sessionsEnded: z.number().int() });
+
+export const ResetLinkBody = z.strictObject({ send: z.boolean() });
+
+export const ResetLinkResponse = z.object({
+  link: z.string().optional().meta({ description: 'Only when send was false. Shown this once.' }),
+  expiresAt: z.string(),
+  sent: z.boolean(),
+});

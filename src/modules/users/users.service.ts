@@ -4,7 +4,14 @@ import type { Clock } from '../../shared/clock.js';
 import type { ActorContext } from '../../shared/context.js';
 import { newId } from '../../shared/crypto.js';
 import { recordAuditEvent } from '../audit/index.js';
-import { assertPasswordAcceptable, generatePassword, type PasswordHasher } from '../passwords/index.js';
+import { enqueueMail } from '../mail/index.js';
+import {
+  assertPasswordAcceptable,
+  generatePassword,
+  invalidateResetTokens,
+  issueResetToken,
+  type PasswordHasher,
+} from '../passwords/index.js';
 import { endAllSessions } from '../sessions/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { NoticeSender } from './notices.js';
@@ -20,10 +27,15 @@ export interface UsersDeps {
   notices: NoticeSender;
   config: {
     organizationName: string;
+    publicUrl: string;
+    defaultLocale: string;
     password: { minLength: number; maxLength: number };
     temporaryPasswordMs: number;
   };
 }
+
+/** An admin-sent reset link lives 24 h (SEC-RST-03). */
+export const ADMIN_RESET_LINK_MS = 24 * 3_600_000;
 
 export type PasswordChoice = { password: string } | { generate: true };
 
@@ -156,6 +168,7 @@ export async function insertUser(
     createdAt: now,
     updatedAt: now,
     lastSignInAt: 0,
+    locale: null,
   };
   if (await store.findByEmail(trx, email)) throw userErrors.email_taken();
   try {
@@ -224,6 +237,7 @@ export async function setUserStatus(
     if (status === 'deactivated') {
       // Deactivation takes effect at once, on every node: the sessions are gone from the database (SEC-SES-06).
       await endAllSessions(trx, id);
+      await invalidateResetTokens(trx, id);
       await deps.notices.send(trx, { kind: 'deactivated', user: after });
     }
     await recordAuditEvent(trx, deps.clock, actor, {
@@ -260,6 +274,7 @@ export async function adminResetPassword(
       updatedAt: now,
     });
     const ended = await endAllSessions(trx, id);
+    await invalidateResetTokens(trx, id);
     await recordAuditEvent(trx, deps.clock, actor, {
       action: 'user.password_reset_by_admin',
       target: target(current),
@@ -290,4 +305,44 @@ export async function findUserByEmail(deps: Pick<UsersDeps, 'db'>, email: string
 
 export async function anyUserExists(exec: Executor): Promise<boolean> {
   return store.anyUserExists(exec);
+}
+
+/**
+ * The other way to reset: a 24 h single-use link, emailed to the user (`send: true`) or returned
+ * once for the admin to pass on. Issuing it replaces any older link; the current password keeps
+ * working until the link is used.
+ */
+export async function createAdminResetLink(
+  deps: UsersDeps,
+  actor: ActorContext,
+  id: string,
+  input: { send: boolean },
+): Promise<{ link?: string; expiresAt: string; sent: boolean }> {
+  if (actor.actorId === id) throw userErrors.use_change_password();
+  return deps.db.transaction().execute(async (trx) => {
+    const user = await requireUser(trx, id);
+    if (user.status !== 'active') throw userErrors.user_deactivated();
+    const { token, expiresAt } = await issueResetToken(trx, {
+      userId: id,
+      purpose: 'admin',
+      now: deps.clock.now(),
+      lifetimeMs: ADMIN_RESET_LINK_MS,
+    });
+    const link = `${deps.config.publicUrl}/reset-password?token=${token}`;
+    if (input.send) {
+      await enqueueMail(trx, deps, {
+        to: user.email,
+        template: 'admin_reset_link',
+        locale: user.locale,
+        recipientName: user.name,
+        vars: { link, hours: String(ADMIN_RESET_LINK_MS / 3_600_000) },
+      });
+    }
+    await recordAuditEvent(trx, deps.clock, actor, {
+      action: 'user.password_reset_link_created',
+      target: target(user),
+      details: { sent: input.send },
+    });
+    return { ...(input.send ? {} : { link }), expiresAt: new Date(expiresAt).toISOString(), sent: input.send };
+  });
 }

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export type Role = 'admin' | 'member' | 'viewer';
 export type UserStatus = 'active' | 'deactivated';
@@ -22,4 +22,6 @@ export interface UsersTable {
   updatedAt: number;
   /** 0 means never; a non-null column keeps keyset paging simple and indexed. */
   lastSignInAt: Generated<number>;
+  /** Preferred language for mail and the console (e.g. 'fr'); null follows the organization default. */
+  locale: ColumnType<string | null, string | null | undefined, string | null>;
 }

@@ -1,0 +1,99 @@
+import type { ActorContext } from '../../shared/context.js';
+import { recordAuditEvent } from '../audit/index.js';
+import { enqueueMail } from '../mail/index.js';
+import { consumeResetToken, invalidateResetTokens, issueResetToken, peekResetToken } from '../passwords/index.js';
+import { endAllSessions } from '../sessions/index.js';
+import * as users from '../users/index.js';
+import { authErrors } from './auth.errors.js';
+import type { AuthDeps } from './auth.service.js';
+
+/** A self-service reset link lives 30 minutes (SEC-RST-03). */
+export const SELF_RESET_LINK_MS = 30 * 60_000;
+
+export interface RecoveryHooks {
+  /** An invited person asking for a reset gets their invitation again (invitations module). */
+  resendInvitationTo?(exec: Parameters<typeof recordAuditEvent>[0], email: string, actor: ActorContext): Promise<boolean>;
+}
+
+/**
+ * Forgot password (SEC-ENUM-02): whatever the address, the caller gets the same 202 and the request
+ * does the same work — one lookup and one transaction with an audit event. Mail is only queued.
+ */
+export async function requestPasswordReset(
+  deps: AuthDeps & RecoveryHooks,
+  actor: ActorContext,
+  input: { email: string },
+): Promise<void> {
+  const email = users.normalizeEmail(input.email);
+  const found = await users.findCredentialsByEmail(deps.db, email);
+  await deps.db.transaction().execute(async (trx) => {
+    if (found && found.status === 'active') {
+      const { token } = await issueResetToken(trx, {
+        userId: found.user.id,
+        purpose: 'self',
+        now: deps.clock.now(),
+        lifetimeMs: SELF_RESET_LINK_MS,
+      });
+      await enqueueMail(trx, deps, {
+        to: found.user.email,
+        template: 'password_reset',
+        locale: found.user.locale,
+        recipientName: found.user.name,
+        vars: { link: `${deps.config.publicUrl}/reset-password?token=${token}`, minutes: String(SELF_RESET_LINK_MS / 60_000) },
+      });
+      await recordAuditEvent(trx, deps.clock, actor, {
+        action: 'auth.password_reset_requested',
+        target: { id: found.user.id, label: found.user.email },
+      });
+      return;
+    }
+    const invited = !found && deps.resendInvitationTo ? await deps.resendInvitationTo(trx, email, actor) : false;
+    await recordAuditEvent(trx, deps.clock, actor, {
+      action: 'auth.password_reset_requested',
+      outcome: invited ? 'success' : 'failure',
+      target: { id: found?.user.id ?? null, label: email },
+      details: { reason: invited ? 'invitation_resent' : found ? 'deactivated' : 'unknown_email' },
+    });
+  });
+}
+
+/** Tells the console whether a link is still usable, without consuming it (SEC-RST-08). */
+export async function checkResetToken(deps: AuthDeps, token: string): Promise<void> {
+  const peek = await peekResetToken(deps.db, token, deps.clock.now());
+  const found = peek ? await users.findCredentialsById(deps.db, peek.userId) : null;
+  if (!found || found.status !== 'active') throw authErrors.invalid_token();
+}
+
+/**
+ * Completes a reset (SEC-RST-04, -06, -09): the token is consumed inside the transaction before
+ * anything changes, so of concurrent redemptions exactly one succeeds; the password becomes the
+ * user's own (temporary state cleared), every session ends, the user is told, nobody is signed in.
+ */
+export async function completePasswordReset(
+  deps: AuthDeps,
+  actor: ActorContext,
+  input: { token: string; newPassword: string },
+): Promise<void> {
+  const peek = await peekResetToken(deps.db, input.token, deps.clock.now());
+  const found = peek ? await users.findCredentialsById(deps.db, peek.userId) : null;
+  if (!found || found.status !== 'active') throw authErrors.invalid_token();
+  users.choosePassword(deps, { password: input.newPassword }, found.user);
+  const passwordHash = await deps.hasher.hash(input.newPassword);
+  await deps.db.transaction().execute(async (trx) => {
+    const now = deps.clock.now();
+    const consumed = await consumeResetToken(trx, input.token, now);
+    if (!consumed || consumed.userId !== found.user.id) throw authErrors.invalid_token();
+    await users.replaceOwnPassword(trx, found.user.id, passwordHash, now);
+    await invalidateResetTokens(trx, found.user.id);
+    const ended = await endAllSessions(trx, found.user.id);
+    await recordAuditEvent(trx, deps.clock, { ...actor, actorId: found.user.id, actorLabel: found.user.email }, {
+      action: 'auth.password_reset_completed',
+      target: { id: found.user.id, label: found.user.email },
+      details: { sessionsEnded: ended },
+    });
+    await deps.notices.send(trx, {
+      kind: 'password_reset_completed',
+      user: { ...found.user, passwordChangeRequired: false },
+    });
+  });
+}

@@ -1,0 +1,10 @@
+export { enqueueMail, outboxSummary, retryFailedMail, type MailDeps, type MailRequest, type OutboxSummary } from './outbox.service.js';
+export { createDispatcher, DEFAULT_DISPATCHER, backoffMs, type Dispatcher, type DispatcherOptions } from './dispatcher.js';
+export {
+  createLogTransport,
+  createSmtpTransport,
+  type MailTransport,
+  type OutgoingMail,
+  type SmtpSettings,
+} from './transports.js';
+export { loadLocales, renderMail, resolveLocale, type TemplateName } from './templates.js';

@@ -1,0 +1,76 @@
+import type { LocaleCatalogue } from '../templates.js';
+
+/** English. To add a language, copy this file to `<code>.ts` and translate; it is picked up by its file name. */
+const en: LocaleCatalogue = {
+  name: 'English',
+  greeting: (name) => (name ? `Hello ${name},` : 'Hello,'),
+  signature: (org) => `— ${org}`,
+  ignore: 'If you did not expect this message, you can ignore it.',
+  contactAdmin: 'If this was not you, contact your administrator right away.',
+  roles: { admin: 'Admin', member: 'Member', viewer: 'Viewer' },
+  templates: {
+    password_reset: (v) => ({
+      subject: `Reset your ${v.org} password`,
+      paragraphs: [
+        `Someone asked to reset the password of your ${v.org} account. Use the button below to choose a new one.`,
+        `The link works once and expires in ${v.minutes} minutes.`,
+      ],
+      action: { label: 'Choose a new password', url: v.link },
+      footer: 'ignore',
+    }),
+    admin_reset_link: (v) => ({
+      subject: `Set a new password for ${v.org}`,
+      paragraphs: [
+        `An administrator asked you to set a new password for your ${v.org} account.`,
+        `The link works once and expires in ${v.hours} hours.`,
+      ],
+      action: { label: 'Set a new password', url: v.link },
+      footer: 'contactAdmin',
+    }),
+    invitation: (v) => ({
+      subject: `${v.inviter} invited you to ${v.org}`,
+      paragraphs: [
+        `${v.inviter} invited you to join ${v.org} as ${v.role}.`,
+        `Accept the invitation to choose your name and password. The link expires in ${v.hours} hours.`,
+      ],
+      action: { label: 'Accept the invitation', url: v.link },
+      footer: 'ignore',
+    }),
+    admin_password_reset: (v) => ({
+      subject: `Your ${v.org} password was reset by an administrator`,
+      paragraphs: [
+        'An administrator set a temporary password for your account and signed you out everywhere.',
+        'They will give it to you; at your next sign-in you will choose a new password of your own.',
+      ],
+      action: { label: 'Sign in', url: v.signInUrl },
+      footer: 'contactAdmin',
+    }),
+    password_changed: (v) => ({
+      subject: `Your ${v.org} password was changed`,
+      paragraphs: ['The password of your account was just changed, and your other sessions were signed out.'],
+      footer: 'contactAdmin',
+    }),
+    password_reset_completed: (v) => ({
+      subject: `Your ${v.org} password was reset`,
+      paragraphs: ['Your password was reset with a reset link, and all your sessions were signed out.'],
+      action: { label: 'Sign in', url: v.signInUrl },
+      footer: 'contactAdmin',
+    }),
+    role_changed: (v) => ({
+      subject: `Your role in ${v.org} changed`,
+      paragraphs: [`Your role changed from ${v.from} to ${v.to}.`],
+      footer: 'contactAdmin',
+    }),
+    deactivated: (v) => ({
+      subject: `Your ${v.org} account was deactivated`,
+      paragraphs: ['An administrator deactivated your account. You can no longer sign in.'],
+      footer: 'contactAdmin',
+    }),
+    test: (v) => ({
+      subject: `${v.org}: test message`,
+      paragraphs: ['This is a test message from Gatehouse. Mail delivery works.'],
+    }),
+  },
+};
+
+export default en;

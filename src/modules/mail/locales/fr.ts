@@ -1,0 +1,75 @@
+import type { LocaleCatalogue } from '../templates.js';
+
+const fr: LocaleCatalogue = {
+  name: 'Français',
+  greeting: (name) => (name ? `Bonjour ${name},` : 'Bonjour,'),
+  signature: (org) => `— ${org}`,
+  ignore: 'Si vous n’attendiez pas ce message, vous pouvez l’ignorer.',
+  contactAdmin: 'Si ce n’était pas vous, contactez immédiatement votre administrateur.',
+  roles: { admin: 'Administrateur', member: 'Membre', viewer: 'Lecteur' },
+  templates: {
+    password_reset: (v) => ({
+      subject: `Réinitialisez votre mot de passe ${v.org}`,
+      paragraphs: [
+        `Quelqu’un a demandé à réinitialiser le mot de passe de votre compte ${v.org}. Utilisez le bouton ci-dessous pour en choisir un nouveau.`,
+        `Le lien ne fonctionne qu’une fois et expire dans ${v.minutes} minutes.`,
+      ],
+      action: { label: 'Choisir un nouveau mot de passe', url: v.link },
+      footer: 'ignore',
+    }),
+    admin_reset_link: (v) => ({
+      subject: `Définissez un nouveau mot de passe pour ${v.org}`,
+      paragraphs: [
+        `Un administrateur vous demande de définir un nouveau mot de passe pour votre compte ${v.org}.`,
+        `Le lien ne fonctionne qu’une fois et expire dans ${v.hours} heures.`,
+      ],
+      action: { label: 'Définir un nouveau mot de passe', url: v.link },
+      footer: 'contactAdmin',
+    }),
+    invitation: (v) => ({
+      subject: `${v.inviter} vous invite à rejoindre ${v.org}`,
+      paragraphs: [
+        `${v.inviter} vous invite à rejoindre ${v.org} avec le rôle ${v.role}.`,
+        `Acceptez l’invitation pour choisir votre nom et votre mot de passe. Le lien expire dans ${v.hours} heures.`,
+      ],
+      action: { label: 'Accepter l’invitation', url: v.link },
+      footer: 'ignore',
+    }),
+    admin_password_reset: (v) => ({
+      subject: `Votre mot de passe ${v.org} a été réinitialisé par un administrateur`,
+      paragraphs: [
+        'Un administrateur a défini un mot de passe temporaire pour votre compte et vous a déconnecté partout.',
+        'Il vous le communiquera ; à votre prochaine connexion, vous choisirez votre propre mot de passe.',
+      ],
+      action: { label: 'Se connecter', url: v.signInUrl },
+      footer: 'contactAdmin',
+    }),
+    password_changed: (v) => ({
+      subject: `Votre mot de passe ${v.org} a été modifié`,
+      paragraphs: ['Le mot de passe de votre compte vient d’être modifié et vos autres sessions ont été fermées.'],
+      footer: 'contactAdmin',
+    }),
+    password_reset_completed: (v) => ({
+      subject: `Votre mot de passe ${v.org} a été réinitialisé`,
+      paragraphs: ['Votre mot de passe a été réinitialisé avec un lien et toutes vos sessions ont été fermées.'],
+      action: { label: 'Se connecter', url: v.signInUrl },
+      footer: 'contactAdmin',
+    }),
+    role_changed: (v) => ({
+      subject: `Votre rôle dans ${v.org} a changé`,
+      paragraphs: [`Votre rôle est passé de ${v.from} à ${v.to}.`],
+      footer: 'contactAdmin',
+    }),
+    deactivated: (v) => ({
+      subject: `Votre compte ${v.org} a été désactivé`,
+      paragraphs: ['Un administrateur a désactivé votre compte. Vous ne pouvez plus vous connecter.'],
+      footer: 'contactAdmin',
+    }),
+    test: (v) => ({
+      subject: `${v.org} : message de test`,
+      paragraphs: ['Ceci est un message de test de Gatehouse. L’envoi de courriels fonctionne.'],
+    }),
+  },
+};
+
+export default fr;
