@@ -2,10 +2,12 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll } from 'vitest';
 import { buildApp } from '../src/app/build-app.js';
+import { mailNotices } from '../src/app/mail-notices.js';
+import type { MailTransport } from '../src/modules/mail/index.js';
 import { loadConfig, type Config } from '../src/config/config.js';
 import type { DbHandle } from '../src/db/db.js';
 import { createArgon2Hasher, type Argon2Params, type PasswordHasher } from '../src/modules/passwords/index.js';
-import { createUser, silentNotices, type NoticeSender, type Role } from '../src/modules/users/index.js';
+import { createUser, type NoticeSender, type Role } from '../src/modules/users/index.js';
 import { cliContext } from '../src/shared/context.js';
 import { ManualClock } from './clock.js';
 import { freshDatabase } from './database.js';
@@ -29,6 +31,7 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   hasher?: PasswordHasher;
   notices?: NoticeSender;
+  transport?: MailTransport;
 }
 
 /** Builds the real app on a fresh database of the suite's dialect; closed automatically after the file. */
@@ -37,7 +40,6 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const database = await freshDatabase();
   const clock = new ManualClock();
   const hasher = options.hasher ?? createArgon2Hasher(TEST_ARGON2, 4);
-  const notices = options.notices ?? silentNotices;
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk, _enc, done) {
@@ -45,7 +47,15 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       done();
     },
   });
-  const app = await buildApp({ config, database: database.handle, clock, hasher, notices, logStream });
+  const app = await buildApp({
+    config,
+    database: database.handle,
+    clock,
+    hasher,
+    logStream,
+    ...(options.notices ? { notices: options.notices } : {}),
+    ...(options.transport ? { transport: options.transport } : {}),
+  });
   await app.ready();
   let closed = false;
   const close = async () => {
@@ -62,7 +72,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     config,
     hasher,
     logs,
-    deps: { db: database.handle.db, clock, hasher, notices, config },
+    deps: { db: database.handle.db, clock, hasher, notices: options.notices ?? mailNotices({ clock, config }), config },
     close,
   };
 }
@@ -112,4 +122,72 @@ export async function signedIn(t: TestApp, role: Role = 'member') {
 
 export function request(t: TestApp, cookie: string | null, options: InjectOptions): Promise<LightMyRequestResponse> {
   return t.app.inject({ ...options, headers: { ...(cookie ? { cookie } : {}), ...options.headers } }) as Promise<LightMyRequestResponse>;
+}
+
+/**
+ * Two app nodes on one database, each with its own connection (pool), sharing one clock: what a
+ * scaled-out deployment looks like to the database (SEC-SES-06 "on every node", SEC-RST-04 across nodes).
+ * SQLite uses a temporary file, since every `:memory:` connection is its own database. Closed after the file.
+ * (Imports are inside the function so that this helper stays one additive block.)
+ */
+export async function buildTwoNodes(options: TestAppOptions = {}): Promise<[TestApp, TestApp]> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { createDb } = await import('../src/db/db.js');
+  const { TEST_DIALECT } = await import('./database.js');
+
+  const config = loadConfig({ PUBLIC_URL: 'http://localhost:8080', LOG_LEVEL: 'info', ...options.env });
+  const dir = TEST_DIALECT === 'sqlite' ? mkdtempSync(join(tmpdir(), 'gatehouse-nodes-')) : null;
+  const database = await freshDatabase(dir ? { sqlitePath: join(dir, 'shared.sqlite') } : {});
+  const second = createDb(
+    TEST_DIALECT === 'sqlite' ? { kind: 'sqlite', path: database.url } : { kind: 'postgres', url: database.url },
+  );
+  const clock = new ManualClock();
+  const hasher = options.hasher ?? createArgon2Hasher(TEST_ARGON2, 4);
+
+  const node = async (handle: DbHandle): Promise<TestApp> => {
+    const logs: string[] = [];
+    const logStream = new Writable({
+      write(chunk, _enc, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    });
+    const notices = options.notices ?? mailNotices({ clock, config });
+    const app = await buildApp({
+      config,
+      database: handle,
+      clock,
+      hasher,
+      logStream,
+      ...(options.notices ? { notices: options.notices } : {}),
+      ...(options.transport ? { transport: options.transport } : {}),
+    });
+    await app.ready();
+    return {
+      app,
+      db: handle,
+      clock,
+      config,
+      hasher,
+      logs,
+      deps: { db: handle.db, clock, hasher, notices: options.notices ?? mailNotices({ clock, config }), config },
+      close: closeAll,
+    };
+  };
+
+  let closed = false;
+  const nodes: TestApp[] = [];
+  async function closeAll(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    for (const n of nodes) await n.app.close();
+    await second.close();
+    await database.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+  afterAll(closeAll);
+  nodes.push(await node(database.handle), await node(second));
+  return [nodes[0] as TestApp, nodes[1] as TestApp];
 }
