@@ -7,9 +7,9 @@ import type { DbHandle } from '../db/db.js';
 import { registerAccessGuard } from '../http/access-guard.js';
 import { declaredAccess, type Access } from '../http/types.js';
 import { registerCrossSiteProtection } from '../http/cross-site.js';
-import { registerErrorHandling } from '../http/error-handler.js';
+import { registerErrorHandling, sendFrameworkError } from '../http/error-handler.js';
 import { registerOpenApi } from '../http/openapi.js';
-import { registerSecurityHeaders } from '../http/security-headers.js';
+import { registerSecurityHeaders, setSecurityHeaders } from '../http/security-headers.js';
 import { actorOf } from '../http/context.js';
 import { recordStandaloneEvent } from '../modules/audit/index.js';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.js';
@@ -25,6 +25,8 @@ import {
   type MailTransport,
 } from '../modules/mail/index.js';
 import { registerOutboxRoutes } from '../modules/mail/outbox.routes.js';
+import { LiveSettings } from '../modules/settings/index.js';
+import { registerSettingsRoutes } from '../modules/settings/settings.routes.js';
 import type { PasswordHasher } from '../modules/passwords/index.js';
 import { sessionCookie, validateSession } from '../modules/sessions/index.js';
 import { findPrincipal, type NoticeSender } from '../modules/users/index.js';
@@ -71,6 +73,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => newId(),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
+    // Malformed URLs are answered before routing and hooks: give them the same headers and error shape.
+    frameworkErrors: (error, request, reply) => {
+      setSecurityHeaders(request, reply, { https: config.publicUrl.startsWith('https:') });
+      sendFrameworkError(error, request, reply);
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   // The route table: matrix tests (authorization, cross-site, fuzzing) cover every route from it.
@@ -119,8 +126,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transport.close();
   });
 
-  const notices = deps.notices ?? mailNotices({ clock: deps.clock, config });
-  const services = { db: database.db, clock: deps.clock, hasher: deps.hasher, notices, config };
+  // Organization settings (admin-editable) laid over the environment; services read them through `config`.
+  const settings = new LiveSettings(database.db, config);
+  await settings.refresh();
+  settings.startRefreshing();
+  app.addHook('onClose', () => settings.stop());
+  const liveConfig = settings.config;
+
+  const notices = deps.notices ?? mailNotices({ clock: deps.clock, config: liveConfig });
+  const services = { db: database.db, clock: deps.clock, hasher: deps.hasher, notices, config: liveConfig, settings };
   registerAccessGuard(app, {
     cookieName: sessionCookie(config).name,
     async resolveSession(secret) {
@@ -142,6 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuthRoutes(app, services);
   registerRecoveryRoutes(app, services);
   registerOutboxRoutes(app, services);
+  registerSettingsRoutes(app, services);
   registerUsersRoutes(app, services);
   registerAuditRoutes(app, services);
   return app;

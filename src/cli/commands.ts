@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startServer } from '../app/server.js';
 import { createDb } from '../db/db.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerUserCommands } from './commands/users.js';
@@ -11,7 +10,10 @@ export function registerCommands(program: Command): void {
     .command('serve')
     .description('Run the HTTP server (migrates the database first)')
     .action(async () => {
-      await startServer(configFromEnvironment());
+      const config = configFromEnvironment();
+      // Loaded only here: the other commands start faster without the HTTP stack.
+      const { startServer } = await import('../app/server.js');
+      await startServer(config);
     });
 
   program

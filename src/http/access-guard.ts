@@ -32,7 +32,8 @@ export function registerAccessGuard(app: FastifyInstance, options: AccessGuardOp
     if (access === 'public') return;
     const principal = request.principal;
     if (!principal) throw commonErrors.unauthenticated();
-    if (principal.passwordTemporary && !config.allowTemporaryPassword) throw commonErrors.password_change_required();
+    if (principal.passwordTemporary && !config.allowTemporaryPassword)
+      throw commonErrors.password_change_required();
     if (access === 'admin' && principal.role !== 'admin') {
       await options.onForbidden(request);
       throw commonErrors.forbidden();

@@ -19,7 +19,18 @@ const FASTIFY_CODES: Record<string, () => AppError> = {
   FST_ERR_CTP_INVALID_JSON_BODY: commonErrors.malformed_json,
   FST_ERR_BAD_URL: commonErrors.not_found,
   FST_ERR_ASYNC_CONSTRAINT: commonErrors.not_found,
+  FST_ERR_MAX_PARAM_LENGTH: commonErrors.validation_failed,
 };
+
+/**
+ * Fastify answers a few malformed URLs before routing (bad percent-encoding, a path parameter over
+ * maxParamLength) with its own body, which echoes the URL. Passed as the `frameworkErrors` option,
+ * this keeps them in the one error shape (SEC-IN-05).
+ */
+export function sendFrameworkError(err: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
+  void send(reply, (mapped ?? commonErrors.validation_failed)());
+}
 
 /**
  * The one error handler: catalogue errors keep their status and code; validation errors name the
@@ -34,7 +45,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
         message: issue.message ?? 'is not valid',
       }));
       const first = details[0];
-      return send(reply, commonErrors.validation_failed(first ? `${first.path}: ${first.message}` : undefined), details);
+      return send(
+        reply,
+        commonErrors.validation_failed(first ? `${first.path}: ${first.message}` : undefined),
+        details,
+      );
     }
     const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
     if (mapped) return send(reply, mapped());

@@ -20,7 +20,12 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
       servers: [{ url: publicUrl }],
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'gatehouse_session', description: 'Session cookie set by sign-in.' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'gatehouse_session',
+            description: 'Session cookie set by sign-in.',
+          },
         },
       },
       security: [{ session: [] }],

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const STRICT_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; " +
@@ -14,18 +14,23 @@ const DOCS_CSP =
  */
 export function registerSecurityHeaders(app: FastifyInstance, options: { https: boolean }): void {
   app.addHook('onSend', async (request, reply, payload) => {
-    const path = request.url.split('?')[0] ?? '';
-    reply.header('Content-Security-Policy', path.startsWith('/api/docs') ? DOCS_CSP : STRICT_CSP);
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'no-referrer');
-    reply.header('Cross-Origin-Opener-Policy', 'same-origin');
-    reply.header('Cross-Origin-Resource-Policy', 'same-origin');
-    reply.header('X-Frame-Options', 'DENY');
-    reply.header('X-Request-Id', request.id);
-    if (options.https) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    if (path.startsWith('/api/') && !path.startsWith('/api/docs') && !reply.hasHeader('cache-control')) {
-      reply.header('Cache-Control', 'no-store');
-    }
+    setSecurityHeaders(request, reply, options);
     return payload;
   });
+}
+
+/** The headers themselves; also called for the malformed-URL answers Fastify gives before any hook runs. */
+export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply, options: { https: boolean }): void {
+  const path = request.url.split('?')[0] ?? '';
+  reply.header('Content-Security-Policy', path.startsWith('/api/docs') ? DOCS_CSP : STRICT_CSP);
+  reply.header('X-Content-Type-Options', 'nosniff');
+  reply.header('Referrer-Policy', 'no-referrer');
+  reply.header('Cross-Origin-Opener-Policy', 'same-origin');
+  reply.header('Cross-Origin-Resource-Policy', 'same-origin');
+  reply.header('X-Frame-Options', 'DENY');
+  reply.header('X-Request-Id', request.id);
+  if (options.https) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  if (path.startsWith('/api/') && !path.startsWith('/api/docs') && !reply.hasHeader('cache-control')) {
+    reply.header('Cache-Control', 'no-store');
+  }
 }

@@ -23,7 +23,9 @@ export class AppError extends Error {
 }
 
 /** Builds `raise.someCode()` helpers from a catalogue, so codes are never typed as loose strings. */
-export function defineErrors<C extends ErrorCatalogue>(catalogue: C): {
+export function defineErrors<C extends ErrorCatalogue>(
+  catalogue: C,
+): {
   [K in keyof C]: (message?: string) => AppError;
 } & { catalogue: C } {
   const raisers = Object.fromEntries(

@@ -25,9 +25,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Keyset paging: every sortable column is indexed together with the id tie-breaker.
   await db.schema.createIndex('users_name_key_id').on('users').columns(['name_key', 'id']).execute();
   await db.schema.createIndex('users_created_at_id').on('users').columns(['created_at', 'id']).execute();
-  await db.schema.createIndex('users_last_sign_in_at_id').on('users').columns(['last_sign_in_at', 'id']).execute();
-  await db.schema.createIndex('users_role_name_key_id').on('users').columns(['role', 'name_key', 'id']).execute();
-  await db.schema.createIndex('users_status_name_key_id').on('users').columns(['status', 'name_key', 'id']).execute();
+  await db.schema
+    .createIndex('users_last_sign_in_at_id')
+    .on('users')
+    .columns(['last_sign_in_at', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('users_role_name_key_id')
+    .on('users')
+    .columns(['role', 'name_key', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('users_status_name_key_id')
+    .on('users')
+    .columns(['status', 'name_key', 'id'])
+    .execute();
   await db.schema.createIndex('users_role_status').on('users').columns(['role', 'status']).execute();
 
   await db.schema
@@ -45,7 +57,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('audit_events')
-    .addColumn('id', pg ? 'bigserial' : 'integer', (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('id', pg ? 'bigserial' : 'integer', (c) =>
+      pg ? c.primaryKey() : c.primaryKey().autoIncrement(),
+    )
     .addColumn('at', 'bigint', (c) => c.notNull())
     .addColumn('action', 'text', (c) => c.notNull())
     .addColumn('outcome', 'text', (c) => c.notNull())
@@ -60,8 +74,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('prev_hash', 'text', (c) => c.notNull())
     .addColumn('hash', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('audit_events_actor_id').on('audit_events').columns(['actor_id', 'id']).execute();
-  await db.schema.createIndex('audit_events_target_id').on('audit_events').columns(['target_id', 'id']).execute();
+  await db.schema
+    .createIndex('audit_events_actor_id')
+    .on('audit_events')
+    .columns(['actor_id', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('audit_events_target_id')
+    .on('audit_events')
+    .columns(['target_id', 'id'])
+    .execute();
   await db.schema.createIndex('audit_events_action').on('audit_events').columns(['action', 'id']).execute();
   await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
 

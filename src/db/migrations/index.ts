@@ -1,10 +1,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as core from './0001_core.js';
+import * as usersListIndexes from './0002_users_list_indexes.js';
 import * as mailRecoveryInvitations from './0003_mail_recovery_invitations.js';
 
 /** Migrations are compiled into the package (no directory scanning), in order. */
 const migrations: Record<string, Migration> = {
   '0001_core': core,
+  '0002_users_list_indexes': usersListIndexes,
   '0003_mail_recovery_invitations': mailRecoveryInvitations,
 };
 

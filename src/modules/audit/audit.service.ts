@@ -126,7 +126,8 @@ export async function listAuditEvents(
   return { items: page.map(present), nextCursor: rows.length > input.limit && last ? last.id : null };
 }
 
-export type ChainVerdict = { ok: true; count: number } | { ok: false; count: number; brokenAt: number; reason: string };
+export type ChainVerdict =
+  { ok: true; count: number } | { ok: false; count: number; brokenAt: number; reason: string };
 
 /** Walks the whole log in id order and reports the first event whose link or content does not match. */
 export async function verifyAuditChain(deps: { db: Db }): Promise<ChainVerdict> {
@@ -137,7 +138,8 @@ export async function verifyAuditChain(deps: { db: Db }): Promise<ChainVerdict> 
     const rows = await store.allEventsInOrder(deps.db, afterId, 1000);
     if (rows.length === 0) return { ok: true, count };
     for (const row of rows) {
-      if (row.prevHash !== prev) return { ok: false, count, brokenAt: row.id, reason: 'previous-hash link does not match' };
+      if (row.prevHash !== prev)
+        return { ok: false, count, brokenAt: row.id, reason: 'previous-hash link does not match' };
       if (chainHash(row.prevHash, row) !== row.hash) {
         return { ok: false, count, brokenAt: row.id, reason: 'event content does not match its hash' };
       }

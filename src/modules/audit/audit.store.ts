@@ -12,7 +12,12 @@ export async function lockChain(exec: Executor): Promise<void> {
 }
 
 export async function lastHash(exec: Executor): Promise<string | undefined> {
-  const row = await exec.selectFrom('auditEvents').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const row = await exec
+    .selectFrom('auditEvents')
+    .select('hash')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row?.hash;
 }
 
@@ -40,5 +45,11 @@ export async function findEvents(exec: Executor, q: AuditQuery): Promise<AuditRo
 }
 
 export async function allEventsInOrder(exec: Executor, afterId: number, limit: number): Promise<AuditRow[]> {
-  return exec.selectFrom('auditEvents').selectAll().where('id', '>', afterId).orderBy('id', 'asc').limit(limit).execute();
+  return exec
+    .selectFrom('auditEvents')
+    .selectAll()
+    .where('id', '>', afterId)
+    .orderBy('id', 'asc')
+    .limit(limit)
+    .execute();
 }

@@ -4,13 +4,33 @@ import { AUTH_BODY_LIMIT, type ApiApp } from '../../http/route-types.js';
 import { AUTHED_ERRORS, Empty, errorResponses, IdParams } from '../../http/schemas.js';
 import { listSessions, sessionCookie } from '../sessions/index.js';
 import * as users from '../users/index.js';
-import { changeOwnPassword, completeSetup, endMySession, signIn, signOut, type AuthDeps } from './auth.service.js';
-import { ChangePasswordBody, MeResponse, SessionList, SetupBody, SignInBody, SignInResponse } from './auth.schemas.js';
+import {
+  changeOwnPassword,
+  completeSetup,
+  endMySession,
+  signIn,
+  signOut,
+  type AuthDeps,
+} from './auth.service.js';
+import {
+  ChangePasswordBody,
+  MeResponse,
+  SessionList,
+  SetupBody,
+  SignInBody,
+  SignInResponse,
+} from './auth.schemas.js';
 
-export function registerAuthRoutes(app: ApiApp, deps: AuthDeps & { config: { secureCookies: boolean } }): void {
+export function registerAuthRoutes(
+  app: ApiApp,
+  deps: AuthDeps & { config: { secureCookies: boolean } },
+): void {
   const cookie = sessionCookie(deps.config);
   const setSessionCookie = (reply: FastifyReply, secret: string) =>
-    reply.setCookie(cookie.name, secret, { ...cookie.options, maxAge: Math.floor(deps.config.session.absoluteMs / 1000) });
+    reply.setCookie(cookie.name, secret, {
+      ...cookie.options,
+      maxAge: Math.floor(deps.config.session.absoluteMs / 1000),
+    });
 
   app.post('/api/v1/setup', {
     bodyLimit: AUTH_BODY_LIMIT,
@@ -48,7 +68,11 @@ export function registerAuthRoutes(app: ApiApp, deps: AuthDeps & { config: { sec
   app.post('/api/v1/auth/sign-out', {
     bodyLimit: AUTH_BODY_LIMIT,
     config: { access: 'user', allowTemporaryPassword: true },
-    schema: { tags: ['auth'], summary: 'End the current session', response: { 204: Empty, ...errorResponses(401, 403) } },
+    schema: {
+      tags: ['auth'],
+      summary: 'End the current session',
+      response: { 204: Empty, ...errorResponses(401, 403) },
+    },
     handler: async (request, reply) => {
       if (request.sessionId) await signOut(deps, actorOf(request), request.sessionId);
       reply.clearCookie(cookie.name, cookie.options);
@@ -58,7 +82,11 @@ export function registerAuthRoutes(app: ApiApp, deps: AuthDeps & { config: { sec
 
   app.get('/api/v1/me', {
     config: { access: 'user', allowTemporaryPassword: true },
-    schema: { tags: ['me'], summary: 'The signed-in user', response: { 200: MeResponse, ...errorResponses(401, 403) } },
+    schema: {
+      tags: ['me'],
+      summary: 'The signed-in user',
+      response: { 200: MeResponse, ...errorResponses(401, 403) },
+    },
     handler: async (request) => {
       const user = await users.getUser(deps, signedInActor(request).actorId);
       return { user, passwordChangeRequired: user.passwordChangeRequired };
@@ -82,7 +110,11 @@ export function registerAuthRoutes(app: ApiApp, deps: AuthDeps & { config: { sec
   });
 
   app.get('/api/v1/me/sessions', {
-    schema: { tags: ['me'], summary: 'Your active sessions', response: { 200: SessionList, ...errorResponses(401, 403) } },
+    schema: {
+      tags: ['me'],
+      summary: 'Your active sessions',
+      response: { 200: SessionList, ...errorResponses(401, 403) },
+    },
     handler: async (request) => ({
       items: await listSessions(deps, signedInActor(request).actorId, request.sessionId),
     }),

@@ -4,7 +4,9 @@ import { UserSchema } from '../users/index.js';
 
 export const SignInBody = z.strictObject({ email: EmailInput, password: PasswordInput });
 
-export const SignInResponse = z.object({ user: UserSchema, passwordChangeRequired: z.boolean() }).meta({ id: 'SignIn' });
+export const SignInResponse = z
+  .object({ user: UserSchema, passwordChangeRequired: z.boolean() })
+  .meta({ id: 'SignIn' });
 
 export const SetupBody = z.strictObject({
   token: z.string().min(1).max(128),
@@ -13,9 +15,14 @@ export const SetupBody = z.strictObject({
   password: PasswordInput,
 });
 
-export const MeResponse = z.object({ user: UserSchema, passwordChangeRequired: z.boolean() }).meta({ id: 'Me' });
+export const MeResponse = z
+  .object({ user: UserSchema, passwordChangeRequired: z.boolean() })
+  .meta({ id: 'Me' });
 
-export const ChangePasswordBody = z.strictObject({ currentPassword: PasswordInput, newPassword: PasswordInput });
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: PasswordInput,
+  newPassword: PasswordInput,
+});
 
 export const SessionSchema = z
   .object({

@@ -5,7 +5,11 @@ export async function insertSetupToken(exec: Executor, tokenHash: string, at: nu
 }
 
 export async function setupTokenExists(exec: Executor, tokenHash: string): Promise<boolean> {
-  const row = await exec.selectFrom('setupTokens').select('tokenHash').where('tokenHash', '=', tokenHash).executeTakeFirst();
+  const row = await exec
+    .selectFrom('setupTokens')
+    .select('tokenHash')
+    .where('tokenHash', '=', tokenHash)
+    .executeTakeFirst();
   return row !== undefined;
 }
 

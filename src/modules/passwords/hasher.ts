@@ -8,7 +8,11 @@ export interface Argon2Params {
 }
 
 /** OWASP / ASVS baseline (SEC-PS-01). */
-export const PRODUCTION_ARGON2: Argon2Params = Object.freeze({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
+export const PRODUCTION_ARGON2: Argon2Params = Object.freeze({
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+});
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -47,7 +51,11 @@ export function createArgon2Hasher(params: Argon2Params, concurrency: number): P
     needsRehash(storedHash) {
       const m = PHC.exec(storedHash);
       if (!m) return true;
-      return Number(m[1]) !== params.memoryCost || Number(m[2]) !== params.timeCost || Number(m[3]) !== params.parallelism;
+      return (
+        Number(m[1]) !== params.memoryCost ||
+        Number(m[2]) !== params.timeCost ||
+        Number(m[3]) !== params.parallelism
+      );
     },
     queueDepth: () => gate.waiting(),
   };

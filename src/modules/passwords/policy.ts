@@ -41,10 +41,13 @@ export function assertPasswordAcceptable(password: string, ctx: PolicyContext): 
   const normalized = normalizePassword(password);
   const length = [...normalized].length;
   if (length < ctx.minLength) {
-    throw passwordErrors.password_too_short(`The password must be at least ${ctx.minLength} characters long.`);
+    throw passwordErrors.password_too_short(
+      `The password must be at least ${ctx.minLength} characters long.`,
+    );
   }
   if (length > ctx.maxLength) throw passwordErrors.password_too_long();
   if (isBlocklisted(normalized)) throw passwordErrors.password_blocklisted();
   const lowered = normalized.toLowerCase();
-  if (contextWords(ctx).some((word) => lowered.includes(word))) throw passwordErrors.password_contains_context();
+  if (contextWords(ctx).some((word) => lowered.includes(word)))
+    throw passwordErrors.password_contains_context();
 }

@@ -71,7 +71,11 @@ export async function endSession(exec: Executor, sessionId: string): Promise<voi
 }
 
 /** Ends every session of a user, in the caller's transaction (deactivation, resets, password changes). */
-export async function endAllSessions(exec: Executor, userId: string, keepSessionId?: string): Promise<number> {
+export async function endAllSessions(
+  exec: Executor,
+  userId: string,
+  keepSessionId?: string,
+): Promise<number> {
   return store.deleteForUser(exec, userId, keepSessionId);
 }
 
@@ -79,7 +83,11 @@ export async function endOwnSession(exec: Executor, userId: string, sessionId: s
   return store.deleteOneForUser(exec, userId, sessionId);
 }
 
-export async function listSessions(deps: SessionsDeps, userId: string, currentSessionId: string | null): Promise<SessionInfo[]> {
+export async function listSessions(
+  deps: SessionsDeps,
+  userId: string,
+  currentSessionId: string | null,
+): Promise<SessionInfo[]> {
   const now = deps.clock.now();
   const rows = await store.listForUser(deps.db, userId, now - deps.config.session.idleMs, now);
   return rows.map((r) => ({

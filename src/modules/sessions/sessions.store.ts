@@ -28,11 +28,20 @@ export async function deleteForUser(exec: Executor, userId: string, keepId?: str
 }
 
 export async function deleteOneForUser(exec: Executor, userId: string, id: string): Promise<boolean> {
-  const result = await exec.deleteFrom('sessions').where('userId', '=', userId).where('id', '=', id).executeTakeFirst();
+  const result = await exec
+    .deleteFrom('sessions')
+    .where('userId', '=', userId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
-export async function listForUser(exec: Executor, userId: string, liveAfter: number, now: number): Promise<SessionRow[]> {
+export async function listForUser(
+  exec: Executor,
+  userId: string,
+  liveAfter: number,
+  now: number,
+): Promise<SessionRow[]> {
   return exec
     .selectFrom('sessions')
     .selectAll()

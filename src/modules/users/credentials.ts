@@ -60,12 +60,22 @@ export async function findPrincipal(db: Db, id: string): Promise<Principal | nul
   };
 }
 
-export async function recordSignIn(exec: Executor, id: string, at: number, upgradedHash?: string): Promise<void> {
+export async function recordSignIn(
+  exec: Executor,
+  id: string,
+  at: number,
+  upgradedHash?: string,
+): Promise<void> {
   await store.update(exec, id, { lastSignInAt: at, ...(upgradedHash ? { passwordHash: upgradedHash } : {}) });
 }
 
 /** The user's own choice of password: never temporary, never expiring. */
-export async function replaceOwnPassword(exec: Executor, id: string, passwordHash: string, at: number): Promise<void> {
+export async function replaceOwnPassword(
+  exec: Executor,
+  id: string,
+  passwordHash: string,
+  at: number,
+): Promise<void> {
   await store.update(exec, id, {
     passwordHash,
     passwordTemporary: 0,

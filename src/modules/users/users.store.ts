@@ -6,7 +6,12 @@ import type { Role, UserStatus, UsersTable } from './users.table.js';
 export type UserRow = Selectable<UsersTable>;
 
 export type SortKey = 'name' | 'email' | 'createdAt' | 'lastSignInAt';
-const SORT_COLUMN = { name: 'nameKey', email: 'email', createdAt: 'createdAt', lastSignInAt: 'lastSignInAt' } as const;
+const SORT_COLUMN = {
+  name: 'nameKey',
+  email: 'email',
+  createdAt: 'createdAt',
+  lastSignInAt: 'lastSignInAt',
+} as const;
 
 export interface UserFilter {
   search?: string | undefined;
@@ -33,17 +38,25 @@ function filtered(exec: Executor, f: UserFilter) {
   return q;
 }
 
-/** Keyset paging on (sort column, id): no OFFSET, so a deep page costs what the first one does. */
+/**
+ * Keyset paging on (sort column, id): no OFFSET, so a deep page costs what the first one does.
+ * Emails are unique, so the email alone is the key: ordering by (email, id) would make PostgreSQL
+ * re-sort what it reads from the unique email index (an Incremental Sort) instead of just reading it.
+ */
 export async function findPage(exec: Executor, q: UserPageQuery): Promise<UserRow[]> {
   const column = SORT_COLUMN[q.sort];
+  const op = q.order === 'asc' ? '>' : '<';
   let query = filtered(exec, q).selectAll();
   if (q.after) {
     const after = q.after;
-    query = query.where((eb) =>
-      eb(eb.refTuple(column, 'id'), q.order === 'asc' ? '>' : '<', eb.tuple(after.value as never, after.id)),
-    );
+    query =
+      column === 'email'
+        ? query.where('email', op, String(after.value))
+        : query.where((eb) => eb(eb.refTuple(column, 'id'), op, eb.tuple(after.value as never, after.id)));
   }
-  return query.orderBy(column, q.order).orderBy('id', q.order).limit(q.limit).execute();
+  query = query.orderBy(column, q.order);
+  if (column !== 'email') query = query.orderBy('id', q.order);
+  return query.limit(q.limit).execute();
 }
 
 export function sortValue(row: UserRow, sort: SortKey): string | number {

@@ -1,0 +1,2 @@
+export { readSettings, updateSettings, SETTING_KEYS, type OrgSettings } from './settings.service.js';
+export { LiveSettings, defaultsFrom, type LiveConfig } from './live-settings.js';
