@@ -172,7 +172,7 @@ export async function buildTwoNodes(options: TestAppOptions = {}): Promise<[Test
       config,
       hasher,
       logs,
-      deps: { db: handle.db, clock, hasher, notices: options.notices ?? mailNotices({ clock, config }), config },
+      deps: { db: handle.db, clock, hasher, notices, config },
       close: closeAll,
     };
   };
