@@ -3,7 +3,8 @@ import pg from 'pg';
 import { createDb, type DbHandle } from '../src/db/db.js';
 
 /** Which database the suite runs against: `GATEHOUSE_TEST_DB=postgres` with TEST_DATABASE_URL, else SQLite in memory. */
-export const TEST_DIALECT: 'sqlite' | 'postgres' = process.env.GATEHOUSE_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
+export const TEST_DIALECT: 'sqlite' | 'postgres' =
+  process.env.GATEHOUSE_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
 
 function serverUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
@@ -18,7 +19,9 @@ export function databaseUrlFor(name: string): string {
 }
 
 /** A fresh, migrated database for one test file (or test): in-memory SQLite, or a new PostgreSQL database. */
-export async function freshDatabase(options: { sqlitePath?: string } = {}): Promise<{ handle: DbHandle; url: string; drop(): Promise<void> }> {
+export async function freshDatabase(
+  options: { sqlitePath?: string } = {},
+): Promise<{ handle: DbHandle; url: string; drop(): Promise<void> }> {
   if (TEST_DIALECT === 'sqlite') {
     const path = options.sqlitePath ?? ':memory:';
     const handle = createDb({ kind: 'sqlite', path });

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { declaredAccess } from './types.js';
 
 /**
  * The OpenAPI 3.1 document is generated from the same zod schemas that validate each route
@@ -30,7 +31,13 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
       },
       security: [{ session: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: (route) => {
+      const out = jsonSchemaTransform(route);
+      // Public routes (setup, sign-in, password reset, invitation accept) need no session: say so
+      // instead of inheriting the document-wide session requirement.
+      if (declaredAccess(route.url, route.route.config) !== 'public') return out;
+      return { ...out, schema: { ...out.schema, security: [] } };
+    },
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: false });

@@ -20,7 +20,11 @@ export function registerSecurityHeaders(app: FastifyInstance, options: { https: 
 }
 
 /** The headers themselves; also called for the malformed-URL answers Fastify gives before any hook runs. */
-export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply, options: { https: boolean }): void {
+export function setSecurityHeaders(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { https: boolean },
+): void {
   const path = request.url.split('?')[0] ?? '';
   reply.header('Content-Security-Policy', path.startsWith('/api/docs') ? DOCS_CSP : STRICT_CSP);
   reply.header('X-Content-Type-Options', 'nosniff');

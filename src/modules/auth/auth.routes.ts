@@ -10,6 +10,7 @@ import {
   endMySession,
   signIn,
   signOut,
+  updateMyProfile,
   type AuthDeps,
 } from './auth.service.js';
 import {
@@ -19,6 +20,7 @@ import {
   SetupBody,
   SignInBody,
   SignInResponse,
+  UpdateMeBody,
 } from './auth.schemas.js';
 
 export function registerAuthRoutes(
@@ -26,6 +28,10 @@ export function registerAuthRoutes(
   deps: AuthDeps & { config: { secureCookies: boolean } },
 ): void {
   const cookie = sessionCookie(deps.config);
+  const passwordPolicy = () => ({
+    minLength: deps.config.password.minLength,
+    maxLength: deps.config.password.maxLength,
+  });
   const setSessionCookie = (reply: FastifyReply, secret: string) =>
     reply.setCookie(cookie.name, secret, {
       ...cookie.options,
@@ -89,7 +95,20 @@ export function registerAuthRoutes(
     },
     handler: async (request) => {
       const user = await users.getUser(deps, signedInActor(request).actorId);
-      return { user, passwordChangeRequired: user.passwordChangeRequired };
+      return { user, passwordChangeRequired: user.passwordChangeRequired, passwordPolicy: passwordPolicy() };
+    },
+  });
+
+  app.patch('/api/v1/me', {
+    schema: {
+      tags: ['me'],
+      summary: 'Change your own preferences (the language of mail and the console)',
+      body: UpdateMeBody,
+      response: { 200: MeResponse, ...errorResponses(...AUTHED_ERRORS) },
+    },
+    handler: async (request) => {
+      const user = await updateMyProfile(deps, signedInActor(request), request.body);
+      return { user, passwordChangeRequired: user.passwordChangeRequired, passwordPolicy: passwordPolicy() };
     },
   });
 

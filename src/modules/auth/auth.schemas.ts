@@ -16,8 +16,19 @@ export const SetupBody = z.strictObject({
 });
 
 export const MeResponse = z
-  .object({ user: UserSchema, passwordChangeRequired: z.boolean() })
+  .object({
+    user: UserSchema,
+    passwordChangeRequired: z.boolean(),
+    passwordPolicy: z
+      .object({ minLength: z.number().int(), maxLength: z.number().int() })
+      .meta({ description: 'What a new password must satisfy, for live feedback while typing one.' }),
+  })
   .meta({ id: 'Me' });
+
+/** Own preferences: only the language (SEC-AZ-03: role, name, anything else → 400). */
+export const UpdateMeBody = z.strictObject({
+  locale: z.enum(['en', 'fr']).nullable().meta({ description: 'null follows the organization default' }),
+});
 
 export const ChangePasswordBody = z.strictObject({
   currentPassword: PasswordInput,

@@ -182,3 +182,12 @@ export async function endMySession(
     });
   });
 }
+
+/** The signed-in user's own preferences; only the language for now (SEC-AZ-03: nothing else is accepted). */
+export async function updateMyProfile(
+  deps: AuthDeps,
+  actor: ActorContext & { actorId: string },
+  input: { locale: 'en' | 'fr' | null },
+): Promise<users.User> {
+  return users.setUserLocale(deps, actor.actorId, input.locale);
+}
