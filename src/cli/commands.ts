@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { createDb } from '../db/db.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerInvitationCommands } from './commands/invitations.js';
+import { registerMailCommands } from './commands/mail.js';
 import { registerUserCommands } from './commands/users.js';
 import { configFromEnvironment } from './environment.js';
 import { action, out } from './output.js';
@@ -33,4 +35,6 @@ export function registerCommands(program: Command): void {
 
   registerAdminCommands(program);
   registerUserCommands(program);
+  registerInvitationCommands(program);
+  registerMailCommands(program);
 }

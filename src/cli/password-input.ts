@@ -79,8 +79,10 @@ async function promptNewPassword(forEmail: string): Promise<string> {
   });
   const rl = createInterface({ input: process.stdin, output, terminal: true, historySize: 0 });
   let cancel: (error: CliError) => void = () => undefined;
-  const cancelled = () =>
+  const cancelled = () => {
+    process.stderr.write('\n');
     cancel(new CliError('cancelled', 'cancelled; nothing was changed', ExitCode.interrupted));
+  };
   rl.on('SIGINT', cancelled);
   rl.on('close', cancelled);
 

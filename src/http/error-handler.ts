@@ -4,6 +4,7 @@ import { commonErrors } from '../shared/common.errors.js';
 import { isAppError, type AppError } from '../shared/errors.js';
 
 function send(reply: FastifyReply, error: AppError, details?: Array<{ path: string; message: string }>) {
+  if (error.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.retryAfterSeconds));
   return reply
     .code(error.status)
     .type('application/json; charset=utf-8')

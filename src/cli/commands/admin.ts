@@ -51,7 +51,7 @@ export function registerAdminCommands(program: Command): void {
           temporary: true,
         });
         out(`Created admin ${user.email} (id ${user.id}).`);
-        if (generatedPassword) printGeneratedPassword(generatedPassword, config.temporaryPasswordMs);
+        if (generatedPassword) printGeneratedPassword(generatedPassword, deps.config.temporaryPasswordMs);
         else out('The password is temporary: they must choose their own at first sign-in.');
       });
     }),

@@ -12,7 +12,12 @@ interface CursorData {
   i: string;
 }
 
-const NUMERIC_SORT: Record<SortKey, boolean> = { name: false, email: false, createdAt: true, lastSignInAt: true };
+const NUMERIC_SORT: Record<SortKey, boolean> = {
+  name: false,
+  email: false,
+  createdAt: true,
+  lastSignInAt: true,
+};
 
 /** Cursor strings come back from the client: bounded, and no control characters (PostgreSQL refuses NUL). */
 function plainString(value: unknown): value is string {
@@ -24,7 +29,11 @@ export function encodeCursor(data: CursorData): string {
   return Buffer.from(JSON.stringify(data), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string, sort: SortKey, order: 'asc' | 'desc'): { value: string | number; id: string } {
+export function decodeCursor(
+  cursor: string,
+  sort: SortKey,
+  order: 'asc' | 'desc',
+): { value: string | number; id: string } {
   let data: unknown;
   try {
     data = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -34,6 +43,7 @@ export function decodeCursor(cursor: string, sort: SortKey, order: 'asc' | 'desc
   const d = data as Partial<CursorData> | null;
   // The value must have the sort column's type: a forged one would otherwise reach the SQL (500 on PostgreSQL).
   const valueOk = NUMERIC_SORT[sort] ? Number.isSafeInteger(d?.v) : plainString(d?.v);
-  if (!d || d.s !== sort || d.o !== order || !valueOk || !plainString(d.i)) throw commonErrors.invalid_cursor();
+  if (!d || d.s !== sort || d.o !== order || !valueOk || !plainString(d.i))
+    throw commonErrors.invalid_cursor();
   return { value: d.v as string | number, id: d.i };
 }

@@ -1,0 +1,225 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { createInvitations, parseInvitationRow, type BulkRow } from '../../modules/invitations/index.js';
+import { LiveSettings } from '../../modules/settings/index.js';
+import { cliContext } from '../../shared/context.js';
+import { configFromEnvironment } from '../environment.js';
+import { action, CliError, ExitCode, out, printable, usageError } from '../output.js';
+import { withServices } from '../services.js';
+
+/** One CSV record: the line it starts on (1-based), its fields, or why it could not be read. */
+export interface CsvRecord {
+  line: number;
+  fields: string[];
+  error?: string;
+}
+
+/**
+ * A small RFC 4180 reader: comma-separated fields, double-quoted fields may hold commas, newlines
+ * and doubled quotes (""), CRLF or LF line ends. A record that breaks the quoting is reported with
+ * its line and reading goes on at the next line, so one bad row never hides the others.
+ */
+export function parseCsv(text: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let i = 0;
+  let line = 1;
+  while (i < source.length) {
+    const start = line;
+    const fields: string[] = [];
+    let error: string | undefined;
+    for (;;) {
+      let field = '';
+      if (source[i] === '"') {
+        const opened = { at: i, line };
+        i += 1;
+        let closed = false;
+        while (i < source.length) {
+          const c = source[i] as string;
+          if (c === '"') {
+            if (source[i + 1] === '"') {
+              field += '"';
+              i += 2;
+              continue;
+            }
+            i += 1;
+            closed = true;
+            break;
+          }
+          if (c === '\n') line += 1;
+          field += c;
+          i += 1;
+        }
+        const next = source[i];
+        const endsWell =
+          closed &&
+          (next === undefined || next === ',' || next === '\n' || (next === '\r' && source[i + 1] === '\n'));
+        if (!endsWell) {
+          if (!closed || line > opened.line) {
+            // A stray quote must not swallow the rows after it: report its line and resume after that line.
+            error = 'a quote is not closed on its line (quotes inside a field must be doubled: "")';
+            i = opened.at + 1;
+            line = opened.line;
+          } else {
+            error = 'text after a closing quote (quotes inside a field must be doubled: "")';
+          }
+          break;
+        }
+      } else {
+        while (i < source.length && source[i] !== ',' && source[i] !== '\n') {
+          if (!(source[i] === '\r' && source[i + 1] === '\n')) field += source[i];
+          i += 1;
+        }
+      }
+      fields.push(field);
+      if (source[i] === ',') {
+        i += 1;
+        continue;
+      }
+      break;
+    }
+    if (error) {
+      // Skip the rest of this physical line and go on with the next record.
+      while (i < source.length && source[i] !== '\n') i += 1;
+    }
+    if (source[i] === '\r') i += 1;
+    if (source[i] === '\n') {
+      i += 1;
+      line += 1;
+    }
+    const blank = !error && fields.length === 1 && fields[0]?.trim() === '';
+    if (!blank) records.push({ line: start, fields, ...(error ? { error } : {}) });
+  }
+  return records;
+}
+
+const COLUMNS = ['email', 'role', 'name'] as const;
+type Column = (typeof COLUMNS)[number];
+
+/** With a header row (one of its cells is "email"), columns go by name; without one, they are email, role, name. */
+function columnsOf(records: CsvRecord[]): { order: Column[]; rows: CsvRecord[] } {
+  const first = records[0];
+  const header = first && !first.error ? first.fields.map((f) => f.trim().toLowerCase()) : [];
+  if (!header.includes('email')) return { order: [...COLUMNS], rows: records };
+  const unknown = header.filter((h) => !(COLUMNS as readonly string[]).includes(h));
+  if (unknown.length > 0 || !header.includes('role') || new Set(header).size !== header.length)
+    throw usageError(
+      'bad_header',
+      `line ${first?.line}: the header must name the columns email, role and optionally name (got ${printable(header.join(','))}).`,
+    );
+  return { order: header as Column[], rows: records.slice(1) };
+}
+
+/** A CSV record → an invitation row, checked with the API's own rules; anything wrong is that row's error. */
+function toBulkRow(record: CsvRecord, order: Column[]): BulkRow {
+  if (record.error) return { ok: false, email: null, code: 'malformed_row', message: record.error };
+  if (record.fields.length > order.length || record.fields.length < 2)
+    return {
+      ok: false,
+      email: null,
+      code: 'malformed_row',
+      message: `expected ${order.length === 3 ? '2 or 3' : order.length} columns (${order.join(', ')}), got ${record.fields.length}`,
+    };
+  const raw: Record<string, string> = {};
+  order.forEach((column, index) => {
+    const value = record.fields[index];
+    // Email and role may carry stray spaces; an empty name is no name.
+    if (value !== undefined && !(column === 'name' && value.trim() === ''))
+      raw[column] = column === 'role' ? value.trim().toLowerCase() : value;
+  });
+  return parseInvitationRow(raw);
+}
+
+/** A progress bar on stderr, only when stderr is a terminal (never in logs or pipes). */
+function progressBar(): { update(done: number, total: number): void; end(): void } {
+  const tty = process.stderr.isTTY === true;
+  let last = -1;
+  let shown = false;
+  return {
+    update(done, total) {
+      if (!tty) return;
+      const percent = Math.floor((done / total) * 100);
+      if (percent === last && done !== total) return;
+      last = percent;
+      const width = 30;
+      const filled = Math.round((done / total) * width);
+      process.stderr.write(
+        `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} (${percent}%)`,
+      );
+      shown = true;
+    },
+    end() {
+      if (shown) process.stderr.write('\r\u001b[K');
+    },
+  };
+}
+
+export function registerInvitationCommands(program: Command): void {
+  const invitations = program.command('invitations').description('Invite people from the shell');
+
+  invitations
+    .command('import')
+    .summary('Invite everyone listed in a CSV file (email, role, optional name)')
+    .description(
+      'Invites every row of a CSV file: columns email, role (admin, member or viewer) and an optional name, ' +
+        'with or without a header row; quoted fields may contain commas. Each row is invited on its own ' +
+        '(audited as actor "cli", the mail queued in the outbox): a bad row is reported with its line number ' +
+        'and the others go on. Prints one result per row; exits 0 when every row was invited, 1 otherwise.',
+    )
+    .argument('<file.csv>', 'the CSV file to read')
+    .action(
+      action(async (file: string) => {
+        const config = configFromEnvironment();
+        let text: string;
+        try {
+          text = await readFile(file, 'utf8');
+        } catch (error) {
+          const reason =
+            (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read';
+          throw usageError('file_unreadable', `${printable(file)}: ${reason}.`);
+        }
+        const { order, rows: records } = columnsOf(parseCsv(text));
+        if (records.length === 0) throw new CliError('no_rows', `${printable(file)} has no rows to import.`);
+        const rows = records.map((record) => toBulkRow(record, order));
+
+        await withServices(config, async ({ database, deps }) => {
+          // The organization settings (name, language) as the server sees them, read once.
+          const settings = new LiveSettings(database.db, config);
+          await settings.refresh();
+          const live = settings.config;
+          const inviter = {
+            id: null,
+            name: live.organizationName.trim() || 'Gatehouse admin',
+            role: 'admin' as const,
+          };
+          const bar = progressBar();
+          let results;
+          try {
+            results = await createInvitations(
+              { ...deps, config: live },
+              cliContext(),
+              inviter,
+              rows,
+              bar.update,
+            );
+          } finally {
+            bar.end();
+          }
+          let failed = 0;
+          for (const result of results) {
+            const line = `line ${records[result.index]?.line ?? '?'}`;
+            if (result.status === 'created' && result.invitation) {
+              out(`${line}: invited ${printable(result.invitation.email)} as ${result.invitation.role}`);
+            } else {
+              failed += 1;
+              const who = result.email ? ` ${printable(result.email)}` : '';
+              out(`${line}: error${who}: ${result.code ?? 'error'}: ${printable(result.message ?? '')}`);
+            }
+          }
+          out();
+          out(`${results.length - failed} invited, ${failed} failed, of ${results.length} rows.`);
+          if (failed > 0) process.exitCode = ExitCode.refused;
+        });
+      }),
+    );
+}
