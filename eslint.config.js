@@ -20,7 +20,7 @@ const MODULE_DEPENDENCIES = {
   passwords: [],
   mail: [],
   throttle: [],
-  users: ['audit', 'sessions', 'passwords', 'mail'],
+  users: ['audit', 'sessions', 'passwords', 'mail', 'throttle'],
   auth: ['users', 'sessions', 'passwords', 'audit', 'mail', 'throttle'],
   // Accepting an invitation creates the user and signs them in: it needs the session and policy leaves.
   invitations: ['users', 'mail', 'audit', 'sessions', 'passwords'],

@@ -15,6 +15,8 @@ import { recordStandaloneEvent } from '../modules/audit/index.js';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.js';
 import { registerAuthRoutes } from '../modules/auth/auth.routes.js';
 import { registerRecoveryRoutes } from '../modules/auth/recovery.routes.js';
+import { resendInvitationTo } from '../modules/invitations/index.js';
+import { registerInvitationRoutes } from '../modules/invitations/invitations.routes.js';
 import {
   createDispatcher,
   createLogTransport,
@@ -33,6 +35,7 @@ import { findPrincipal, type NoticeSender } from '../modules/users/index.js';
 import { registerUsersRoutes } from '../modules/users/users.routes.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/crypto.js';
+import { registerConsole } from './console.js';
 import { registerHealthRoutes } from './health.js';
 import { mailNotices } from './mail-notices.js';
 import { loggerOptions } from './logging.js';
@@ -154,10 +157,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerOpenApi(app, config.publicUrl);
   registerHealthRoutes(app, database, transport);
   registerAuthRoutes(app, services);
-  registerRecoveryRoutes(app, services);
+  // Forgot-password for an invited address sends the invitation again (issue 3, item 2).
+  registerRecoveryRoutes(app, {
+    ...services,
+    resendInvitationTo: (exec, email, actor) => resendInvitationTo(exec, services, email, actor),
+  });
   registerOutboxRoutes(app, services);
   registerSettingsRoutes(app, services);
   registerUsersRoutes(app, services);
+  registerInvitationRoutes(app, services);
   registerAuditRoutes(app, services);
+  // Last: the console's catch-all page route yields to every API route above.
+  await registerConsole(app);
   return app;
 }

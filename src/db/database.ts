@@ -6,6 +6,8 @@ import type { MailOutboxTable } from '../modules/mail/mail.table.js';
 import type { PasswordResetTokensTable } from '../modules/passwords/reset-tokens.table.js';
 import type { InvitationsTable } from '../modules/invitations/invitations.table.js';
 import type { SettingsTable } from '../modules/settings/settings.table.js';
+import type { AccountThrottleTable, RateCountersTable } from '../modules/throttle/throttle.table.js';
+import type { ApiTokensTable } from '../modules/tokens/tokens.table.js';
 
 /** The whole schema, assembled from each module's table file. */
 export interface Database {
@@ -17,4 +19,7 @@ export interface Database {
   passwordResetTokens: PasswordResetTokensTable;
   invitations: InvitationsTable;
   settings: SettingsTable;
+  accountThrottle: AccountThrottleTable;
+  rateCounters: RateCountersTable;
+  apiTokens: ApiTokensTable;
 }

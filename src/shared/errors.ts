@@ -14,11 +14,19 @@ export class AppError extends Error {
   readonly code: string;
   readonly status: number;
 
+  /** For 429: how long the client should wait, sent as Retry-After. */
+  retryAfterSeconds?: number;
+
   constructor(code: string, status: number, message: string) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.status = status;
+  }
+
+  withRetryAfter(seconds: number): this {
+    this.retryAfterSeconds = seconds;
+    return this;
   }
 }
 

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as core from './0001_core.js';
 import * as usersListIndexes from './0002_users_list_indexes.js';
 import * as mailRecoveryInvitations from './0003_mail_recovery_invitations.js';
+import * as throttleAndTokens from './0004_throttle_and_tokens.js';
 
 /** Migrations are compiled into the package (no directory scanning), in order. */
 const migrations: Record<string, Migration> = {
   '0001_core': core,
   '0002_users_list_indexes': usersListIndexes,
   '0003_mail_recovery_invitations': mailRecoveryInvitations,
+  '0004_throttle_and_tokens': throttleAndTokens,
 };
 
 export const migrationProvider: MigrationProvider = {

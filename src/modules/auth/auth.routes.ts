@@ -8,11 +8,11 @@ import {
   changeOwnPassword,
   completeSetup,
   endMySession,
-  signIn,
   signOut,
   updateMyProfile,
   type AuthDeps,
 } from './auth.service.js';
+import { signIn } from './sign-in.service.js';
 import {
   ChangePasswordBody,
   MeResponse,

@@ -24,59 +24,6 @@ export interface SignedIn {
   sessionSecret: string;
 }
 
-type FailureReason = 'unknown_email' | 'wrong_password' | 'deactivated' | 'temporary_password_expired';
-
-/**
- * Sign-in does exactly one password verification on every path, so unknown emails, wrong passwords,
- * deactivated accounts and expired temporary passwords cost the same and answer the same (SEC-ENUM-01).
- */
-export async function signIn(
-  deps: AuthDeps,
-  actor: ActorContext,
-  input: { email: string; password: string },
-): Promise<SignedIn> {
-  const email = users.normalizeEmail(input.email);
-  const found = await users.findCredentialsByEmail(deps.db, email);
-  const passwordOk = await deps.hasher.verify(found?.passwordHash ?? null, input.password);
-  const now = deps.clock.now();
-
-  let failure: FailureReason | null = null;
-  if (!found) failure = 'unknown_email';
-  else if (!passwordOk) failure = 'wrong_password';
-  else if (found.status !== 'active') failure = 'deactivated';
-  else if (found.temporary && (found.temporaryExpiresAt ?? 0) <= now) failure = 'temporary_password_expired';
-
-  if (failure || !found) {
-    await recordStandaloneEvent(deps, actor, {
-      action: 'auth.sign_in',
-      outcome: 'failure',
-      target: { id: found?.user.id ?? null, label: email },
-      details: { reason: failure },
-    });
-    throw authErrors.invalid_credentials();
-  }
-
-  // Hashes made with older parameters are upgraded now that we hold the clear password (SEC-PS-02).
-  const upgraded =
-    found.passwordHash && deps.hasher.needsRehash(found.passwordHash) ? await deps.hasher.hash(input.password) : undefined;
-  const user = found.user;
-  const session = await deps.db.transaction().execute(async (trx) => {
-    const started = await startSession(trx, deps, { userId: user.id, ip: actor.ip, userAgent: actor.userAgent });
-    await users.recordSignIn(trx, user.id, now, upgraded);
-    await recordAuditEvent(trx, deps.clock, { ...actor, actorId: user.id, actorLabel: user.email }, {
-      action: 'auth.sign_in',
-      target: { id: user.id, label: user.email },
-      details: { temporaryPassword: found.temporary, ...(upgraded ? { hashUpgraded: true } : {}) },
-    });
-    return started;
-  });
-  return {
-    user: { ...user, lastSignInAt: new Date(now).toISOString() },
-    passwordChangeRequired: found.temporary,
-    sessionSecret: session.secret,
-  };
-}
-
 export async function signOut(deps: AuthDeps, actor: ActorContext, sessionId: string): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     await endSession(trx, sessionId);

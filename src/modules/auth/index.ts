@@ -1,3 +1,4 @@
-export { signIn, signOut, changeOwnPassword, issueSetupLink, completeSetup, type AuthDeps, type SignedIn } from './auth.service.js';
+export { signIn } from './sign-in.service.js';
+export { signOut, changeOwnPassword, issueSetupLink, completeSetup, type AuthDeps, type SignedIn } from './auth.service.js';
 export { authErrors } from './auth.errors.js';
 export { requestPasswordReset, checkResetToken, completePasswordReset, SELF_RESET_LINK_MS, type RecoveryHooks } from './recovery.service.js';

@@ -3,6 +3,8 @@ import { recordAuditEvent } from '../audit/index.js';
 import { enqueueMail } from '../mail/index.js';
 import { consumeResetToken, invalidateResetTokens, issueResetToken, peekResetToken } from '../passwords/index.js';
 import { endAllSessions } from '../sessions/index.js';
+import { clearAccountThrottle, hitRateLimit } from '../throttle/index.js';
+import { commonErrors } from '../../shared/common.errors.js';
 import * as users from '../users/index.js';
 import { authErrors } from './auth.errors.js';
 import type { AuthDeps } from './auth.service.js';
@@ -25,8 +27,24 @@ export async function requestPasswordReset(
   input: { email: string },
 ): Promise<void> {
   const email = users.normalizeEmail(input.email);
+  const now = deps.clock.now();
+  // Per client IP: 10 requests an hour, then 429 (SEC-BF-04).
+  const perIp = await hitRateLimit(deps.db, 'forgotPasswordPerIp', actor.ip ?? 'unknown', now);
+  if (!perIp.allowed) throw commonErrors.rate_limited().withRetryAfter(perIp.retryAfterSeconds);
   const found = await users.findCredentialsByEmail(deps.db, email);
   await deps.db.transaction().execute(async (trx) => {
+    // Per submitted address, the same for existing and unknown ones (SEC-ENUM-03): past the limit
+    // nothing more is sent, but the answer and the work stay the same.
+    const perAddress = await hitRateLimit(trx, 'resetMailsPerAddress', email, now);
+    if (!perAddress.allowed) {
+      await recordAuditEvent(trx, deps.clock, actor, {
+        action: 'auth.password_reset_requested',
+        outcome: 'failure',
+        target: { id: found?.user.id ?? null, label: email },
+        details: { reason: 'throttled' },
+      });
+      return;
+    }
     if (found && found.status === 'active') {
       const { token } = await issueResetToken(trx, {
         userId: found.user.id,
@@ -85,6 +103,8 @@ export async function completePasswordReset(
     if (!consumed || consumed.userId !== found.user.id) throw authErrors.invalid_token();
     await users.replaceOwnPassword(trx, found.user.id, passwordHash, now);
     await invalidateResetTokens(trx, found.user.id);
+    // A completed reset also ends any lockout: an attacker can never lock the owner out (SEC-BF-03).
+    await clearAccountThrottle(trx, found.user.email);
     const ended = await endAllSessions(trx, found.user.id);
     await recordAuditEvent(trx, deps.clock, { ...actor, actorId: found.user.id, actorLabel: found.user.email }, {
       action: 'auth.password_reset_completed',

@@ -11,6 +11,7 @@ export type TemplateName =
   | 'password_reset_completed'
   | 'role_changed'
   | 'deactivated'
+  | 'lockout'
   | 'test';
 
 export type TemplateVars = Record<string, string>;

@@ -9,6 +9,8 @@ export {
   createAdminResetLink,
   ADMIN_RESET_LINK_MS,
   endUserSessions,
+  unlockUser,
+  setUserLocale,
   findUserByEmail,
   anyUserExists,
   normalizeEmail,

@@ -13,6 +13,8 @@ export interface User {
   updatedAt: string;
   lastSignInAt: string | null;
   locale: string | null;
+  /** Set while a sign-in lockout runs (SEC-BF-01); admins can lift it. */
+  lockedUntil: string | null;
 }
 
 export function presentUser(row: UserRow): User {
@@ -27,5 +29,6 @@ export function presentUser(row: UserRow): User {
     updatedAt: new Date(row.updatedAt).toISOString(),
     lastSignInAt: row.lastSignInAt > 0 ? new Date(row.lastSignInAt).toISOString() : null,
     locale: row.locale,
+    lockedUntil: null,
   };
 }

@@ -22,6 +22,7 @@ import {
   getUser,
   listUsers,
   setUserStatus,
+  unlockUser,
   updateUser,
   type UsersDeps,
 } from './users.service.js';
@@ -102,6 +103,17 @@ export function registerUsersRoutes(app: ApiApp, deps: UsersDeps): void {
       response: { 200: ResetPasswordResponse, ...errorResponses(...AUTHED_ERRORS, 404, 413) },
     },
     handler: (request) => adminResetPassword(deps, actorOf(request), request.params.id, request.body),
+  });
+
+  app.post('/api/v1/users/:id/unlock', {
+    config: admin,
+    schema: {
+      tags,
+      summary: 'Lift a sign-in lockout',
+      params: IdParams,
+      response: { 200: UserSchema, ...errorResponses(...AUTHED_ERRORS, 404) },
+    },
+    handler: (request) => unlockUser(deps, actorOf(request), request.params.id),
   });
 
   app.post('/api/v1/users/:id/password-reset-link', {

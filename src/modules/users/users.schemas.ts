@@ -13,6 +13,7 @@ export const UserSchema = z
     updatedAt: z.string(),
     lastSignInAt: z.string().nullable(),
     locale: z.string().nullable(),
+    lockedUntil: z.string().nullable(),
   })
   .meta({ id: 'User' });
 

@@ -13,6 +13,7 @@ import {
   type PasswordHasher,
 } from '../passwords/index.js';
 import { endAllSessions } from '../sessions/index.js';
+import { clearAccountThrottle, lockedAccounts } from '../throttle/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { NoticeSender } from './notices.js';
 import { presentUser, type User } from './users.presenter.js';
@@ -95,7 +96,7 @@ export interface ListUsersInput {
 }
 
 export async function listUsers(
-  deps: Pick<UsersDeps, 'db'>,
+  deps: Pick<UsersDeps, 'db' | 'clock'>,
   input: ListUsersInput,
 ): Promise<{ items: User[]; nextCursor: string | null; total: number }> {
   const after = input.cursor ? decodeCursor(input.cursor, input.sort, input.order) : undefined;
@@ -105,16 +106,33 @@ export async function listUsers(
     store.count(deps.db, filter),
   ]);
   const page = rows.slice(0, input.limit);
+  const locks = await lockedAccounts(deps.db, page.map((r) => r.email), deps.clock.now());
   const last = page.at(-1);
   const nextCursor =
     rows.length > input.limit && last
       ? encodeCursor({ s: input.sort, o: input.order, v: store.sortValue(last, input.sort), i: last.id })
       : null;
-  return { items: page.map(presentUser), nextCursor, total };
+  return { items: page.map((r) => withLock(presentUser(r), locks)), nextCursor, total };
 }
 
-export async function getUser(deps: Pick<UsersDeps, 'db'>, id: string): Promise<User> {
-  return presentUser(await requireUser(deps.db, id));
+function withLock(user: User, locks: Map<string, number>): User {
+  const until = locks.get(user.email);
+  return until ? { ...user, lockedUntil: new Date(until).toISOString() } : user;
+}
+
+export async function getUser(deps: Pick<UsersDeps, 'db' | 'clock'>, id: string): Promise<User> {
+  const user = presentUser(await requireUser(deps.db, id));
+  return withLock(user, await lockedAccounts(deps.db, [user.email], deps.clock.now()));
+}
+
+/** Lifts a sign-in lockout before it runs out (SEC-BF-03). */
+export async function unlockUser(deps: UsersDeps, actor: ActorContext, id: string): Promise<User> {
+  return deps.db.transaction().execute(async (trx) => {
+    const user = await requireUser(trx, id);
+    await clearAccountThrottle(trx, user.email);
+    await recordAuditEvent(trx, deps.clock, actor, { action: 'user.unlocked', target: target(user) });
+    return presentUser(user);
+  });
 }
 
 export interface CreateUserInput {
@@ -275,6 +293,7 @@ export async function adminResetPassword(
     });
     const ended = await endAllSessions(trx, id);
     await invalidateResetTokens(trx, id);
+    await clearAccountThrottle(trx, current.email);
     await recordAuditEvent(trx, deps.clock, actor, {
       action: 'user.password_reset_by_admin',
       target: target(current),
@@ -295,6 +314,20 @@ export async function endUserSessions(deps: UsersDeps, actor: ActorContext, id: 
       details: { sessionsEnded: ended },
     });
     return ended;
+  });
+}
+
+/** The user's own language for mail and the console; null follows the organization default. */
+export async function setUserLocale(
+  deps: Pick<UsersDeps, 'db' | 'clock'>,
+  id: string,
+  locale: string | null,
+): Promise<User> {
+  return deps.db.transaction().execute(async (trx) => {
+    const before = await requireUser(trx, id);
+    const now = deps.clock.now();
+    await store.update(trx, id, { locale, updatedAt: now });
+    return presentUser({ ...before, locale, updatedAt: now });
   });
 }
 

@@ -66,6 +66,15 @@ const en: LocaleCatalogue = {
       paragraphs: ['An administrator deactivated your account. You can no longer sign in.'],
       footer: 'contactAdmin',
     }),
+    lockout: (v) => ({
+      subject: `Sign-in to ${v.org} locked for a few minutes`,
+      paragraphs: [
+        `There were too many failed sign-in attempts on your account, so it is locked for ${v.minutes} minutes.`,
+        'If it was you, wait and try again, or choose a new password with the link below (it works once, for 30 minutes).',
+      ],
+      action: { label: 'Choose a new password', url: v.link },
+      footer: 'contactAdmin',
+    }),
     test: (v) => ({
       subject: `${v.org}: test message`,
       paragraphs: ['This is a test message from Gatehouse. Mail delivery works.'],

@@ -65,6 +65,15 @@ const fr: LocaleCatalogue = {
       paragraphs: ['Un administrateur a désactivé votre compte. Vous ne pouvez plus vous connecter.'],
       footer: 'contactAdmin',
     }),
+    lockout: (v) => ({
+      subject: `Connexion à ${v.org} bloquée quelques minutes`,
+      paragraphs: [
+        `Trop de tentatives de connexion ont échoué sur votre compte ; il est bloqué pendant ${v.minutes} minutes.`,
+        'Si c’était vous, patientez puis réessayez, ou choisissez un nouveau mot de passe avec le lien ci-dessous (valable une fois, 30 minutes).',
+      ],
+      action: { label: 'Choisir un nouveau mot de passe', url: v.link },
+      footer: 'contactAdmin',
+    }),
     test: (v) => ({
       subject: `${v.org} : message de test`,
       paragraphs: ['Ceci est un message de test de Gatehouse. L’envoi de courriels fonctionne.'],

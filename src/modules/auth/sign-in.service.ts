@@ -1,0 +1,126 @@
+import type { ActorContext } from '../../shared/context.js';
+import { commonErrors } from '../../shared/common.errors.js';
+import { recordAuditEvent } from '../audit/index.js';
+import { enqueueMail } from '../mail/index.js';
+import { issueResetToken } from '../passwords/index.js';
+import { startSession } from '../sessions/index.js';
+import {
+  accountLockedUntil,
+  checkRateLimit,
+  clearAccountThrottle,
+  hitRateLimit,
+  recordSignInFailure,
+} from '../throttle/index.js';
+import * as users from '../users/index.js';
+import { authErrors } from './auth.errors.js';
+import type { AuthDeps, SignedIn } from './auth.service.js';
+import { SELF_RESET_LINK_MS } from './recovery.service.js';
+
+type FailureReason = 'unknown_email' | 'wrong_password' | 'deactivated' | 'temporary_password_expired' | 'locked';
+
+/**
+ * Sign-in does exactly one password verification on every path, so unknown emails, wrong passwords,
+ * deactivated or locked accounts and expired temporary passwords cost the same and answer the same
+ * (SEC-ENUM-01). Failures feed the per-account lockout and the per-IP limit (SEC-BF-01..05).
+ */
+export async function signIn(
+  deps: AuthDeps,
+  actor: ActorContext,
+  input: { email: string; password: string },
+): Promise<SignedIn> {
+  const email = users.normalizeEmail(input.email);
+  const ip = actor.ip ?? 'unknown';
+  const ipVerdict = await checkRateLimit(deps.db, 'signInFailuresPerIp', ip, deps.clock.now());
+  if (!ipVerdict.allowed) throw commonErrors.rate_limited().withRetryAfter(ipVerdict.retryAfterSeconds);
+
+  const found = await users.findCredentialsByEmail(deps.db, email);
+  const lockedUntil = await accountLockedUntil(deps.db, email, deps.clock.now());
+  const passwordOk = await deps.hasher.verify(found?.passwordHash ?? null, input.password);
+  const now = deps.clock.now();
+
+  let failure: FailureReason | null = null;
+  if (!found) failure = 'unknown_email';
+  else if (lockedUntil !== null) failure = 'locked';
+  else if (!passwordOk) failure = 'wrong_password';
+  else if (found.status !== 'active') failure = 'deactivated';
+  else if (found.temporary && (found.temporaryExpiresAt ?? 0) <= now) failure = 'temporary_password_expired';
+
+  if (failure || !found) {
+    await recordFailure(deps, actor, email, found, failure ?? 'unknown_email');
+    throw authErrors.invalid_credentials();
+  }
+
+  // Hashes made with older parameters are upgraded now that we hold the clear password (SEC-PS-02).
+  const upgraded =
+    found.passwordHash && deps.hasher.needsRehash(found.passwordHash)
+      ? await deps.hasher.hash(input.password)
+      : undefined;
+  const user = found.user;
+  const session = await deps.db.transaction().execute(async (trx) => {
+    const started = await startSession(trx, deps, { userId: user.id, ip: actor.ip, userAgent: actor.userAgent });
+    await users.recordSignIn(trx, user.id, now, upgraded);
+    await clearAccountThrottle(trx, email);
+    await recordAuditEvent(trx, deps.clock, { ...actor, actorId: user.id, actorLabel: user.email }, {
+      action: 'auth.sign_in',
+      target: { id: user.id, label: user.email },
+      details: { temporaryPassword: found.temporary, ...(upgraded ? { hashUpgraded: true } : {}) },
+    });
+    return started;
+  });
+  return {
+    user: { ...user, lastSignInAt: new Date(now).toISOString() },
+    passwordChangeRequired: found.temporary,
+    sessionSecret: session.secret,
+  };
+}
+
+/**
+ * Counts the failure for the account and the IP and audits it, in one transaction. When this
+ * failure starts a lockout of an existing account, the user is told by mail, with a reset link
+ * so they are never locked out for good (SEC-BF-03).
+ */
+async function recordFailure(
+  deps: AuthDeps,
+  actor: ActorContext,
+  email: string,
+  found: users.Credentials | null,
+  reason: FailureReason,
+): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const now = deps.clock.now();
+    const lockout = await recordSignInFailure(trx, email, now);
+    await hitRateLimit(trx, 'signInFailuresPerIp', actor.ip ?? 'unknown', now);
+    const target = { id: found?.user.id ?? null, label: email };
+    await recordAuditEvent(trx, deps.clock, actor, {
+      action: 'auth.sign_in',
+      outcome: 'failure',
+      target,
+      details: { reason },
+    });
+    if (!lockout.lockoutStarted || !lockout.lockedUntil) return;
+    await recordAuditEvent(trx, deps.clock, actor, {
+      action: 'auth.lockout',
+      outcome: 'failure',
+      target,
+      details: { lockedUntil: new Date(lockout.lockedUntil).toISOString() },
+    });
+    if (found && found.status === 'active') {
+      const { token } = await issueResetToken(trx, {
+        userId: found.user.id,
+        purpose: 'self',
+        now,
+        lifetimeMs: SELF_RESET_LINK_MS,
+      });
+      await enqueueMail(trx, deps, {
+        to: found.user.email,
+        template: 'lockout',
+        locale: found.user.locale,
+        recipientName: found.user.name,
+        vars: {
+          minutes: String(Math.round((lockout.lockedUntil - now) / 60_000)),
+          link: `${deps.config.publicUrl}/reset-password?token=${token}`,
+        },
+      });
+    }
+  });
+}

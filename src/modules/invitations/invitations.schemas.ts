@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { EmailInput, NameInput, PasswordInput, PlainText, RoleInput } from '../../http/schemas.js';
+import { UserSchema } from '../users/index.js';
+import type { BulkRow } from './invitations.service.js';
+
+export const InvitationStatusInput = z.enum(['pending', 'accepted', 'expired', 'revoked']);
+
+export const InvitationSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    role: RoleInput,
+    name: z.string().nullable(),
+    status: InvitationStatusInput.meta({
+      description: "'expired': still pending but past its 72 h, or replaced by a newer invitation.",
+    }),
+    inviter: z.object({ id: z.string().nullable(), name: z.string() }),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    acceptedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    userId: z.string().nullable().meta({ description: 'The user the invitation became, once accepted.' }),
+  })
+  .meta({ id: 'Invitation' });
+
+/** One invitation to create: the same rules for the API, the bulk rows and the CSV import (SEC-IN-02/03). */
+export const CreateInvitationBody = z.strictObject({
+  email: EmailInput,
+  role: RoleInput,
+  name: NameInput.optional(),
+});
+
+export const InvitationResponse = z.object({ invitation: InvitationSchema });
+
+export const ListInvitationsQuery = z.strictObject({
+  status: InvitationStatusInput.optional(),
+  q: PlainText(254).optional().meta({ description: 'Part of the email, case-insensitive.' }),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: PlainText(1024).optional(),
+});
+
+export const InvitationPage = z
+  .object({ items: z.array(InvitationSchema), nextCursor: z.string().nullable(), total: z.number().int() })
+  .meta({ id: 'InvitationPage' });
+
+export const TokenQuery = z.strictObject({ token: PlainText(128).min(1) });
+
+export const InvitationPreviewSchema = z
+  .object({
+    organization: z.string(),
+    email: z.string(),
+    role: RoleInput,
+    inviter: z.string(),
+    name: z.string().nullable().meta({ description: 'The name the inviter suggested, if any.' }),
+    expiresAt: z.string(),
+    minPasswordLength: z.number().int(),
+  })
+  .meta({ id: 'InvitationPreview' });
+
+export const AcceptInvitationBody = z.strictObject({
+  token: z.string().min(1).max(128),
+  name: NameInput,
+  password: PasswordInput,
+});
+
+export const AcceptInvitationResponse = z
+  .object({ user: UserSchema, passwordChangeRequired: z.literal(false) })
+  .meta({ id: 'AcceptedInvitation' });
+
+export const MAX_BULK_INVITATIONS = 1000;
+
+/** Rows are checked one by one (a bad row is that row's error), so the body only bounds their number. */
+export const BulkInvitationsBody = z.strictObject({
+  invitations: z
+    .array(
+      z
+        .unknown()
+        .meta({ description: 'An object like POST /api/v1/invitations takes: {email, role, name?}' }),
+    )
+    .min(1)
+    .max(MAX_BULK_INVITATIONS),
+});
+
+export const BulkInvitationsResponse = z
+  .object({
+    results: z.array(
+      z.object({
+        index: z.number().int(),
+        email: z.string().nullable(),
+        status: z.enum(['created', 'error']),
+        code: z.string().optional(),
+        message: z.string().optional(),
+        invitation: InvitationSchema.optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'BulkInvitations' });
+
+/** Validates one bulk or CSV row with the single-invitation rules; a failure names the fields. */
+export function parseInvitationRow(raw: unknown): BulkRow {
+  const parsed = CreateInvitationBody.safeParse(raw);
+  if (parsed.success) return { ok: true, input: parsed.data };
+  const email = (raw as { email?: unknown } | null)?.email;
+  const message = parsed.error.issues
+    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+  return {
+    ok: false,
+    email: typeof email === 'string' ? email.trim().slice(0, 254) : null,
+    code: 'validation_failed',
+    message,
+  };
+}

@@ -1,0 +1,79 @@
+import type { Executor } from '../../db/db.js';
+import { MINUTE, HOUR } from '../../shared/clock.js';
+import * as store from './throttle.store.js';
+
+/**
+ * Brute-force protection modelled on Keycloak's detector without its permanent lockout (SEC-BF-01..05):
+ * 10 consecutive failures lock the account for 1 minute, each further 10 for one minute more, at most
+ * 15 minutes; the count resets on success or after 12 quiet hours. Counters live in the database, so
+ * every node shares them.
+ */
+export const ACCOUNT_LOCKOUT: store.LockoutPolicy = {
+  threshold: 10,
+  stepMs: MINUTE,
+  maxMs: 15 * MINUTE,
+  resetAfterMs: 12 * HOUR,
+};
+
+/** Per-client-IP limits (SEC-BF-04) and the per-address limit on reset mail (SEC-ENUM-03). */
+export const RATE_LIMITS = {
+  signInFailuresPerIp: { limit: 100, windowMs: 15 * MINUTE },
+  forgotPasswordPerIp: { limit: 10, windowMs: HOUR },
+  resetMailsPerAddress: { limit: 3, windowMs: HOUR },
+} as const;
+
+export type RateLimitName = keyof typeof RATE_LIMITS;
+
+export async function accountLockedUntil(exec: Executor, accountKey: string, now: number): Promise<number | null> {
+  const until = await store.lockedUntil(exec, accountKey);
+  return until !== null && until > now ? until : null;
+}
+
+/** Records a failed sign-in; says whether this failure started a lockout (to notify and audit it). */
+export async function recordSignInFailure(
+  exec: Executor,
+  accountKey: string,
+  now: number,
+): Promise<{ lockoutStarted: boolean; lockedUntil: number | null }> {
+  const row = await store.addFailure(exec, accountKey, now, ACCOUNT_LOCKOUT);
+  if (!row) return { lockoutStarted: false, lockedUntil: null };
+  const started = row.failures % ACCOUNT_LOCKOUT.threshold === 0 && row.lockedUntil !== null && row.lockedUntil > now;
+  return { lockoutStarted: started, lockedUntil: started ? row.lockedUntil : null };
+}
+
+/** A success, a completed reset, or an admin unlock clears the account's count and lockout (SEC-BF-02/03). */
+export async function clearAccountThrottle(exec: Executor, accountKey: string): Promise<void> {
+  await store.clear(exec, accountKey);
+}
+
+export async function failedAttempts(exec: Executor, accountKey: string): Promise<number> {
+  return store.failureCount(exec, accountKey);
+}
+
+export async function lockedAccounts(exec: Executor, accountKeys: string[], now: number): Promise<Map<string, number>> {
+  return store.lockedUntilMany(exec, accountKeys, now);
+}
+
+export interface RateVerdict {
+  allowed: boolean;
+  /** Seconds until the window ends, for Retry-After. */
+  retryAfterSeconds: number;
+}
+
+function verdict(count: number, windowStart: number, now: number, name: RateLimitName, inclusive: boolean): RateVerdict {
+  const { limit, windowMs } = RATE_LIMITS[name];
+  const allowed = inclusive ? count <= limit : count < limit;
+  return { allowed, retryAfterSeconds: Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000)) };
+}
+
+/** Counts one event against a limit and says whether it is still within it. */
+export async function hitRateLimit(exec: Executor, name: RateLimitName, subject: string, now: number): Promise<RateVerdict> {
+  const { count, windowStart } = await store.hit(exec, `${name}:${subject}`, now, RATE_LIMITS[name].windowMs);
+  return verdict(count, windowStart, now, name, true);
+}
+
+/** Whether one more event would still be within the limit, without counting it. */
+export async function checkRateLimit(exec: Executor, name: RateLimitName, subject: string, now: number): Promise<RateVerdict> {
+  const { count, windowStart } = await store.peek(exec, `${name}:${subject}`, now, RATE_LIMITS[name].windowMs);
+  return verdict(count, windowStart, now, name, false);
+}
