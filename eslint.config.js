@@ -20,11 +20,12 @@ const MODULE_DEPENDENCIES = {
   passwords: [],
   mail: [],
   throttle: [],
-  users: ['audit', 'sessions', 'passwords', 'mail', 'throttle'],
-  auth: ['users', 'sessions', 'passwords', 'audit', 'mail', 'throttle'],
+  users: ['audit', 'sessions', 'passwords', 'mail', 'throttle', 'tokens'],
+  auth: ['users', 'sessions', 'passwords', 'audit', 'mail', 'throttle', 'tokens'],
   // Accepting an invitation creates the user and signs them in: it needs the session and policy leaves.
   invitations: ['users', 'mail', 'audit', 'sessions', 'passwords'],
-  tokens: ['users', 'audit'],
+  // A leaf apart from the log and mail, so users can revoke tokens when deactivating or resetting.
+  tokens: ['audit', 'mail'],
   // Organization settings: its changes are audited.
   settings: ['audit'],
 };

@@ -31,7 +31,9 @@ import { LiveSettings } from '../modules/settings/index.js';
 import { registerSettingsRoutes } from '../modules/settings/settings.routes.js';
 import type { PasswordHasher } from '../modules/passwords/index.js';
 import { sessionCookie, validateSession } from '../modules/sessions/index.js';
-import { findPrincipal, type NoticeSender } from '../modules/users/index.js';
+import { authenticateToken } from '../modules/tokens/index.js';
+import { registerTokenRoutes } from '../modules/tokens/tokens.routes.js';
+import { findPrincipal, getUser, type NoticeSender } from '../modules/users/index.js';
 import { registerUsersRoutes } from '../modules/users/users.routes.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/crypto.js';
@@ -146,6 +148,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const principal = await findPrincipal(database.db, session.userId);
       return principal ? { principal, sessionId: session.sessionId } : null;
     },
+    async resolveToken(token) {
+      const owner = await authenticateToken(services, token);
+      return owner ? findPrincipal(database.db, owner.userId) : null;
+    },
     onForbidden: (request) =>
       recordStandaloneEvent(services, actorOf(request), {
         action: 'authorization.denied',
@@ -166,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSettingsRoutes(app, services);
   registerUsersRoutes(app, services);
   registerInvitationRoutes(app, services);
+  registerTokenRoutes(app, { ...services, owner: (id) => getUser(services, id) });
   registerAuditRoutes(app, services);
   // Last: the console's catch-all page route yields to every API route above.
   await registerConsole(app);

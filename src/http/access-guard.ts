@@ -7,6 +7,8 @@ export interface AccessGuardOptions {
   cookieName: string;
   /** Looks up the session behind a cookie secret and the user behind it, fresh on every request. */
   resolveSession(secret: string): Promise<{ principal: Principal; sessionId: string } | null>;
+  /** Looks up the user behind an API token (`Authorization: Bearer`), fresh on every request. */
+  resolveToken(token: string): Promise<Principal | null>;
   /** Records an authorization failure in the audit log (SEC-AUD-01). */
   onForbidden(request: FastifyRequest): Promise<void>;
 }
@@ -23,11 +25,20 @@ export function registerAccessGuard(app: FastifyInstance, options: AccessGuardOp
     const config = request.routeOptions.config;
     if (request.routeOptions.url === undefined) return;
     const access = declaredAccess(request.routeOptions.url, config);
-    const secret = request.cookies[options.cookieName];
-    const resolved = secret ? await options.resolveSession(secret) : null;
-    if (resolved && resolved.principal.status === 'active') {
-      request.principal = resolved.principal;
-      request.sessionId = resolved.sessionId;
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) {
+      // A request with credentials in the header is judged by them alone; cookies are ignored, so
+      // the header (exempt from the cross-site check) can never ride on a browser's session.
+      const bearer = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(authorization)?.[1];
+      const principal = bearer ? await options.resolveToken(bearer) : null;
+      if (principal && principal.status === 'active') request.principal = principal;
+    } else {
+      const secret = request.cookies[options.cookieName];
+      const resolved = secret ? await options.resolveSession(secret) : null;
+      if (resolved && resolved.principal.status === 'active') {
+        request.principal = resolved.principal;
+        request.sessionId = resolved.sessionId;
+      }
     }
     if (access === 'public') return;
     const principal = request.principal;

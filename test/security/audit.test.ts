@@ -302,7 +302,7 @@ describe('SEC-AUD-01: one audit event per security action', () => {
       action: 'user.password_reset_by_admin',
       actor: admin,
       target: member,
-      details: { generated: true, sessionsEnded: 2 },
+      details: { generated: true, sessionsEnded: 2, tokensRevoked: 0 },
     });
 
     // Session revoke: the admin ends another of their own sessions.

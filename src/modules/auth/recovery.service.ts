@@ -4,6 +4,7 @@ import { enqueueMail } from '../mail/index.js';
 import { consumeResetToken, invalidateResetTokens, issueResetToken, peekResetToken } from '../passwords/index.js';
 import { endAllSessions } from '../sessions/index.js';
 import { clearAccountThrottle, hitRateLimit } from '../throttle/index.js';
+import { revokeAllTokens } from '../tokens/index.js';
 import { commonErrors } from '../../shared/common.errors.js';
 import * as users from '../users/index.js';
 import { authErrors } from './auth.errors.js';
@@ -106,10 +107,11 @@ export async function completePasswordReset(
     // A completed reset also ends any lockout: an attacker can never lock the owner out (SEC-BF-03).
     await clearAccountThrottle(trx, found.user.email);
     const ended = await endAllSessions(trx, found.user.id);
+    const tokensRevoked = await revokeAllTokens(trx, found.user.id);
     await recordAuditEvent(trx, deps.clock, { ...actor, actorId: found.user.id, actorLabel: found.user.email }, {
       action: 'auth.password_reset_completed',
       target: { id: found.user.id, label: found.user.email },
-      details: { sessionsEnded: ended },
+      details: { sessionsEnded: ended, tokensRevoked },
     });
     await deps.notices.send(trx, {
       kind: 'password_reset_completed',

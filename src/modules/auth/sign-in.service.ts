@@ -5,11 +5,10 @@ import { enqueueMail } from '../mail/index.js';
 import { issueResetToken } from '../passwords/index.js';
 import { startSession } from '../sessions/index.js';
 import {
-  accountLockedUntil,
-  checkRateLimit,
   clearAccountThrottle,
   hitRateLimit,
-  recordSignInFailure,
+  releaseRateLimit,
+  reserveSignInAttempt,
 } from '../throttle/index.js';
 import * as users from '../users/index.js';
 import { authErrors } from './auth.errors.js';
@@ -30,23 +29,26 @@ export async function signIn(
 ): Promise<SignedIn> {
   const email = users.normalizeEmail(input.email);
   const ip = actor.ip ?? 'unknown';
-  const ipVerdict = await checkRateLimit(deps.db, 'signInFailuresPerIp', ip, deps.clock.now());
-  if (!ipVerdict.allowed) throw commonErrors.rate_limited().withRetryAfter(ipVerdict.retryAfterSeconds);
+  // The IP and the account count this attempt before the password is checked, each in one atomic
+  // statement, so a burst of parallel guesses cannot outrun either limit (SEC-BF-05). A success
+  // gives both counts back, so only failures stay counted.
+  const ipHit = await hitRateLimit(deps.db, 'signInFailuresPerIp', ip, deps.clock.now());
+  if (!ipHit.allowed) throw commonErrors.rate_limited().withRetryAfter(ipHit.retryAfterSeconds);
 
   const found = await users.findCredentialsByEmail(deps.db, email);
-  const lockedUntil = await accountLockedUntil(deps.db, email, deps.clock.now());
+  const attempt = await reserveSignInAttempt(deps.db, email, deps.clock.now());
   const passwordOk = await deps.hasher.verify(found?.passwordHash ?? null, input.password);
   const now = deps.clock.now();
 
   let failure: FailureReason | null = null;
   if (!found) failure = 'unknown_email';
-  else if (lockedUntil !== null) failure = 'locked';
+  else if (attempt === null) failure = 'locked';
   else if (!passwordOk) failure = 'wrong_password';
   else if (found.status !== 'active') failure = 'deactivated';
   else if (found.temporary && (found.temporaryExpiresAt ?? 0) <= now) failure = 'temporary_password_expired';
 
   if (failure || !found) {
-    await recordFailure(deps, actor, email, found, failure ?? 'unknown_email');
+    await recordFailure(deps, actor, email, found, failure ?? 'unknown_email', attempt);
     throw authErrors.invalid_credentials();
   }
 
@@ -60,6 +62,7 @@ export async function signIn(
     const started = await startSession(trx, deps, { userId: user.id, ip: actor.ip, userAgent: actor.userAgent });
     await users.recordSignIn(trx, user.id, now, upgraded);
     await clearAccountThrottle(trx, email);
+    await releaseRateLimit(trx, 'signInFailuresPerIp', ip, ipHit);
     await recordAuditEvent(trx, deps.clock, { ...actor, actorId: user.id, actorLabel: user.email }, {
       action: 'auth.sign_in',
       target: { id: user.id, label: user.email },
@@ -75,9 +78,9 @@ export async function signIn(
 }
 
 /**
- * Counts the failure for the account and the IP and audits it, in one transaction. When this
- * failure starts a lockout of an existing account, the user is told by mail, with a reset link
- * so they are never locked out for good (SEC-BF-03).
+ * Audits a failure (already counted for the account and the IP by the reservation), in one
+ * transaction. When this attempt started a lockout of an existing account, the user is told by
+ * mail, with a reset link so they are never locked out for good (SEC-BF-03).
  */
 async function recordFailure(
   deps: AuthDeps,
@@ -85,11 +88,10 @@ async function recordFailure(
   email: string,
   found: users.Credentials | null,
   reason: FailureReason,
+  lockout: { lockoutStarted: boolean; lockedUntil: number | null } | null,
 ): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now();
-    const lockout = await recordSignInFailure(trx, email, now);
-    await hitRateLimit(trx, 'signInFailuresPerIp', actor.ip ?? 'unknown', now);
     const target = { id: found?.user.id ?? null, label: email };
     await recordAuditEvent(trx, deps.clock, actor, {
       action: 'auth.sign_in',
@@ -97,7 +99,7 @@ async function recordFailure(
       target,
       details: { reason },
     });
-    if (!lockout.lockoutStarted || !lockout.lockedUntil) return;
+    if (!lockout?.lockoutStarted || !lockout.lockedUntil) return;
     await recordAuditEvent(trx, deps.clock, actor, {
       action: 'auth.lockout',
       outcome: 'failure',

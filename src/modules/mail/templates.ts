@@ -12,6 +12,7 @@ export type TemplateName =
   | 'role_changed'
   | 'deactivated'
   | 'lockout'
+  | 'token_created'
   | 'test';
 
 export type TemplateVars = Record<string, string>;

@@ -3,11 +3,13 @@ export {
   RATE_LIMITS,
   accountLockedUntil,
   recordSignInFailure,
+  reserveSignInAttempt,
   clearAccountThrottle,
   failedAttempts,
   lockedAccounts,
   hitRateLimit,
   checkRateLimit,
+  releaseRateLimit,
   type RateVerdict,
   type RateLimitName,
 } from './throttle.service.js';

@@ -41,6 +41,24 @@ export async function recordSignInFailure(
   return { lockoutStarted: started, lockedUntil: started ? row.lockedUntil : null };
 }
 
+/**
+ * Counts a sign-in attempt against the account before its password is checked, in the same atomic
+ * statement as a failure, so a burst of parallel guesses cannot outrun the lockout (SEC-BF-05): of
+ * any number of concurrent attempts at most `threshold` get their password checked. Null when the
+ * account is locked (the attempt is not counted and must fail). A success then clears the count, so
+ * only failures remain.
+ */
+export async function reserveSignInAttempt(
+  exec: Executor,
+  accountKey: string,
+  now: number,
+): Promise<{ lockoutStarted: boolean; lockedUntil: number | null } | null> {
+  const row = await store.addFailure(exec, accountKey, now, ACCOUNT_LOCKOUT);
+  if (!row) return null;
+  const started = row.failures % ACCOUNT_LOCKOUT.threshold === 0 && row.lockedUntil !== null && row.lockedUntil > now;
+  return { lockoutStarted: started, lockedUntil: started ? row.lockedUntil : null };
+}
+
 /** A success, a completed reset, or an admin unlock clears the account's count and lockout (SEC-BF-02/03). */
 export async function clearAccountThrottle(exec: Executor, accountKey: string): Promise<void> {
   await store.clear(exec, accountKey);
@@ -58,12 +76,14 @@ export interface RateVerdict {
   allowed: boolean;
   /** Seconds until the window ends, for Retry-After. */
   retryAfterSeconds: number;
+  /** The window the event was counted in (for releaseRateLimit). */
+  windowStart: number;
 }
 
 function verdict(count: number, windowStart: number, now: number, name: RateLimitName, inclusive: boolean): RateVerdict {
   const { limit, windowMs } = RATE_LIMITS[name];
   const allowed = inclusive ? count <= limit : count < limit;
-  return { allowed, retryAfterSeconds: Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000)) };
+  return { allowed, retryAfterSeconds: Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000)), windowStart };
 }
 
 /** Counts one event against a limit and says whether it is still within it. */
@@ -76,4 +96,18 @@ export async function hitRateLimit(exec: Executor, name: RateLimitName, subject:
 export async function checkRateLimit(exec: Executor, name: RateLimitName, subject: string, now: number): Promise<RateVerdict> {
   const { count, windowStart } = await store.peek(exec, `${name}:${subject}`, now, RATE_LIMITS[name].windowMs);
   return verdict(count, windowStart, now, name, false);
+}
+
+/**
+ * Gives back an event counted by hitRateLimit, in the window it was counted in: sign-in counts each
+ * attempt before checking the password (so parallel requests cannot exceed the limit) and gives
+ * the count back when the attempt succeeds, so only failures remain counted.
+ */
+export async function releaseRateLimit(
+  exec: Executor,
+  name: RateLimitName,
+  subject: string,
+  counted: RateVerdict,
+): Promise<void> {
+  await store.release(exec, `${name}:${subject}`, counted.windowStart);
 }

@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/db.js';
 
+/* PostgreSQL infers a bare parameter next to an integer column as int4; epoch milliseconds need int8. */
+const big = (n: number | null) => sql`cast(${n} as bigint)`;
+
 export interface LockoutPolicy {
   threshold: number;
   stepMs: number;
@@ -21,18 +24,18 @@ export async function addFailure(
   p: LockoutPolicy,
 ): Promise<{ failures: number; lockedUntil: number | null } | null> {
   const quietSince = now - p.resetAfterMs;
-  const next = sql`(case when account_throttle.last_failure_at <= ${quietSince} then 1 else account_throttle.failures + 1 end)`;
+  const next = sql`(case when account_throttle.last_failure_at <= ${big(quietSince)} then 1 else account_throttle.failures + 1 end)`;
   const steps = sql`(${next} / ${p.threshold})`;
-  const duration = sql`(case when ${steps} * ${p.stepMs} > ${p.maxMs} then ${p.maxMs} else ${steps} * ${p.stepMs} end)`;
+  const duration = sql`(case when ${steps} * ${big(p.stepMs)} > ${big(p.maxMs)} then ${big(p.maxMs)} else ${steps} * ${big(p.stepMs)} end)`;
   const firstLock = p.threshold <= 1 ? now + Math.min(p.stepMs, p.maxMs) : null;
   const result = await sql<{ failures: number; lockedUntil: number | null }>`
     insert into account_throttle (key, failures, locked_until, last_failure_at)
-    values (${key}, 1, ${firstLock}, ${now})
+    values (${key}, 1, ${big(firstLock)}, ${big(now)})
     on conflict (key) do update set
       failures = ${next},
-      locked_until = case when ${next} % ${p.threshold} = 0 then ${now} + ${duration} else account_throttle.locked_until end,
-      last_failure_at = ${now}
-    where account_throttle.locked_until is null or account_throttle.locked_until <= ${now}
+      locked_until = case when ${next} % ${p.threshold} = 0 then ${big(now)} + ${duration} else account_throttle.locked_until end,
+      last_failure_at = ${big(now)}
+    where account_throttle.locked_until is null or account_throttle.locked_until <= ${big(now)}
     returning failures, locked_until as "lockedUntil"`.execute(exec);
   const row = result.rows[0];
   return row ? { failures: Number(row.failures), lockedUntil: row.lockedUntil === null ? null : Number(row.lockedUntil) } : null;
@@ -70,11 +73,11 @@ export async function hit(
   now: number,
   windowMs: number,
 ): Promise<{ count: number; windowStart: number }> {
-  const expired = sql`rate_counters.window_start <= ${now - windowMs}`;
+  const expired = sql`rate_counters.window_start <= ${big(now - windowMs)}`;
   const result = await sql<{ count: number; windowStart: number }>`
-    insert into rate_counters (key, window_start, count) values (${key}, ${now}, 1)
+    insert into rate_counters (key, window_start, count) values (${key}, ${big(now)}, 1)
     on conflict (key) do update set
-      window_start = case when ${expired} then ${now} else rate_counters.window_start end,
+      window_start = case when ${expired} then ${big(now)} else rate_counters.window_start end,
       count = case when ${expired} then 1 else rate_counters.count + 1 end
     returning count, window_start as "windowStart"`.execute(exec);
   const row = result.rows[0] as { count: number; windowStart: number };
@@ -94,4 +97,15 @@ export async function peek(
     .executeTakeFirst();
   if (!row || row.windowStart <= now - windowMs) return { count: 0, windowStart: now };
   return { count: row.count, windowStart: row.windowStart };
+}
+
+/** Gives one hit back, only within the window it was counted in (a success gives back its reservation). */
+export async function release(exec: Executor, key: string, windowStart: number): Promise<void> {
+  await exec
+    .updateTable('rateCounters')
+    .set((eb) => ({ count: eb('count', '-', 1) }))
+    .where('key', '=', key)
+    .where('windowStart', '=', windowStart)
+    .where('count', '>', 0)
+    .execute();
 }

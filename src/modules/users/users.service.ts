@@ -14,6 +14,7 @@ import {
 } from '../passwords/index.js';
 import { endAllSessions } from '../sessions/index.js';
 import { clearAccountThrottle, lockedAccounts } from '../throttle/index.js';
+import { revokeAllTokens } from '../tokens/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { NoticeSender } from './notices.js';
 import { presentUser, type User } from './users.presenter.js';
@@ -255,6 +256,7 @@ export async function setUserStatus(
     if (status === 'deactivated') {
       // Deactivation takes effect at once, on every node: the sessions are gone from the database (SEC-SES-06).
       await endAllSessions(trx, id);
+      await revokeAllTokens(trx, id);
       await invalidateResetTokens(trx, id);
       await deps.notices.send(trx, { kind: 'deactivated', user: after });
     }
@@ -292,12 +294,13 @@ export async function adminResetPassword(
       updatedAt: now,
     });
     const ended = await endAllSessions(trx, id);
+    const tokensRevoked = await revokeAllTokens(trx, id);
     await invalidateResetTokens(trx, id);
     await clearAccountThrottle(trx, current.email);
     await recordAuditEvent(trx, deps.clock, actor, {
       action: 'user.password_reset_by_admin',
       target: target(current),
-      details: { generated: chosen.generated, sessionsEnded: ended },
+      details: { generated: chosen.generated, sessionsEnded: ended, tokensRevoked },
     });
     await deps.notices.send(trx, { kind: 'admin_password_reset', user: presentUser({ ...current, passwordTemporary: 1 }) });
   });

@@ -75,6 +75,11 @@ const en: LocaleCatalogue = {
       action: { label: 'Choose a new password', url: v.link },
       footer: 'contactAdmin',
     }),
+    token_created: (v) => ({
+      subject: `A new API token was created for your ${v.org} account`,
+      paragraphs: [`An API token named “${v.tokenName}” (${v.prefix}…) was just created for your account.`],
+      footer: 'contactAdmin',
+    }),
     test: (v) => ({
       subject: `${v.org}: test message`,
       paragraphs: ['This is a test message from Gatehouse. Mail delivery works.'],

@@ -74,6 +74,11 @@ const fr: LocaleCatalogue = {
       action: { label: 'Choisir un nouveau mot de passe', url: v.link },
       footer: 'contactAdmin',
     }),
+    token_created: (v) => ({
+      subject: `Un nouveau jeton d’API a été créé pour votre compte ${v.org}`,
+      paragraphs: [`Un jeton d’API nommé « ${v.tokenName} » (${v.prefix}…) vient d’être créé pour votre compte.`],
+      footer: 'contactAdmin',
+    }),
     test: (v) => ({
       subject: `${v.org} : message de test`,
       paragraphs: ['Ceci est un message de test de Gatehouse. L’envoi de courriels fonctionne.'],

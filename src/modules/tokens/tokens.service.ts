@@ -1,0 +1,128 @@
+import type { Db, Executor } from '../../db/db.js';
+import type { Clock } from '../../shared/clock.js';
+import type { ActorContext } from '../../shared/context.js';
+import { newId, randomSecret, sha256Hex } from '../../shared/crypto.js';
+import { defineErrors } from '../../shared/errors.js';
+import { recordAuditEvent } from '../audit/index.js';
+import { enqueueMail, type MailDeps } from '../mail/index.js';
+import * as store from './tokens.store.js';
+
+export const tokenErrors = defineErrors({
+  token_not_found: { status: 404, message: 'No such API token.' },
+  token_expiry_in_past: { status: 400, message: 'The expiry must be in the future.' },
+  too_many_tokens: { status: 409, message: 'You have too many API tokens; revoke some first.' },
+});
+
+/** A recognizable prefix, so leaked tokens can be found by secret scanners (SEC-TOK-01). */
+export const TOKEN_PREFIX = 'ghk_';
+const DISPLAY_PREFIX_LENGTH = TOKEN_PREFIX.length + 6;
+const MAX_TOKENS_PER_USER = 50;
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface TokenInfo {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+}
+
+export interface TokensDeps extends MailDeps {
+  db: Db;
+  clock: Clock;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function present(row: store.TokenRow): TokenInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: iso(row.createdAt) as string,
+    lastUsedAt: iso(row.lastUsedAt),
+    expiresAt: iso(row.expiresAt),
+  };
+}
+
+/** Creates a token for the signed-in user; the secret is returned this once and stored only hashed. */
+export async function createToken(
+  deps: TokensDeps,
+  actor: ActorContext & { actorId: string },
+  owner: { id: string; email: string; name: string; locale: string | null },
+  input: { name: string; expiresAt?: string | undefined },
+): Promise<{ token: string; info: TokenInfo }> {
+  const now = deps.clock.now();
+  const expiresAt = input.expiresAt ? Date.parse(input.expiresAt) : null;
+  if (expiresAt !== null && expiresAt <= now) throw tokenErrors.token_expiry_in_past();
+  const token = `${TOKEN_PREFIX}${randomSecret(32)}`;
+  const row: store.TokenRow = {
+    id: newId(),
+    userId: owner.id,
+    name: input.name,
+    prefix: token.slice(0, DISPLAY_PREFIX_LENGTH),
+    tokenHash: sha256Hex(token),
+    createdAt: now,
+    lastUsedAt: null,
+    expiresAt,
+  };
+  await deps.db.transaction().execute(async (trx) => {
+    if ((await store.listForUser(trx, owner.id)).length >= MAX_TOKENS_PER_USER) throw tokenErrors.too_many_tokens();
+    await store.insertToken(trx, row);
+    await recordAuditEvent(trx, deps.clock, actor, {
+      action: 'token.created',
+      target: { id: owner.id, label: owner.email },
+      details: { tokenId: row.id, name: row.name, prefix: row.prefix },
+    });
+    // SEC-NOT-01: a new token is a new way into the account; the mail names it, never the secret.
+    await enqueueMail(trx, deps, {
+      to: owner.email,
+      template: 'token_created',
+      locale: owner.locale,
+      recipientName: owner.name,
+      vars: { tokenName: row.name, prefix: row.prefix },
+    });
+  });
+  return { token, info: present(row) };
+}
+
+export async function listTokens(deps: { db: Db }, userId: string): Promise<TokenInfo[]> {
+  return (await store.listForUser(deps.db, userId)).map(present);
+}
+
+/** Revokes one token of `ownerId`; someone else's token id is simply not found (SEC-AZ-02). */
+export async function revokeToken(
+  deps: { db: Db; clock: Clock },
+  actor: ActorContext,
+  owner: { id: string; email: string },
+  tokenId: string,
+): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const removed = await store.deleteOne(trx, owner.id, tokenId);
+    if (!removed) throw tokenErrors.token_not_found();
+    await recordAuditEvent(trx, deps.clock, actor, {
+      action: 'token.revoked',
+      target: { id: owner.id, label: owner.email },
+      details: { tokenId, name: removed.name, prefix: removed.prefix },
+    });
+  });
+}
+
+/** Deactivation and password resets end every token of the user, in the caller's transaction. */
+export async function revokeAllTokens(exec: Executor, userId: string): Promise<number> {
+  return store.deleteForUser(exec, userId);
+}
+
+/**
+ * The user behind a Bearer token, or null: unknown, revoked or expired tokens all fail alike.
+ * Rights come from the owner's current role, read by the caller at every request.
+ */
+export async function authenticateToken(deps: { db: Db; clock: Clock }, token: string): Promise<{ userId: string; tokenId: string } | null> {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
+  const row = await store.findByHash(deps.db, sha256Hex(token));
+  const now = deps.clock.now();
+  if (!row || (row.expiresAt !== null && row.expiresAt <= now)) return null;
+  if (row.lastUsedAt === null || now - row.lastUsedAt >= TOUCH_INTERVAL_MS) await store.touch(deps.db, row.id, now);
+  return { userId: row.userId, tokenId: row.id };
+}
