@@ -40,6 +40,7 @@ import { newId } from '../shared/crypto.js';
 import { registerConsole } from './console.js';
 import { registerHealthRoutes } from './health.js';
 import { mailNotices } from './mail-notices.js';
+import { registerMetrics } from './metrics.js';
 import { loggerOptions } from './logging.js';
 
 export interface RouteEntry {
@@ -160,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }),
   });
 
+  registerMetrics(app, { config, db: database.db, clock: deps.clock, hasher: deps.hasher });
   await registerOpenApi(app, config.publicUrl);
   registerHealthRoutes(app, database, transport);
   registerAuthRoutes(app, services);

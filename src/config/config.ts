@@ -50,6 +50,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).max(320).default('Gatehouse <no-reply@localhost>'),
   SMTP_REQUIRE_TLS: bool(false),
   SMTP_TLS_REJECT_UNAUTHORIZED: bool(true),
+  METRICS_TOKEN: z.string().min(16, { error: 'at least 16 characters' }).max(256).optional(),
 });
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -68,6 +69,8 @@ export interface Config {
   readonly hashConcurrency: number;
   readonly trustProxy: boolean;
   readonly defaultLocale: string;
+  /** Bearer token for /metrics; unset turns the endpoint off. */
+  readonly metricsToken: string | undefined;
   /** Without SMTP_URL, mail is written to the log (zero-setup mode). */
   readonly mail: {
     readonly transport: 'smtp' | 'log';
@@ -118,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     hashConcurrency: e.HASH_CONCURRENCY,
     trustProxy: e.TRUST_PROXY,
     defaultLocale: e.DEFAULT_LOCALE,
+    metricsToken: e.METRICS_TOKEN,
     mail: Object.freeze({
       transport: e.SMTP_URL ? ('smtp' as const) : ('log' as const),
       smtpUrl: e.SMTP_URL,

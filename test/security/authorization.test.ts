@@ -61,6 +61,8 @@ const PUBLIC_ALLOW_LIST = [
   'GET /api/openapi.json',
   'GET /healthz',
   'GET /readyz',
+  // Metrics: reviewed. Off (404) unless METRICS_TOKEN is set, and then it checks that bearer token itself.
+  'GET /metrics',
   'POST /api/v1/auth/sign-in',
   'POST /api/v1/setup',
   // Password recovery (SEC-RST-*, SEC-ENUM-02): reviewed. Forgot-password answers the same for every

@@ -7,6 +7,7 @@ export {
   clearAccountThrottle,
   failedAttempts,
   lockedAccounts,
+  lockedAccountCount,
   hitRateLimit,
   checkRateLimit,
   releaseRateLimit,

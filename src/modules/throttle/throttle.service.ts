@@ -55,7 +55,8 @@ export async function reserveSignInAttempt(
 ): Promise<{ lockoutStarted: boolean; lockedUntil: number | null } | null> {
   const row = await store.addFailure(exec, accountKey, now, ACCOUNT_LOCKOUT);
   if (!row) return null;
-  const started = row.failures % ACCOUNT_LOCKOUT.threshold === 0 && row.lockedUntil !== null && row.lockedUntil > now;
+  const started =
+    row.failures % ACCOUNT_LOCKOUT.threshold === 0 && row.lockedUntil !== null && row.lockedUntil > now;
   return { lockoutStarted: started, lockedUntil: started ? row.lockedUntil : null };
 }
 
@@ -83,7 +84,8 @@ export interface RateVerdict {
 function verdict(count: number, windowStart: number, now: number, name: RateLimitName, inclusive: boolean): RateVerdict {
   const { limit, windowMs } = RATE_LIMITS[name];
   const allowed = inclusive ? count <= limit : count < limit;
-  return { allowed, retryAfterSeconds: Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000)), windowStart };
+  const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
+  return { allowed, retryAfterSeconds, windowStart };
 }
 
 /** Counts one event against a limit and says whether it is still within it. */
@@ -110,4 +112,9 @@ export async function releaseRateLimit(
   counted: RateVerdict,
 ): Promise<void> {
   await store.release(exec, `${name}:${subject}`, counted.windowStart);
+}
+
+/** How many accounts are locked right now (a metric). */
+export async function lockedAccountCount(exec: Executor, now: number): Promise<number> {
+  return store.countLocked(exec, now);
 }

@@ -109,3 +109,12 @@ export async function release(exec: Executor, key: string, windowStart: number):
     .where('count', '>', 0)
     .execute();
 }
+
+export async function countLocked(exec: Executor, now: number): Promise<number> {
+  const row = await exec
+    .selectFrom('accountThrottle')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('lockedUntil', '>', now)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
