@@ -12,6 +12,19 @@ import { cliContext } from '../src/shared/context.js';
 import { ManualClock } from './clock.js';
 import { freshDatabase } from './database.js';
 
+/*
+ * Apps are usually built inside tests, and vitest never runs an `afterAll` registered there; so
+ * every app and database registers its cleanup here, and one `afterAll` registered while this
+ * module loads (during the file's collection) closes them all at the end of the file.
+ */
+const openResources: Array<() => Promise<void>> = [];
+function closeAfterFile(close: () => Promise<void>): void {
+  openResources.push(close);
+}
+afterAll(async () => {
+  for (const close of openResources.splice(0).reverse()) await close();
+});
+
 /** Cheap argon2id for tests; SEC-PS-01 tests the production parameters separately. */
 export const TEST_ARGON2: Argon2Params = { memoryCost: 64, timeCost: 1, parallelism: 1 };
 
@@ -64,7 +77,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     await app.close();
     await database.drop();
   };
-  afterAll(close);
+  closeAfterFile(close);
   return {
     app,
     db: database.handle,
@@ -187,7 +200,7 @@ export async function buildTwoNodes(options: TestAppOptions = {}): Promise<[Test
     await database.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
-  afterAll(closeAll);
+  closeAfterFile(closeAll);
   nodes.push(await node(database.handle), await node(second));
   return [nodes[0] as TestApp, nodes[1] as TestApp];
 }
