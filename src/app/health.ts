@@ -7,13 +7,20 @@ import type { MailTransport } from '../modules/mail/index.js';
  * reports whether the mail transport works, without failing readiness for it (mail waits in the outbox).
  */
 export function registerHealthRoutes(app: FastifyInstance, db: DbHandle, transport: MailTransport): void {
-  const mailStatus = async () => {
+  // Probes come every few seconds; the SMTP check (connect, TLS, AUTH) is reused for 30 s.
+  let lastCheck: { at: number; result: Promise<Record<string, string>> } | undefined;
+  const checkMail = async (): Promise<Record<string, string>> => {
     try {
       await transport.verify();
       return { transport: transport.kind, status: 'ok' };
     } catch (error) {
       return { transport: transport.kind, status: 'error', error: error instanceof Error ? error.message : String(error) };
     }
+  };
+  const mailStatus = () => {
+    const now = Date.now();
+    if (!lastCheck || now - lastCheck.at > 30_000) lastCheck = { at: now, result: checkMail() };
+    return lastCheck.result;
   };
   app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, () => ({ status: 'ok' }));
   app.get('/readyz', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {

@@ -48,6 +48,7 @@ export async function markRetry(exec: Executor, id: string, nextAttemptAt: numbe
     .updateTable('mailOutbox')
     .set({ status: 'queued', nextAttemptAt, lockedUntil: null, lastError: error })
     .where('id', '=', id)
+    .where('status', '=', 'sending')
     .execute();
 }
 
@@ -56,6 +57,7 @@ export async function markFailed(exec: Executor, id: string, error: string): Pro
     .updateTable('mailOutbox')
     .set({ status: 'failed', lockedUntil: null, lastError: error })
     .where('id', '=', id)
+    .where('status', '=', 'sending')
     .execute();
 }
 
@@ -88,4 +90,18 @@ export async function requeueFailed(exec: Executor, now: number): Promise<number
     .where('status', '=', 'failed')
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/**
+ * Gives claimed but unsent messages back (a dispatcher stopping mid-batch): queued and due as they
+ * were, the claim's attempt not counted, so another node or the next start sends them at once.
+ */
+export async function releaseClaims(exec: Executor, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await exec
+    .updateTable('mailOutbox')
+    .set((eb) => ({ status: 'queued', lockedUntil: null, attempts: eb('attempts', '-', 1) }))
+    .where('id', 'in', ids)
+    .where('status', '=', 'sending')
+    .execute();
 }
