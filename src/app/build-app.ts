@@ -68,6 +68,8 @@ export interface AppDeps {
   transport?: MailTransport;
   dispatcher?: Partial<DispatcherOptions>;
   logStream?: DestinationStream;
+  /** The console's build output; by default web/dist in the package root. */
+  webDist?: string;
 }
 
 /** The composition root: wires config, database, modules and HTTP plugins into one Fastify app. */
@@ -177,6 +179,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerTokenRoutes(app, { ...services, owner: (id) => getUser(services, id) });
   registerAuditRoutes(app, services);
   // Last: the console's catch-all page route yields to every API route above.
-  await registerConsole(app);
+  await registerConsole(app, deps.webDist ? { webDist: deps.webDist } : {});
   return app;
 }

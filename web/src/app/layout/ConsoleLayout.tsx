@@ -1,0 +1,107 @@
+import type { ReactNode } from 'react';
+import { Link, Navigate, NavLink, Outlet, useLocation } from 'react-router';
+import { Button } from '../../components/Button';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { LogoMark } from '../../components/icons';
+import { Loading } from '../../components/Spinner';
+import { useMe } from '../../features/auth/api';
+import type { Me } from '../../lib/api';
+import { peekSignInNotice, SIGNED_OUT } from '../../lib/session';
+import { ProfileMenu } from './ProfileMenu';
+
+/**
+ * The signed-in console: top bar with navigation and the profile menu. Signed out → sign-in;
+ * a temporary password → the forced change page, and nothing else.
+ */
+export function ConsoleLayout() {
+  const me = useMe();
+  const location = useLocation();
+  if (me.isPending)
+    return (
+      <FullPage>
+        <Loading label="Loading Gatehouse…" />
+      </FullPage>
+    );
+  if (me.isError) {
+    return (
+      <FullPage>
+        <ErrorMessage error={me.error} title="Gatehouse could not load" onRetry={() => void me.refetch()} />
+      </FullPage>
+    );
+  }
+  if (!me.data) {
+    // After a deliberate sign-out, the next sign-in starts afresh; after a session ended, it comes back here.
+    const state =
+      peekSignInNotice() === SIGNED_OUT ? null : { from: `${location.pathname}${location.search}` };
+    return <Navigate to="/sign-in" replace state={state} />;
+  }
+  if (me.data.passwordChangeRequired) return <Navigate to="/change-password" replace />;
+  return (
+    <div className="app-shell">
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <TopBar me={me.data} />
+      <main id="main" className="app-main" tabIndex={-1}>
+        <Outlet context={me.data} />
+      </main>
+    </div>
+  );
+}
+
+function TopBar({ me }: { me: Me }) {
+  const isAdmin = me.user.role === 'admin';
+  return (
+    <header className="topbar">
+      <div className="topbar-inner">
+        <Link to="/" className="brand">
+          <LogoMark size={28} />
+          <span>Gatehouse</span>
+        </Link>
+        <nav aria-label="Main" className="main-nav">
+          {isAdmin ? (
+            <>
+              <NavLink to="/users" className="nav-link">
+                Users
+              </NavLink>
+              <NavLink to="/audit" className="nav-link">
+                Audit log
+              </NavLink>
+              <NavLink to="/settings" className="nav-link">
+                Settings
+              </NavLink>
+            </>
+          ) : null}
+          <NavLink to="/account" className="nav-link">
+            My account
+          </NavLink>
+        </nav>
+        <ProfileMenu me={me} />
+      </div>
+    </header>
+  );
+}
+
+export function FullPage({ children }: { children: ReactNode }) {
+  return (
+    <main id="main" className="full-page">
+      <div className="full-page-inner">{children}</div>
+    </main>
+  );
+}
+
+export function RouteError() {
+  return (
+    <FullPage>
+      <div className="alert alert-error" role="alert">
+        <div className="alert-content">
+          <p className="alert-title">Something went wrong</p>
+          <p>The page could not be shown. Reload to try again.</p>
+          <Button size="sm" className="alert-action" onClick={() => window.location.reload()}>
+            Reload
+          </Button>
+        </div>
+      </div>
+    </FullPage>
+  );
+}

@@ -1,0 +1,286 @@
+import { useEffect, useRef, useState } from 'react';
+import { useLocation, useSearchParams } from 'react-router';
+import { Button } from '../../components/Button';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { SearchIcon, UsersIcon } from '../../components/icons';
+import { PageHeader } from '../../components/Page';
+import { Loading, Spinner } from '../../components/Spinner';
+import { SelectField, TextField } from '../../components/TextField';
+import { useInvitations } from '../../features/invitations/api';
+import { InvitationsTable } from '../../features/invitations/components/InvitationsTable';
+import { InviteUsersButton } from '../../features/invitations/components/InviteUsersDialog';
+import { useUsers } from '../../features/users/api';
+import { UsersTable, type SortKey } from '../../features/users/components/UsersTable';
+import type { Role } from '../../lib/api';
+import { useCurrentUser } from '../current-user';
+
+const PAGE_SIZE = 25;
+const ROLES: Role[] = ['admin', 'member', 'viewer'];
+const STATUSES = ['active', 'deactivated', 'invited'] as const;
+type Status = (typeof STATUSES)[number];
+const SORTS: SortKey[] = ['name', 'email', 'lastSignInAt', 'createdAt'];
+/** Most recent first is the natural order for dates. */
+const DEFAULT_ORDER: Record<SortKey, 'asc' | 'desc'> = {
+  name: 'asc',
+  email: 'asc',
+  lastSignInAt: 'desc',
+  createdAt: 'desc',
+};
+
+const pick = <T extends string>(value: string | null, allowed: readonly T[]): T | undefined =>
+  allowed.includes(value as T) ? (value as T) : undefined;
+
+interface View {
+  q: string;
+  role: Role | undefined;
+  status: Status | undefined;
+  sort: SortKey;
+  order: 'asc' | 'desc';
+  cursor: string | undefined;
+}
+
+function readView(params: URLSearchParams): View {
+  const sort = pick(params.get('sort'), SORTS) ?? 'name';
+  return {
+    q: params.get('q') ?? '',
+    role: pick(params.get('role'), ROLES),
+    status: pick(params.get('status'), STATUSES),
+    sort,
+    order: pick(params.get('order'), ['asc', 'desc'] as const) ?? DEFAULT_ORDER[sort],
+    cursor: params.get('cursor') || undefined,
+  };
+}
+
+function writeView(view: View): URLSearchParams {
+  const next = new URLSearchParams();
+  if (view.q) next.set('q', view.q);
+  if (view.role) next.set('role', view.role);
+  if (view.status) next.set('status', view.status);
+  if (view.sort !== 'name' || view.order !== 'asc') {
+    next.set('sort', view.sort);
+    next.set('order', view.order);
+  }
+  if (view.cursor) next.set('cursor', view.cursor);
+  return next;
+}
+
+/**
+ * Manage users. Everything that shapes the list (search, role, status, sort, page cursor) lives in
+ * the URL, so reloading or sharing the address shows the same view. Paging is keyset: "Previous"
+ * walks back through the cursors of the pages seen, kept in the history entry's state.
+ */
+export function UsersPage() {
+  const me = useCurrentUser();
+  const [params, setParams] = useSearchParams();
+  const location = useLocation();
+  const view = readView(params);
+  const cursors = ((location.state as { cursors?: unknown } | null)?.cursors as string[] | undefined) ?? [];
+  const invited = view.status === 'invited';
+
+  const users = useUsers(
+    {
+      ...(view.q ? { q: view.q } : {}),
+      ...(view.role ? { role: view.role } : {}),
+      ...(view.status && view.status !== 'invited' ? { status: view.status } : {}),
+      sort: view.sort,
+      order: view.order,
+      limit: PAGE_SIZE,
+      ...(view.cursor ? { cursor: view.cursor } : {}),
+    },
+    !invited,
+  );
+  const invitations = useInvitations(
+    {
+      status: 'pending',
+      ...(view.q ? { q: view.q } : {}),
+      limit: PAGE_SIZE,
+      ...(view.cursor ? { cursor: view.cursor } : {}),
+    },
+    invited,
+  );
+
+  /** Changes the view; a change of filter or sort starts again at the first page. */
+  const update = (patch: Partial<View>, options: { push?: boolean; cursors?: string[] } = {}) => {
+    setParams(
+      (prev) => {
+        const current = readView(prev);
+        const next = { ...current, ...patch };
+        if (!('cursor' in patch)) next.cursor = undefined;
+        return writeView(next);
+      },
+      { replace: !options.push, state: { cursors: options.cursors ?? [] } },
+    );
+  };
+
+  // Search as you type, applied 300 ms after the last keystroke; the URL stays the source of truth.
+  const [text, setText] = useState(view.q);
+  const applied = useRef(view.q);
+  useEffect(() => {
+    if (view.q !== applied.current) {
+      applied.current = view.q;
+      setText(view.q);
+    }
+  }, [view.q]);
+  useEffect(() => {
+    if (text === applied.current) return;
+    const timer = setTimeout(() => {
+      applied.current = text;
+      update({ q: text.trim() === '' ? '' : text });
+    }, 300);
+    return () => clearTimeout(timer);
+    // `update` reads the latest URL itself, so only the text matters here.
+  }, [text]);
+
+  const onSort = (key: SortKey) =>
+    update({
+      sort: key,
+      order: view.sort === key ? (view.order === 'asc' ? 'desc' : 'asc') : DEFAULT_ORDER[key],
+    });
+
+  const active = invited ? invitations : users;
+  const data = active.data;
+  const nextCursor = data?.nextCursor ?? null;
+  const pageIndex = view.cursor ? (cursors.length > 0 ? cursors.length : null) : 0;
+  const items = data?.items.length ?? 0;
+  const filtered = Boolean(view.q || view.role || view.status);
+
+  const goNext = () => {
+    if (nextCursor) update({ cursor: nextCursor }, { push: true, cursors: [...cursors, view.cursor ?? ''] });
+  };
+  const goPrevious = () => {
+    const previous = cursors.at(-1);
+    update({ cursor: previous || undefined }, { push: true, cursors: cursors.slice(0, -1) });
+  };
+
+  const total = data?.total;
+  const description =
+    total === undefined
+      ? 'People who can sign in to your organization.'
+      : invited
+        ? `${total} pending ${total === 1 ? 'invitation' : 'invitations'}`
+        : filtered
+          ? `${total} matching ${total === 1 ? 'user' : 'users'}`
+          : `${total} ${total === 1 ? 'user' : 'users'}`;
+
+  // Invitations have no role filter on the server: narrow the page here.
+  const invitationItems = invitations.data?.items.filter((i) => !view.role || i.role === view.role) ?? [];
+
+  return (
+    <>
+      <PageHeader title="Manage users" description={description} actions={<InviteUsersButton />} />
+      <div className="filters" role="search" aria-label="Filter users">
+        <TextField
+          className="filters-search"
+          label="Search"
+          type="search"
+          placeholder="Name or email"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          leading={<SearchIcon />}
+          autoCapitalize="off"
+          spellCheck={false}
+        />
+        <SelectField
+          label="Role"
+          value={view.role ?? ''}
+          onChange={(e) => update({ role: pick(e.target.value, ROLES) })}
+          options={[
+            { value: '', label: 'All roles' },
+            { value: 'admin', label: 'Admin' },
+            { value: 'member', label: 'Member' },
+            { value: 'viewer', label: 'Viewer' },
+          ]}
+        />
+        <SelectField
+          label="Status"
+          value={view.status ?? ''}
+          onChange={(e) => update({ status: pick(e.target.value, STATUSES) })}
+          options={[
+            { value: '', label: 'All statuses' },
+            { value: 'active', label: 'Active' },
+            { value: 'deactivated', label: 'Deactivated' },
+            { value: 'invited', label: 'Invited' },
+          ]}
+        />
+      </div>
+
+      <section className="list-panel" aria-busy={active.isFetching || undefined}>
+        {active.isPending ? (
+          <Loading label={invited ? 'Loading invitations…' : 'Loading users…'} />
+        ) : active.isError && !data ? (
+          <ErrorMessage
+            error={active.error}
+            title={invited ? 'Invitations could not be loaded' : 'Users could not be loaded'}
+            onRetry={() => void active.refetch()}
+          />
+        ) : items === 0 ? (
+          <EmptyState
+            icon={<UsersIcon size={28} />}
+            title={filtered ? (invited ? 'No pending invitations match' : 'No users match') : 'No users yet'}
+            action={
+              filtered ? (
+                <Button
+                  onClick={() => {
+                    setText('');
+                    applied.current = '';
+                    setParams(new URLSearchParams(), { replace: true });
+                  }}
+                >
+                  Clear search and filters
+                </Button>
+              ) : undefined
+            }
+          >
+            {filtered ? (
+              <p>Try another search, or clear the filters.</p>
+            ) : (
+              <p>Invite people to get started.</p>
+            )}
+          </EmptyState>
+        ) : (
+          <>
+            {active.isError ? (
+              <ErrorMessage
+                error={active.error}
+                title="The list could not be refreshed"
+                onRetry={() => void active.refetch()}
+              />
+            ) : null}
+            {invited ? (
+              <InvitationsTable invitations={invitationItems} />
+            ) : (
+              <UsersTable
+                users={users.data?.items ?? []}
+                sort={view.sort}
+                order={view.order}
+                onSort={onSort}
+                currentUserId={me.user.id}
+              />
+            )}
+          </>
+        )}
+        {data && (items > 0 || view.cursor) ? (
+          <nav className="pagination" aria-label="Pages">
+            <p className="pagination-status" aria-live="polite">
+              {active.isFetching ? <Spinner size="sm" decorative /> : null}
+              {pageIndex === null
+                ? `${items} shown of ${data.total}`
+                : items === 0
+                  ? `None of ${data.total}`
+                  : `${pageIndex * PAGE_SIZE + 1}–${pageIndex * PAGE_SIZE + items} of ${data.total}`}
+            </p>
+            <div className="pagination-buttons">
+              <Button size="sm" onClick={goPrevious} disabled={!view.cursor}>
+                Previous
+              </Button>
+              <Button size="sm" onClick={goNext} disabled={!nextCursor}>
+                Next
+              </Button>
+            </div>
+          </nav>
+        ) : null}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,109 @@
+import { useId, useMemo, useState, type InputHTMLAttributes, type ReactNode, type Ref } from 'react';
+import { checkPassword, type PasswordPolicy } from '../lib/password-policy';
+import { CheckIcon, DotIcon } from './icons';
+
+export interface PasswordFieldProps extends Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  'id' | 'type' | 'value' | 'onChange'
+> {
+  label: ReactNode;
+  value: string;
+  onChange(value: string): void;
+  autoComplete: 'current-password' | 'new-password';
+  /** With a policy, shows a strength meter and the policy's rules, checked as the person types. */
+  policy?: PasswordPolicy | undefined;
+  hint?: ReactNode;
+  error?: string | null | undefined;
+  ref?: Ref<HTMLInputElement>;
+}
+
+/** A password input with Show/Hide and, for new passwords, live policy feedback (SEC-PW-04: paste allowed). */
+export function PasswordField({
+  label,
+  value,
+  onChange,
+  policy,
+  hint,
+  error,
+  className = '',
+  ref,
+  ...props
+}: PasswordFieldProps) {
+  const id = useId();
+  const [visible, setVisible] = useState(false);
+  const check = useMemo(() => (policy ? checkPassword(value, policy) : null), [value, policy]);
+  const hintId = hint ? `${id}-hint` : undefined;
+  const rulesId = check ? `${id}-rules` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  return (
+    <div className={`field ${className}`}>
+      <label htmlFor={id} className="field-label">
+        {label}
+      </label>
+      <div className="input-wrap has-trailing">
+        <input
+          ref={ref}
+          id={id}
+          className="input"
+          type={visible ? 'text' : 'password'}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          spellCheck={false}
+          autoCapitalize="off"
+          autoCorrect="off"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={[hintId, rulesId, errorId].filter(Boolean).join(' ') || undefined}
+          {...props}
+        />
+        <button
+          type="button"
+          className="input-trailing-button"
+          aria-pressed={visible}
+          aria-label={visible ? 'Hide password' : 'Show password'}
+          onClick={() => setVisible((v) => !v)}
+        >
+          {visible ? 'Hide' : 'Show'}
+        </button>
+      </div>
+      {hint ? (
+        <p id={hintId} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+      {check && policy ? (
+        <div className="password-feedback">
+          <div className="strength" data-strength={value ? check.strength : 'none'} aria-hidden="true">
+            <span />
+            <span />
+            <span />
+            <span />
+          </div>
+          <p className="strength-label">
+            {value ? (
+              <>
+                Strength: <strong>{check.strengthLabel}</strong> · {check.length}{' '}
+                {check.length === 1 ? 'character' : 'characters'}
+              </>
+            ) : (
+              'Tip: a few unrelated words make a long password that is easy to remember.'
+            )}
+          </p>
+          <ul id={rulesId} className="rules" aria-label="Password requirements">
+            {check.rules.map((rule) => (
+              <li key={rule.id} data-state={!value ? 'idle' : rule.met ? 'met' : 'unmet'}>
+                {value && rule.met ? <CheckIcon size={14} /> : <DotIcon size={14} />}
+                <span>{rule.label}</span>
+                <span className="visually-hidden">{!value ? '' : rule.met ? ' (done)' : ' (not yet)'}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {error ? (
+        <p id={errorId} className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

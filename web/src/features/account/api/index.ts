@@ -1,0 +1,25 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, call } from '../../../lib/api';
+import { meQueryKey } from '../../../lib/session';
+
+const sessionsKey = ['my-sessions'] as const;
+
+export function useMySessions() {
+  return useQuery({ queryKey: sessionsKey, queryFn: () => call(api.GET('/api/v1/me/sessions')) });
+}
+
+export function useEndMySession() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => call(api.DELETE('/api/v1/me/sessions/{id}', { params: { path: { id } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: sessionsKey }),
+  });
+}
+
+export function useSetLocale() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (locale: 'en' | 'fr' | null) => call(api.PATCH('/api/v1/me', { body: { locale } })),
+    onSuccess: (me) => queryClient.setQueryData(meQueryKey, me),
+  });
+}

@@ -1,0 +1,102 @@
+import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { api, call, isApiError, type BodyOf, type Me } from '../../../lib/api';
+import { meQueryKey, SESSION_ENDED, setSignInNotice, SIGNED_OUT } from '../../../lib/session';
+
+/**
+ * The signed-in user, or null when signed out. A 401 here is an answer, not an error; if someone was
+ * signed in a moment ago, their session ended (deactivated, reset by an admin, expired).
+ */
+export const meQuery = queryOptions({
+  queryKey: meQueryKey,
+  queryFn: async ({ client }): Promise<Me | null> => {
+    try {
+      return await call(api.GET('/api/v1/me'));
+    } catch (error) {
+      if (isApiError(error) && error.status === 401) {
+        if (client.getQueryData<Me | null>(meQueryKey)) setSignInNotice(SESSION_ENDED);
+        return null;
+      }
+      throw error;
+    }
+  },
+  staleTime: 30_000,
+});
+
+export function useMe() {
+  return useQuery(meQuery);
+}
+
+/** After signing in (or accepting an invitation, or setup): forget everything cached, load the new user. */
+export async function startFreshSession(queryClient: QueryClient): Promise<Me | null> {
+  queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== meQueryKey[0] });
+  return queryClient.fetchQuery({ ...meQuery, staleTime: 0 });
+}
+
+export function useSignIn() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: BodyOf<'/api/v1/auth/sign-in', 'post'>) =>
+      call(api.POST('/api/v1/auth/sign-in', { body })),
+    onSuccess: () => startFreshSession(queryClient),
+  });
+}
+
+export function useSignOut() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => call(api.POST('/api/v1/auth/sign-out')),
+    // Signed out either way (a 401 means the session had already ended). With no user, the page
+    // guards send the browser to sign-in, which says so.
+    onSettled: () => {
+      setSignInNotice(SIGNED_OUT);
+      queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== meQueryKey[0] });
+      queryClient.setQueryData(meQueryKey, null);
+    },
+    meta: { ignoreUnauthenticated: true },
+  });
+}
+
+export function useForgotPassword() {
+  return useMutation({
+    mutationFn: (body: BodyOf<'/api/v1/auth/forgot-password', 'post'>) =>
+      call(api.POST('/api/v1/auth/forgot-password', { body })),
+  });
+}
+
+export function useResetLinkStatus(token: string) {
+  return useQuery({
+    queryKey: ['reset-link-status', token],
+    queryFn: () => call(api.GET('/api/v1/auth/reset-password/status', { params: { query: { token } } })),
+    enabled: token.length > 0,
+    retry: false,
+    staleTime: Infinity,
+  });
+}
+
+export function useResetPassword() {
+  return useMutation({
+    mutationFn: (body: BodyOf<'/api/v1/auth/reset-password', 'post'>) =>
+      call(api.POST('/api/v1/auth/reset-password', { body })),
+  });
+}
+
+export function useSetup() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: BodyOf<'/api/v1/setup', 'post'>) => call(api.POST('/api/v1/setup', { body })),
+    onSuccess: () => startFreshSession(queryClient),
+  });
+}
+
+/** Change one's own password (also the forced change after a temporary password). */
+export function useChangePassword() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: BodyOf<'/api/v1/me/password', 'post'>) =>
+      call(api.POST('/api/v1/me/password', { body })),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: meQueryKey });
+      await queryClient.invalidateQueries({ queryKey: ['my-sessions'] });
+    },
+  });
+}

@@ -1,0 +1,87 @@
+import { useState, type FormEvent } from 'react';
+import { Button } from '../../../components/Button';
+import { ErrorMessage } from '../../../components/ErrorMessage';
+import { PasswordField } from '../../../components/PasswordField';
+import type { Me } from '../../../lib/api';
+import { checkPassword } from '../../../lib/password-policy';
+import { useChangePassword } from '../api';
+
+/**
+ * Change one's own password: the current one (or the temporary one an admin set), then a new one
+ * with live policy feedback. Other sessions end; this one continues.
+ */
+export function ChangePasswordForm({
+  me,
+  forced = false,
+  onChanged,
+}: {
+  me: Me;
+  forced?: boolean;
+  onChanged(): void;
+}) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [tried, setTried] = useState(false);
+  const change = useChangePassword();
+  const policy = { ...me.passwordPolicy, context: { email: me.user.email, name: me.user.name } };
+  const check = checkPassword(next, policy);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setTried(true);
+    if (!check.ok || !current) return;
+    change.mutate(
+      { currentPassword: current, newPassword: next },
+      {
+        onSuccess: () => {
+          setCurrent('');
+          setNext('');
+          onChanged();
+        },
+      },
+    );
+  };
+
+  return (
+    <form className="form" onSubmit={submit}>
+      {change.isError ? (
+        <ErrorMessage
+          error={change.error}
+          overrides={
+            forced
+              ? {
+                  current_password_incorrect: 'The temporary password is incorrect.',
+                  password_reused: 'Choose a password different from the temporary one.',
+                }
+              : {}
+          }
+        />
+      ) : null}
+      <PasswordField
+        label={forced ? 'Temporary password' : 'Current password'}
+        name="current-password"
+        autoComplete="current-password"
+        required
+        autoFocus={forced}
+        value={current}
+        onChange={setCurrent}
+        hint={forced ? 'The password your admin gave you.' : undefined}
+      />
+      <PasswordField
+        label="New password"
+        name="new-password"
+        autoComplete="new-password"
+        required
+        value={next}
+        onChange={setNext}
+        policy={policy}
+        error={tried && !check.ok ? 'This password does not meet the requirements yet.' : undefined}
+      />
+      <div className="form-actions">
+        <Button type="submit" variant="primary" loading={change.isPending}>
+          {forced ? 'Set new password' : 'Change password'}
+        </Button>
+      </div>
+    </form>
+  );
+}

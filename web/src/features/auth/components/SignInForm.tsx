@@ -1,0 +1,70 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { Button } from '../../../components/Button';
+import { ErrorMessage, Notice } from '../../../components/ErrorMessage';
+import { PasswordField } from '../../../components/PasswordField';
+import { TextField } from '../../../components/TextField';
+import { useSignIn } from '../api';
+
+export function SignInForm({ notice, onSignedIn }: { notice?: string | null; onSignedIn(): void }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const signIn = useSignIn();
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    signIn.mutate(
+      { email, password },
+      {
+        onSuccess: () => onSignedIn(),
+        onError: () => {
+          setPassword('');
+          passwordRef.current?.focus();
+        },
+      },
+    );
+  };
+
+  return (
+    <form className="form" onSubmit={submit}>
+      {notice && !signIn.isError ? <Notice tone="warning">{notice}</Notice> : null}
+      {signIn.isError ? (
+        <ErrorMessage
+          error={signIn.error}
+          overrides={{ rate_limited: 'Too many sign-in attempts. Wait a few minutes, then try again.' }}
+        />
+      ) : null}
+      <TextField
+        label="Email"
+        type="email"
+        name="email"
+        autoComplete="username"
+        inputMode="email"
+        autoCapitalize="off"
+        spellCheck={false}
+        required
+        autoFocus
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+      />
+      <PasswordField
+        ref={passwordRef}
+        label="Password"
+        name="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={setPassword}
+      />
+      <div className="form-row-end">
+        <Link to="/forgot-password" className="link">
+          Forgot password?
+        </Link>
+      </div>
+      <Button type="submit" variant="primary" className="btn-block" loading={signIn.isPending}>
+        Sign in
+      </Button>
+    </form>
+  );
+}

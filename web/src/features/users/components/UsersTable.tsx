@@ -1,0 +1,94 @@
+import { Avatar } from '../../../components/Avatar';
+import { Table, SortHeader, type SortDirection } from '../../../components/Table';
+import type { User } from '../../../lib/api';
+import { formatDateTime, formatRelative, ROLE_LABELS } from '../../../lib/format';
+import type { UsersQuery } from '../api';
+import { UserActions } from './UserActions';
+import { UserStatusBadge } from './UserStatusBadge';
+
+export type SortKey = NonNullable<UsersQuery['sort']>;
+
+/** The Manage users table: sortable headers (aria-sort), one ⋮ menu per row. */
+export function UsersTable({
+  users,
+  sort,
+  order,
+  onSort,
+  currentUserId,
+}: {
+  users: User[];
+  sort: SortKey;
+  order: 'asc' | 'desc';
+  onSort(key: SortKey): void;
+  currentUserId: string | undefined;
+}) {
+  const direction = (key: SortKey): SortDirection =>
+    sort === key ? (order === 'asc' ? 'ascending' : 'descending') : 'none';
+  return (
+    <Table label="Users" caption="Users">
+      <thead>
+        <tr>
+          <SortHeader label="Name" direction={direction('name')} onSort={() => onSort('name')} />
+          <SortHeader
+            label="Email"
+            direction={direction('email')}
+            onSort={() => onSort('email')}
+            className="col-optional"
+          />
+          <th scope="col" className="col-optional">
+            Role
+          </th>
+          <th scope="col" className="col-shrink">
+            Status
+          </th>
+          <SortHeader
+            label="Last sign-in"
+            direction={direction('lastSignInAt')}
+            onSort={() => onSort('lastSignInAt')}
+            className="col-optional"
+          />
+          <th scope="col" className="col-actions">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {users.map((user) => (
+          <tr key={user.id} data-status={user.status}>
+            <td>
+              <div className="user-cell">
+                <Avatar name={user.name} email={user.email} size="sm" />
+                <div className="user-cell-text">
+                  <span className="user-name">
+                    {user.name}
+                    {user.id === currentUserId ? <span className="muted"> (you)</span> : null}
+                  </span>
+                  <span className="user-email-inline">
+                    {ROLE_LABELS[user.role]} · {user.email}
+                  </span>
+                </div>
+              </div>
+            </td>
+            <td className="col-optional">{user.email}</td>
+            <td className="col-optional">{ROLE_LABELS[user.role]}</td>
+            <td className="col-shrink">
+              <UserStatusBadge user={user} />
+            </td>
+            <td className="col-optional">
+              {user.lastSignInAt ? (
+                <time dateTime={user.lastSignInAt} title={formatDateTime(user.lastSignInAt)}>
+                  {formatRelative(user.lastSignInAt)}
+                </time>
+              ) : (
+                <span className="muted">Never</span>
+              )}
+            </td>
+            <td className="col-actions">
+              <UserActions user={user} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
