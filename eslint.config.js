@@ -104,6 +104,58 @@ const zones = [
   },
 ];
 
+/*
+ * The console: features never import each other; shared pieces (components, lib) import no feature
+ * or page. Console imports are relative, so the rule is written on the import paths.
+ */
+const webFeatures = readdirSync(join(root, 'web/src/features'), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+const webBoundaries = [
+  ...webFeatures.map((feature) => ({
+    files: [`web/src/features/${feature}/**/*.{ts,tsx}`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: webFeatures
+                .filter((other) => other !== feature)
+                .flatMap((other) => [
+                  `**/features/${other}`,
+                  `**/features/${other}/**`,
+                  `../../${other}`,
+                  `../../${other}/**`,
+                  `../${other}`,
+                  `../${other}/**`,
+                ]),
+              message:
+                'A console feature must not import another feature; move shared code to components/ or lib/.',
+            },
+          ],
+        },
+      ],
+    },
+  })),
+  {
+    files: ['web/src/components/**/*.{ts,tsx}', 'web/src/lib/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/features', '**/features/**', '**/app', '**/app/**'],
+              message: 'components/ and lib/ are shared: they must not import features or pages.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+];
+
 export default defineConfig(
   {
     ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'web/dist/', 'bench/peers/', 'bench/results/'],
@@ -224,4 +276,5 @@ export default defineConfig(
       ],
     },
   },
+  ...webBoundaries,
 );
