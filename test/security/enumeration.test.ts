@@ -28,10 +28,9 @@ const HOUR = 3_600_000;
 describe('no account enumeration at sign-in', () => {
   /*
    * Deterministic half of SEC-ENUM-01: every failure path does exactly one password verification and
-   * answers byte-for-byte the same. (Locked accounts arrive with the brute-force issue; their case
-   * joins this table then.)
+   * answers byte-for-byte the same.
    */
-  it('SEC-ENUM-01: unknown email, wrong password, deactivated account and expired temporary password: one verify each, one identical 401', async () => {
+  it('SEC-ENUM-01: unknown email, wrong password, deactivated, locked account and expired temporary password: one verify each, one identical 401', async () => {
     const hasher = countingHasher();
     const t: TestApp = await buildTestApp({ hasher });
     const admin = await seedUser(t, { email: 'enum.admin@example.test', name: 'Rhea Admin', role: 'admin' });
@@ -52,6 +51,17 @@ describe('no account enumeration at sign-in', () => {
     });
     expect(reset.statusCode).toBe(200);
     t.clock.advance(73 * HOUR);
+    // Locked by 10 failed sign-ins (SEC-BF-01), each from its own address; the lockout lasts a minute.
+    const locked = await seedUser(t, { email: 'locked@example.test', name: 'Lock Ed' });
+    for (let i = 0; i < 10; i += 1) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-in',
+        payload: { email: locked.email, password: `wrong guess number ${i}` },
+        remoteAddress: `198.51.100.${i + 1}`,
+      });
+      expect(res.statusCode).toBe(401);
+    }
 
     const cases: Array<[string, string, string]> = [
       ['unknown email', 'nobody-here@example.test', 'whatever password you like'],
@@ -59,6 +69,8 @@ describe('no account enumeration at sign-in', () => {
       ['deactivated, right password', deactivated.email, deactivated.password],
       ['deactivated, wrong password', deactivated.email, 'not the right password at all'],
       ['expired temporary password', expiring.email, temporary],
+      ['locked, right password', locked.email, locked.password],
+      ['locked, wrong password', locked.email, 'not the right password at all'],
       ['unknown email, differently cased', 'NoBody-Here@Example.test', 'whatever password you like'],
     ];
     const answers: Array<[string, LightMyRequestResponse]> = [];

@@ -24,23 +24,6 @@ export const RATE_LIMITS = {
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
 
-export async function accountLockedUntil(exec: Executor, accountKey: string, now: number): Promise<number | null> {
-  const until = await store.lockedUntil(exec, accountKey);
-  return until !== null && until > now ? until : null;
-}
-
-/** Records a failed sign-in; says whether this failure started a lockout (to notify and audit it). */
-export async function recordSignInFailure(
-  exec: Executor,
-  accountKey: string,
-  now: number,
-): Promise<{ lockoutStarted: boolean; lockedUntil: number | null }> {
-  const row = await store.addFailure(exec, accountKey, now, ACCOUNT_LOCKOUT);
-  if (!row) return { lockoutStarted: false, lockedUntil: null };
-  const started = row.failures % ACCOUNT_LOCKOUT.threshold === 0 && row.lockedUntil !== null && row.lockedUntil > now;
-  return { lockoutStarted: started, lockedUntil: started ? row.lockedUntil : null };
-}
-
 /**
  * Counts a sign-in attempt against the account before its password is checked, in the same atomic
  * statement as a failure, so a burst of parallel guesses cannot outrun the lockout (SEC-BF-05): of
@@ -92,12 +75,6 @@ function verdict(count: number, windowStart: number, now: number, name: RateLimi
 export async function hitRateLimit(exec: Executor, name: RateLimitName, subject: string, now: number): Promise<RateVerdict> {
   const { count, windowStart } = await store.hit(exec, `${name}:${subject}`, now, RATE_LIMITS[name].windowMs);
   return verdict(count, windowStart, now, name, true);
-}
-
-/** Whether one more event would still be within the limit, without counting it. */
-export async function checkRateLimit(exec: Executor, name: RateLimitName, subject: string, now: number): Promise<RateVerdict> {
-  const { count, windowStart } = await store.peek(exec, `${name}:${subject}`, now, RATE_LIMITS[name].windowMs);
-  return verdict(count, windowStart, now, name, false);
 }
 
 /**
