@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createDb } from '../db/db.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerBackupCommand } from './commands/backup.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerInvitationCommands } from './commands/invitations.js';
 import { registerMailCommands } from './commands/mail.js';
@@ -38,5 +39,6 @@ export function registerCommands(program: Command): void {
   registerUserCommands(program);
   registerInvitationCommands(program);
   registerMailCommands(program);
+  registerBackupCommand(program);
   registerAuditCommands(program);
 }

@@ -29,7 +29,7 @@ export function registerAccessGuard(app: FastifyInstance, options: AccessGuardOp
     if (authorization !== undefined) {
       // A request with credentials in the header is judged by them alone; cookies are ignored, so
       // the header (exempt from the cross-site check) can never ride on a browser's session.
-      const bearer = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(authorization)?.[1];
+      const bearer = /^Bearer ([A-Za-z0-9_-]{1,200})$/i.exec(authorization)?.[1];
       const principal = bearer ? await options.resolveToken(bearer) : null;
       if (principal && principal.status === 'active') request.principal = principal;
     } else {

@@ -547,7 +547,8 @@ describe('SEC-AUD-01: one audit event per security action', () => {
 
     it('SEC-AUD-02: no API route edits or deletes events', () => {
       const auditRoutes = t.app.routeTable.filter((r) => r.url.startsWith('/api/v1/audit'));
-      expect(auditRoutes.map((r) => r.method)).toEqual(['GET']);
+      expect(auditRoutes.length).toBeGreaterThan(0);
+      expect(new Set(auditRoutes.map((r) => r.method))).toEqual(new Set(['GET']));
     });
   });
 });

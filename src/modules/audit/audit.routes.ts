@@ -2,7 +2,10 @@ import { z } from 'zod';
 import type { ApiApp } from '../../http/route-types.js';
 import { errorResponses, PlainText } from '../../http/schemas.js';
 import { listAuditEvents } from './audit.service.js';
+import { EXPORT_CONTENT_TYPES, exportAuditEvents } from './audit.export.js';
 import type { Db } from '../../db/db.js';
+import type { Clock } from '../../shared/clock.js';
+import { actorOf } from '../../http/context.js';
 
 const AuditEventSchema = z
   .object({
@@ -28,8 +31,18 @@ const AuditQuery = z.strictObject({
   cursor: z.coerce.number().int().positive().optional(),
 });
 
+const ExportQuery = z.strictObject({
+  format: z.enum(['jsonl', 'csv']).meta({ description: 'JSON lines (one event per line) or CSV' }),
+  actor: AuditQuery.shape.actor,
+  target: AuditQuery.shape.target,
+  action: AuditQuery.shape.action,
+  since: AuditQuery.shape.since,
+});
+
+const ExportBody = z.string().meta({ description: 'The events, oldest first, streamed' });
+
 /** Read-only: no route edits or deletes events (SEC-AUD-02). */
-export function registerAuditRoutes(app: ApiApp, deps: { db: Db }): void {
+export function registerAuditRoutes(app: ApiApp, deps: { db: Db; clock: Clock }): void {
   app.get('/api/v1/audit-events', {
     config: { access: 'admin' },
     schema: {
@@ -51,6 +64,46 @@ export function registerAuditRoutes(app: ApiApp, deps: { db: Db }): void {
         cursor: q.cursor,
         limit: q.limit,
       });
+    },
+  });
+
+  app.get('/api/v1/audit-events/export', {
+    config: { access: 'admin' },
+    // Every export is audited: a HEAD request must not run one.
+    exposeHeadRoute: false,
+    schema: {
+      tags: ['audit'],
+      summary: 'Export the audit events matching the filters, oldest first, as JSON lines or CSV (audited)',
+      querystring: ExportQuery,
+      response: {
+        200: {
+          description:
+            'A download: JSON lines (each line an event as the list shows it) or CSV (RFC 4180, formula characters neutralized)',
+          content: {
+            'application/x-ndjson': { schema: ExportBody },
+            'text/csv': { schema: ExportBody },
+          },
+        },
+        ...errorResponses(400, 401, 403),
+      },
+    },
+    handler: async (request, reply) => {
+      const q = request.query;
+      const body = await exportAuditEvents(deps, actorOf(request), {
+        format: q.format,
+        filter: {
+          actorId: q.actor,
+          targetId: q.target,
+          action: q.action,
+          since: q.since ? Date.parse(q.since) : undefined,
+        },
+      });
+      const extension = q.format === 'csv' ? 'csv' : 'jsonl';
+      // A stream is sent as it is: the response schema documents it, nothing serializes it.
+      return reply
+        .type(EXPORT_CONTENT_TYPES[q.format])
+        .header('Content-Disposition', `attachment; filename="audit-events.${extension}"`)
+        .send(body as unknown as string);
     },
   });
 }

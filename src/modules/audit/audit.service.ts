@@ -84,7 +84,8 @@ export async function recordStandaloneEvent(
   await deps.db.transaction().execute((trx) => recordAuditEvent(trx, deps.clock, actor, input));
 }
 
-function present(row: AuditRow): AuditEvent {
+/** A stored row as the API shows it: the list and the export present events alike. */
+export function present(row: AuditRow): AuditEvent {
   return {
     id: row.id,
     at: new Date(row.at).toISOString(),

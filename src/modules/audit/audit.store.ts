@@ -53,3 +53,38 @@ export async function allEventsInOrder(exec: Executor, afterId: number, limit: n
     .limit(limit)
     .execute();
 }
+
+export interface AuditExportQuery {
+  actorId?: string | undefined;
+  targetId?: string | undefined;
+  action?: string | undefined;
+  since?: number | undefined;
+  afterId: number;
+  /** The last event id when the export began: events appended while it streams are left out. */
+  upToId: number;
+  limit: number;
+}
+
+/** One page of an export: the matching events after `afterId`, oldest first, keyset by id. */
+export async function findEventsAscending(exec: Executor, q: AuditExportQuery): Promise<AuditRow[]> {
+  let query = exec
+    .selectFrom('auditEvents')
+    .selectAll()
+    .where('id', '>', q.afterId)
+    .where('id', '<=', q.upToId);
+  if (q.actorId) query = query.where('actorId', '=', q.actorId);
+  if (q.targetId) query = query.where('targetId', '=', q.targetId);
+  if (q.action) query = query.where('action', '=', q.action);
+  if (q.since !== undefined) query = query.where('at', '>=', q.since);
+  return query.orderBy('id', 'asc').limit(q.limit).execute();
+}
+
+export async function lastId(exec: Executor): Promise<number> {
+  const row = await exec
+    .selectFrom('auditEvents')
+    .select('id')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? Number(row.id) : 0;
+}
