@@ -1,4 +1,4 @@
-import type { UsersTable } from '../modules/users/users.table.js';
+import type { UserCountsTable, UsersTable } from '../modules/users/users.table.js';
 import type { SessionsTable } from '../modules/sessions/sessions.table.js';
 import type { AuditEventsTable } from '../modules/audit/audit.table.js';
 import type { SetupTokensTable } from '../modules/auth/auth.table.js';
@@ -12,6 +12,7 @@ import type { ApiTokensTable } from '../modules/tokens/tokens.table.js';
 /** The whole schema, assembled from each module's table file. */
 export interface Database {
   users: UsersTable;
+  userCounts: UserCountsTable;
   sessions: SessionsTable;
   auditEvents: AuditEventsTable;
   setupTokens: SetupTokensTable;

@@ -4,11 +4,16 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import {
   CamelCasePlugin,
+  CompiledQuery,
   Kysely,
   Migrator,
   PostgresDialect,
   SqliteDialect,
+  SqliteDriver,
   sql,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
   type Transaction,
 } from 'kysely';
 import type { DatabaseTarget } from '../config/config.js';
@@ -30,6 +35,25 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
+/**
+ * SQLite transactions take the write lock as they begin (BEGIN IMMEDIATE, waiting up to the busy
+ * timeout). A deferred one that reads before it writes fails at once with SQLITE_BUSY_SNAPSHOT when
+ * another process wrote in between, e.g. a `gatehouse` command run next to the server. Within one
+ * process nothing changes: its connection is single.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+  override createDriver(): Driver {
+    return new (class extends SqliteDriver {
+      override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+      }
+    })(this.settings);
+  }
+}
+
 // bigint columns hold epoch milliseconds, well inside Number's exact range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
@@ -42,6 +66,9 @@ export function createDb(target: DatabaseTarget, options: { poolSize?: number } 
     const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
     // An idle client losing its connection (e.g. a PostgreSQL restart) must not crash the process.
     pool.on('error', () => undefined);
+    // So must a checked-out client losing it between two queries: pg emits that as an 'error' event,
+    // which would otherwise go unhandled. The next query on it fails, and the pool drops it on release.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
   } else {
     dialect = 'sqlite';
@@ -52,7 +79,7 @@ export function createDb(target: DatabaseTarget, options: { poolSize?: number } 
     database.pragma('busy_timeout = 5000');
     // FULL: a commit is on disk before it is acknowledged, even across power loss.
     database.pragma('synchronous = FULL');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), plugins });
+    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }), plugins });
   }
 
   const migrator = () => new Migrator({ db, provider: migrationProvider });

@@ -1,7 +1,10 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { commonErrors } from '../shared/common.errors.js';
 import { isAppError, type AppError } from '../shared/errors.js';
+import { staticSecurityHeaders } from './security-headers.js';
 
 function send(reply: FastifyReply, error: AppError, details?: Array<{ path: string; message: string }>) {
   if (error.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.retryAfterSeconds));
@@ -34,6 +37,60 @@ export function sendFrameworkError(err: FastifyError, _request: unknown, reply: 
 }
 
 /**
+ * Requests Node's HTTP parser refuses (a malformed request line or header, Content-Length together
+ * with Transfer-Encoding, a body cut short, headers over the size limit, a request too slow to
+ * arrive) never reach routing or hooks. Passed as Fastify's `clientErrorHandler`, this answers them
+ * in the one error shape with the security headers too (SEC-IN-05, SEC-HDR-01), then closes the
+ * connection as Node would.
+ */
+export function clientErrorHandler(options: { https: boolean }) {
+  return (err: Error & { code?: string }, socket: Duplex): void => {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const error =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? commonErrors.request_timeout()
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? commonErrors.headers_too_large()
+          : commonErrors.validation_failed('The request is not valid HTTP.');
+    const body = JSON.stringify({ error: { code: error.code, message: error.message } });
+    const headers = {
+      ...staticSecurityHeaders(options),
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': String(Buffer.byteLength(body)),
+      Connection: 'close',
+    };
+    if (socket.writable) {
+      const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+      socket.write(
+        `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\n${lines.join('')}\r\n${body}`,
+      );
+    }
+    socket.destroy(err);
+  };
+}
+
+/** Connection-level failures (a PostgreSQL restart, a refused connection): retryable, so 503 not 500. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  'SQLITE_BUSY',
+]);
+function isDatabaseUnavailable(err: { code?: string; message?: string }): boolean {
+  return (
+    (err.code !== undefined && UNAVAILABLE_CODES.has(err.code)) ||
+    /Connection terminated/i.test(err.message ?? '')
+  );
+}
+
+/**
  * The one error handler: catalogue errors keep their status and code; validation errors name the
  * field; everything unexpected becomes a generic 500 whose details stay in the log (SEC-IN-05).
  */
@@ -60,6 +117,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (err.statusCode === 429) return send(reply, commonErrors.rate_limited());
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return send(reply, commonErrors.validation_failed());
+    }
+    if (isDatabaseUnavailable(err)) {
+      request.log.warn({ code: err.code }, 'database unavailable');
+      return send(reply, commonErrors.service_unavailable().withRetryAfter(5));
     }
     request.log.error({ err }, 'unhandled error');
     return send(reply, commonErrors.internal_error());

@@ -3,6 +3,8 @@ import * as core from './0001_core.js';
 import * as usersListIndexes from './0002_users_list_indexes.js';
 import * as mailRecoveryInvitations from './0003_mail_recovery_invitations.js';
 import * as throttleAndTokens from './0004_throttle_and_tokens.js';
+import * as userSearchIndex from './0005_user_search_index.js';
+import * as userCounts from './0006_user_counts.js';
 
 /** Migrations are compiled into the package (no directory scanning), in order. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +12,8 @@ const migrations: Record<string, Migration> = {
   '0002_users_list_indexes': usersListIndexes,
   '0003_mail_recovery_invitations': mailRecoveryInvitations,
   '0004_throttle_and_tokens': throttleAndTokens,
+  '0005_user_search_index': userSearchIndex,
+  '0006_user_counts': userCounts,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -28,7 +28,10 @@ export interface Dispatcher {
   /** Sends every message that is due now; returns how many were attempted. */
   runOnce(): Promise<number>;
   start(): void;
-  /** Stops polling and waits for the batch in flight. */
+  /**
+   * Stops polling and waits for the message being sent (not the whole backlog): the rest of the
+   * claimed batch goes back to the queue, so a shutdown takes at most one send.
+   */
   stop(): Promise<void>;
   /** Asks for a run soon (after a message was queued). */
   nudge(): void;
@@ -55,13 +58,23 @@ export function createDispatcher(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let stopped = true;
+  /** Set by stop(): the pass in flight finishes the message it is sending and gives the rest back. */
+  let stopping = false;
 
   async function pass(): Promise<number> {
     let attempted = 0;
     for (;;) {
+      if (stopping) return attempted;
       const batch = await store.claimDue(deps.db, deps.clock.now(), options.claimMs, options.batchSize);
       if (batch.length === 0) return attempted;
-      for (const message of batch) {
+      for (const [index, message] of batch.entries()) {
+        if (stopping) {
+          await store.releaseClaims(
+            deps.db,
+            batch.slice(index).map((m) => m.id),
+          );
+          return attempted;
+        }
         attempted += 1;
         try {
           await deps.transport.send({
@@ -75,7 +88,13 @@ export function createDispatcher(
           const reason = describe(error);
           deps.log?.warn({ outboxId: message.id, attempt: message.attempts, reason }, 'mail delivery failed');
           if (message.attempts >= options.maxAttempts) await store.markFailed(deps.db, message.id, reason);
-          else await store.markRetry(deps.db, message.id, deps.clock.now() + backoffMs(message.attempts, options), reason);
+          else
+            await store.markRetry(
+              deps.db,
+              message.id,
+              deps.clock.now() + backoffMs(message.attempts, options),
+              reason,
+            );
         }
       }
       if (batch.length < options.batchSize) return attempted;
@@ -99,10 +118,12 @@ export function createDispatcher(
     runOnce,
     start() {
       stopped = false;
+      stopping = false;
       schedule(0);
     },
     async stop() {
       stopped = true;
+      stopping = true;
       clearTimeout(timer);
       await running?.catch(() => undefined);
     },
