@@ -59,6 +59,17 @@ function freePort() {
   });
 }
 
+/**
+ * The browser tests (test/browser: the console in Chromium) exercise the console, not the database:
+ * they run in the SQLite pass only, and the PostgreSQL pass leaves them out.
+ */
+const BROWSER_TESTS = 'test/browser/**';
+function dialectArgs(dialect) {
+  if (dialect !== 'postgres') return [];
+  // `npm test -- test/browser` selects only browser tests: the PostgreSQL pass then has none to run.
+  return ['--exclude', BROWSER_TESTS, ...(extraArgs.length > 0 ? ['--passWithNoTests'] : [])];
+}
+
 /** Runs vitest once; resolves with its exit code and the counts from its JSON report. */
 async function runVitest(dialect, env, workDir) {
   const reportFile = join(workDir, `vitest-${dialect}.json`);
@@ -68,6 +79,7 @@ async function runVitest(dialect, env, workDir) {
     '--reporter=default',
     '--reporter=json',
     `--outputFile.json=${reportFile}`,
+    ...dialectArgs(dialect),
     ...extraArgs,
   ];
   const code = await new Promise((resolve) => {
@@ -201,6 +213,13 @@ async function main() {
     const state = r.code === 0 ? 'ok' : `FAILED (exit ${r.code})`;
     const files = r.counts.failedFiles ? ` (${r.counts.failedFiles} test file(s) failed)` : '';
     console.log(`test: ${r.dialect}: ${r.counts.passed} passed, ${r.counts.failed} failed${files}, ${state}`);
+  }
+  if (dialects.includes('postgres')) {
+    console.log(
+      dialects.includes('sqlite')
+        ? `test: the browser tests (${BROWSER_TESTS}) ran in the SQLite pass only: they test the console, not the database`
+        : `test: the browser tests (${BROWSER_TESTS}) run in the SQLite pass only: not run here`,
+    );
   }
   let exitCode = results.some((r) => r.code !== 0) ? 1 : 0;
   if (total.passed + total.failed === 0) {

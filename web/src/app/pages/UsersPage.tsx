@@ -101,16 +101,17 @@ export function UsersPage() {
   );
 
   /** Changes the view; a change of filter or sort starts again at the first page. */
-  const update = (patch: Partial<View>, options: { push?: boolean; cursors?: string[] } = {}) => {
-    setParams(
-      (prev) => {
-        const current = readView(prev);
-        const next = { ...current, ...patch };
-        if (!('cursor' in patch)) next.cursor = undefined;
-        return writeView(next);
-      },
-      { replace: !options.push, state: { cursors: options.cursors ?? [] } },
-    );
+  const update = (
+    patch: Partial<View> | ((current: View) => Partial<View>),
+    options: { push?: boolean; cursors?: string[] } = {},
+  ) => {
+    // From the address bar, not this render's params (which setParams(prev => …) would pass): the
+    // debounced search calls an `update` from its last keystroke, and would drop a role chosen since.
+    const current = readView(new URLSearchParams(window.location.search));
+    const changes = typeof patch === 'function' ? patch(current) : patch;
+    const next = { ...current, ...changes };
+    if (!('cursor' in changes)) next.cursor = undefined;
+    setParams(writeView(next), { replace: !options.push, state: { cursors: options.cursors ?? [] } });
   };
 
   // Search as you type, applied 300 ms after the last keystroke; the URL stays the source of truth.
@@ -133,10 +134,10 @@ export function UsersPage() {
   }, [text]);
 
   const onSort = (key: SortKey) =>
-    update({
+    update((current) => ({
       sort: key,
-      order: view.sort === key ? (view.order === 'asc' ? 'desc' : 'asc') : DEFAULT_ORDER[key],
-    });
+      order: current.sort === key ? (current.order === 'asc' ? 'desc' : 'asc') : DEFAULT_ORDER[key],
+    }));
 
   const active = invited ? invitations : users;
   const data = active.data;

@@ -1,0 +1,122 @@
+/**
+ * `npm run screenshots`: the README's pictures of the console, taken from the real thing.
+ *
+ * Starts a real Gatehouse (the built console, a temporary SQLite file; the console is built first
+ * when web/dist is missing or older than web/src), seeds a small organization, drives Debian's
+ * Chromium (playwright-core) at 1280×800 and writes:
+ *   docs/screenshots/sign-in.png                the sign-in page
+ *   docs/screenshots/manage-users-menu.png      Manage users with the ⋮ menu of a user open
+ *   docs/screenshots/reset-password-dialog.png  the Reset password dialog, a password being typed
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { packageRoot } from '../src/app/console.js';
+import { launchChromium, signIn, startConsoleServer } from '../test/browser/harness.js';
+
+const OUT = join(packageRoot(), 'docs', 'screenshots');
+const PASSWORD = 'violet tugboat orbit 7319';
+
+const ADMIN = { email: 'ana.lima@acme.test', name: 'Ana Lima', role: 'admin' } as const;
+const PEOPLE = [
+  { email: 'bruno.costa@acme.test', name: 'Bruno Costa', role: 'member', signIn: true },
+  { email: 'chloe.martin@acme.test', name: 'Chloé Martin', role: 'admin', signIn: true },
+  { email: 'daniel.okafor@acme.test', name: 'Daniel Okafor', role: 'member', signIn: true },
+  { email: 'emma.schmidt@acme.test', name: 'Emma Schmidt', role: 'viewer', signIn: false },
+  { email: 'farah.haddad@acme.test', name: 'Farah Haddad', role: 'member', signIn: true, deactivate: true },
+  { email: 'george.ito@acme.test', name: 'George Ito', role: 'member', signIn: false, temporary: true },
+  { email: 'hana.novak@acme.test', name: 'Hana Novák', role: 'viewer', signIn: true },
+] as const;
+
+/** Waits until opening menus and dialogs have finished animating, so the picture is not mid-fade. */
+async function settle(page: Page): Promise<void> {
+  await page.evaluate(`
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect && a.effect.getTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => undefined)),
+    )
+  `);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const server = await startConsoleServer();
+  const browser = await launchChromium();
+  try {
+    const { app } = server;
+    await server.seedUser({ ...ADMIN, password: PASSWORD });
+    const signInApi = async (email: string, password: string) => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-in',
+        payload: { email, password },
+      });
+      if (res.statusCode !== 200) throw new Error(`sign-in of ${email}: ${res.statusCode} ${res.body}`);
+      const cookie = ([res.headers['set-cookie']].flat()[0] ?? '').split(';')[0] ?? '';
+      return cookie;
+    };
+    const adminCookie = await signInApi(ADMIN.email, PASSWORD);
+    for (const person of PEOPLE) {
+      const user = await server.seedUser({
+        email: person.email,
+        name: person.name,
+        role: person.role,
+        password: PASSWORD,
+        temporary: 'temporary' in person,
+      });
+      if (person.signIn) await signInApi(person.email, PASSWORD);
+      if ('deactivate' in person) {
+        const res = await app.inject({
+          method: 'POST',
+          url: `/api/v1/users/${user.id}/deactivate`,
+          headers: { cookie: adminCookie },
+        });
+        if (res.statusCode !== 200) throw new Error(`deactivate ${person.email}: ${res.body}`);
+      }
+    }
+
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      colorScheme: 'light',
+    });
+    const page = await context.newPage();
+
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email', { exact: true }).fill(ADMIN.email);
+    await settle(page);
+    await page.screenshot({ path: join(OUT, 'sign-in.png') });
+    console.log('screenshots: docs/screenshots/sign-in.png');
+
+    await signIn(page, server.url, ADMIN.email, PASSWORD);
+    await page.getByRole('table', { name: 'Users' }).waitFor();
+    await page.getByRole('button', { name: 'Actions for Daniel Okafor' }).click();
+    await page.getByRole('menu', { name: 'Actions for Daniel Okafor' }).waitFor();
+    await page.mouse.move(0, 0);
+    await settle(page);
+    await page.screenshot({ path: join(OUT, 'manage-users-menu.png') });
+    console.log('screenshots: docs/screenshots/manage-users-menu.png');
+
+    await page.getByRole('menuitem', { name: 'Reset password' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Reset password for Daniel Okafor' });
+    await dialog.waitFor();
+    await dialog.getByLabel('New temporary password').fill('copper lantern meadow 2048');
+    await settle(page);
+    await page.screenshot({ path: join(OUT, 'reset-password-dialog.png') });
+    console.log('screenshots: docs/screenshots/reset-password-dialog.png');
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
