@@ -7,7 +7,7 @@ import type { DbHandle } from '../db/db.js';
 import { registerAccessGuard } from '../http/access-guard.js';
 import { declaredAccess, type Access } from '../http/types.js';
 import { registerCrossSiteProtection } from '../http/cross-site.js';
-import { registerErrorHandling, sendFrameworkError } from '../http/error-handler.js';
+import { clientErrorHandler, registerErrorHandling, sendFrameworkError } from '../http/error-handler.js';
 import { registerOpenApi } from '../http/openapi.js';
 import { registerSecurityHeaders, setSecurityHeaders } from '../http/security-headers.js';
 import { actorOf } from '../http/context.js';
@@ -81,6 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => newId(),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
+    // Requests Node's HTTP parser refuses get the same error shape and headers as every other answer.
+    clientErrorHandler: clientErrorHandler({ https: config.publicUrl.startsWith('https:') }),
     // Malformed URLs are answered before routing and hooks: give them the same headers and error shape.
     frameworkErrors: (error, request, reply) => {
       setSecurityHeaders(request, reply, { https: config.publicUrl.startsWith('https:') });

@@ -19,6 +19,20 @@ export function registerSecurityHeaders(app: FastifyInstance, options: { https: 
   });
 }
 
+/** The headers that do not depend on the request, for answers written straight to the socket. */
+export function staticSecurityHeaders(options: { https: boolean }): Record<string, string> {
+  return {
+    'Content-Security-Policy': STRICT_CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'X-Frame-Options': 'DENY',
+    'Cache-Control': 'no-store',
+    ...(options.https ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } : {}),
+  };
+}
+
 /** The headers themselves; also called for the malformed-URL answers Fastify gives before any hook runs. */
 export function setSecurityHeaders(
   request: FastifyRequest,
