@@ -62,9 +62,11 @@ export function choosePassword(
     assertPasswordAcceptable(choice.password, ctx);
     return { password: choice.password, generated: false };
   }
-  // A random password can, very rarely, contain a short name as a substring; draw again then.
-  for (;;) {
-    const password = generatePassword();
+  // A random password can, very rarely, contain a short name as a substring; draw again then. It is
+  // as long as the configured minimum, so a draw passes almost always; the bound keeps a policy that
+  // could never be met from spinning the event loop forever.
+  for (let attempt = 0; attempt < 1000; attempt += 1) {
+    const password = generatePassword(ctx.minLength);
     try {
       assertPasswordAcceptable(password, ctx);
       return { password, generated: true };
@@ -72,6 +74,7 @@ export function choosePassword(
       continue;
     }
   }
+  throw new Error('no generated password satisfies the password policy');
 }
 
 async function requireUser(exec: Executor, id: string): Promise<store.UserRow> {
