@@ -25,3 +25,10 @@ export interface UsersTable {
   /** Preferred language for mail and the console (e.g. 'fr'); null follows the organization default. */
   locale: ColumnType<string | null, string | null | undefined, string | null>;
 }
+
+/** Users per (role, status), kept by triggers on users (migration 0006): list totals without a COUNT. */
+export interface UserCountsTable {
+  role: Role;
+  status: UserStatus;
+  n: number;
+}
