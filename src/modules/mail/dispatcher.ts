@@ -61,6 +61,19 @@ export function createDispatcher(
   /** Set by stop(): the pass in flight finishes the message it is sending and gives the rest back. */
   let stopping = false;
 
+  async function recordSent(id: string): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await store.markSent(deps.db, id, deps.clock.now());
+        return;
+      } catch (error) {
+        deps.log?.warn({ outboxId: id, attempt, reason: describe(error) }, 'could not record a sent message');
+        if (attempt >= 5) return;
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
+  }
+
   async function pass(): Promise<number> {
     let attempted = 0;
     for (;;) {
@@ -83,7 +96,6 @@ export function createDispatcher(
             text: message.textBody ?? '',
             html: message.htmlBody ?? '',
           });
-          await store.markSent(deps.db, message.id, deps.clock.now());
         } catch (error) {
           const reason = describe(error);
           deps.log?.warn({ outboxId: message.id, attempt: message.attempts, reason }, 'mail delivery failed');
@@ -95,7 +107,11 @@ export function createDispatcher(
               deps.clock.now() + backoffMs(message.attempts, options),
               reason,
             );
+          continue;
         }
+        // Delivered: a failure to record that (e.g. a busy database) must not count as a failed
+        // delivery, or the message would be queued and sent again.
+        await recordSent(message.id);
       }
       if (batch.length < options.batchSize) return attempted;
     }
