@@ -158,7 +158,17 @@ const webBoundaries = [
 
 export default defineConfig(
   {
-    ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'tmp/', 'test-results/', 'web/dist/', 'bench/peers/', 'bench/results/'],
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'data/',
+      'coverage/',
+      'tmp/',
+      'test-results/',
+      'web/dist/',
+      'bench/peers/',
+      'bench/results/',
+    ],
   },
   js.configs.recommended,
   tseslint.configs.recommended,

@@ -6,7 +6,11 @@ import { mailNotices } from '../src/app/mail-notices.js';
 import type { MailTransport } from '../src/modules/mail/index.js';
 import { loadConfig, type Config } from '../src/config/config.js';
 import type { DbHandle } from '../src/db/db.js';
-import { createArgon2Hasher, type Argon2Params, type PasswordHasher } from '../src/modules/passwords/index.js';
+import {
+  createArgon2Hasher,
+  type Argon2Params,
+  type PasswordHasher,
+} from '../src/modules/passwords/index.js';
 import { createUser, type NoticeSender, type Role } from '../src/modules/users/index.js';
 import { cliContext } from '../src/shared/context.js';
 import { ManualClock } from './clock.js';
@@ -36,7 +40,13 @@ export interface TestApp {
   hasher: PasswordHasher;
   /** Every JSON log line the app wrote. */
   logs: string[];
-  deps: { db: DbHandle['db']; clock: ManualClock; hasher: PasswordHasher; notices: NoticeSender; config: Config };
+  deps: {
+    db: DbHandle['db'];
+    clock: ManualClock;
+    hasher: PasswordHasher;
+    notices: NoticeSender;
+    config: Config;
+  };
   close(): Promise<void>;
 }
 
@@ -85,7 +95,13 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     config,
     hasher,
     logs,
-    deps: { db: database.handle.db, clock, hasher, notices: options.notices ?? mailNotices({ clock, config }), config },
+    deps: {
+      db: database.handle.db,
+      clock,
+      hasher,
+      notices: options.notices ?? mailNotices({ clock, config }),
+      config,
+    },
     close,
   };
 }
@@ -121,7 +137,11 @@ export function sessionCookieOf(res: LightMyRequestResponse): string {
 }
 
 export async function signIn(t: TestApp, email: string, password: string): Promise<string> {
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email, password } });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/sign-in',
+    payload: { email, password },
+  });
   if (res.statusCode !== 200) throw new Error(`sign-in failed ${res.statusCode}: ${res.body}`);
   return sessionCookieOf(res);
 }
@@ -133,8 +153,15 @@ export async function signedIn(t: TestApp, role: Role = 'member') {
   return { ...user, cookie };
 }
 
-export function request(t: TestApp, cookie: string | null, options: InjectOptions): Promise<LightMyRequestResponse> {
-  return t.app.inject({ ...options, headers: { ...(cookie ? { cookie } : {}), ...options.headers } }) as Promise<LightMyRequestResponse>;
+export function request(
+  t: TestApp,
+  cookie: string | null,
+  options: InjectOptions,
+): Promise<LightMyRequestResponse> {
+  return t.app.inject({
+    ...options,
+    headers: { ...(cookie ? { cookie } : {}), ...options.headers },
+  }) as Promise<LightMyRequestResponse>;
 }
 
 /**
@@ -154,7 +181,9 @@ export async function buildTwoNodes(options: TestAppOptions = {}): Promise<[Test
   const dir = TEST_DIALECT === 'sqlite' ? mkdtempSync(join(tmpdir(), 'gatehouse-nodes-')) : null;
   const database = await freshDatabase(dir ? { sqlitePath: join(dir, 'shared.sqlite') } : {});
   const second = createDb(
-    TEST_DIALECT === 'sqlite' ? { kind: 'sqlite', path: database.url } : { kind: 'postgres', url: database.url },
+    TEST_DIALECT === 'sqlite'
+      ? { kind: 'sqlite', path: database.url }
+      : { kind: 'postgres', url: database.url },
   );
   const clock = new ManualClock();
   const hasher = options.hasher ?? createArgon2Hasher(TEST_ARGON2, 4);

@@ -144,7 +144,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const liveConfig = settings.config;
 
   const notices = deps.notices ?? mailNotices({ clock: deps.clock, config: liveConfig });
-  const services = { db: database.db, clock: deps.clock, hasher: deps.hasher, notices, config: liveConfig, settings };
+  const services = {
+    db: database.db,
+    clock: deps.clock,
+    hasher: deps.hasher,
+    notices,
+    config: liveConfig,
+    settings,
+  };
   registerAccessGuard(app, {
     cookieName: sessionCookie(config).name,
     async resolveSession(secret) {

@@ -14,7 +14,11 @@ export function registerHealthRoutes(app: FastifyInstance, db: DbHandle, transpo
       await transport.verify();
       return { transport: transport.kind, status: 'ok' };
     } catch (error) {
-      return { transport: transport.kind, status: 'error', error: error instanceof Error ? error.message : String(error) };
+      return {
+        transport: transport.kind,
+        status: 'error',
+        error: error instanceof Error ? error.message : String(error),
+      };
     }
   };
   const mailStatus = () => {
@@ -28,7 +32,10 @@ export function registerHealthRoutes(app: FastifyInstance, db: DbHandle, transpo
       await db.ping();
       const pending = await db.migrationsPending();
       const mail = await mailStatus();
-      if (pending > 0) return reply.code(503).send({ status: 'unavailable', database: 'ok', migrationsPending: pending, mail });
+      if (pending > 0)
+        return reply
+          .code(503)
+          .send({ status: 'unavailable', database: 'ok', migrationsPending: pending, mail });
       return { status: 'ok', database: 'ok', migrationsPending: 0, mail };
     } catch {
       return reply.code(503).send({ status: 'unavailable', database: 'unreachable' });

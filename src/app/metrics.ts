@@ -48,7 +48,8 @@ export function registerMetrics(
     registers: [registry],
     async collect() {
       const summary = await outboxSummary(deps);
-      for (const status of ['queued', 'sending', 'sent', 'failed'] as const) this.set({ status }, summary[status]);
+      for (const status of ['queued', 'sending', 'sent', 'failed'] as const)
+        this.set({ status }, summary[status]);
     },
   });
   new Gauge({
@@ -62,11 +63,20 @@ export function registerMetrics(
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    durations.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    durations.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
     if (route === SIGN_IN_ROUTE && request.method === 'POST') {
       const status = reply.statusCode;
       const outcome =
-        status === 200 ? 'success' : status === 401 ? 'failure' : status === 429 ? 'rate_limited' : 'invalid_request';
+        status === 200
+          ? 'success'
+          : status === 401
+            ? 'failure'
+            : status === 429
+              ? 'rate_limited'
+              : 'invalid_request';
       signIns.inc({ outcome });
     }
   });
@@ -74,9 +84,14 @@ export function registerMetrics(
   const token = deps.config.metricsToken;
   app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
     const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    if (!token) return reply.code(404).send({ error: { code: 'not_found', message: 'Metrics are off; set METRICS_TOKEN.' } });
+    if (!token)
+      return reply
+        .code(404)
+        .send({ error: { code: 'not_found', message: 'Metrics are off; set METRICS_TOKEN.' } });
     if (!given || !constantTimeEqual(given, token)) {
-      return reply.code(401).send({ error: { code: 'unauthenticated', message: 'Send Authorization: Bearer $METRICS_TOKEN.' } });
+      return reply
+        .code(401)
+        .send({ error: { code: 'unauthenticated', message: 'Send Authorization: Bearer $METRICS_TOKEN.' } });
     }
     return reply.type(registry.contentType).send(await registry.metrics());
   });

@@ -16,7 +16,10 @@ export interface RunningServer {
  * Starts Gatehouse: migrate, build the app, listen, print the setup link when there is no user yet,
  * and drain in-flight requests on SIGTERM/SIGINT before closing the database.
  */
-export async function startServer(config: Config, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: { handleSignals?: boolean } = {},
+): Promise<RunningServer> {
   const database = createDb(config.database);
   await database.migrate();
   loadBlocklist();

@@ -24,7 +24,9 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: z
     .url({ error: 'an absolute http(s) URL such as https://auth.example.com' })
-    .refine((v) => /^https?:\/\//.test(v), { error: 'an absolute http(s) URL such as https://auth.example.com' })
+    .refine((v) => /^https?:\/\//.test(v), {
+      error: 'an absolute http(s) URL such as https://auth.example.com',
+    })
     .optional(),
   DATABASE_URL: z.string().min(1).default('./data/gatehouse.sqlite'),
   LOG_LEVEL: z
@@ -45,7 +47,9 @@ const envSchema = z.object({
     .default('en'),
   SMTP_URL: z
     .string()
-    .regex(/^smtps?:\/\/.+/, { error: 'an SMTP URL such as smtp://user:pass@mail.example.com:587 or smtps://…:465' })
+    .regex(/^smtps?:\/\/.+/, {
+      error: 'an SMTP URL such as smtp://user:pass@mail.example.com:587 or smtps://…:465',
+    })
     .optional(),
   MAIL_FROM: z.string().min(3).max(320).default('Gatehouse <no-reply@localhost>'),
   SMTP_REQUIRE_TLS: bool(false),
@@ -116,7 +120,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     organizationName: e.ORGANIZATION_NAME,
     password: Object.freeze({ minLength: e.PASSWORD_MIN_LENGTH, maxLength: 256 }),
-    session: Object.freeze({ idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000 }),
+    session: Object.freeze({
+      idleMs: e.SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    }),
     temporaryPasswordMs: e.TEMP_PASSWORD_HOURS * 3_600_000,
     hashConcurrency: e.HASH_CONCURRENCY,
     trustProxy: e.TRUST_PROXY,

@@ -25,7 +25,10 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 export function errorResponses(...statuses: number[]) {
   const all = [...new Set([...statuses, 500])];
   return Object.fromEntries(
-    all.map((s) => [s, ErrorBody.describe(ERROR_DESCRIPTIONS[s] ?? 'Unexpected server error (details hidden).')]),
+    all.map((s) => [
+      s,
+      ErrorBody.describe(ERROR_DESCRIPTIONS[s] ?? 'Unexpected server error (details hidden).'),
+    ]),
   );
 }
 

@@ -242,7 +242,10 @@ describe('GET /api/v1/users on 100,000 users (keyset paging)', () => {
         // The exact SQL the service runs: no OFFSET, and the database reads it in order from an index.
         for (const cursor of [undefined, deepCursor]) {
           const capture = new QueryCapture(t.db.db);
-          await listUsers({ db: t.db.db.withPlugin(capture), clock: t.clock }, { sort, order, limit: 100, cursor });
+          await listUsers(
+            { db: t.db.db.withPlugin(capture), clock: t.clock },
+            { sort, order, limit: 100, cursor },
+          );
           const pageQuery = capture.queries.find((q) => /order by/i.test(q.sql));
           expect(pageQuery, 'the page query ran').toBeDefined();
           for (const q of capture.queries) expect(q.sql).not.toMatch(/\boffset\b/i);

@@ -64,13 +64,20 @@ export async function changeOwnPassword(
     await users.replaceOwnPassword(trx, found.user.id, passwordHash, now);
     await invalidateResetTokens(trx, found.user.id);
     await endAllSessions(trx, found.user.id);
-    const session = await startSession(trx, deps, { userId: found.user.id, ip: actor.ip, userAgent: actor.userAgent });
+    const session = await startSession(trx, deps, {
+      userId: found.user.id,
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+    });
     await recordAuditEvent(trx, deps.clock, actor, {
       action: 'user.password_changed',
       target: { id: found.user.id, label: found.user.email },
       details: { wasTemporary: found.temporary },
     });
-    await deps.notices.send(trx, { kind: 'password_changed', user: { ...found.user, passwordChangeRequired: false } });
+    await deps.notices.send(trx, {
+      kind: 'password_changed',
+      user: { ...found.user, passwordChangeRequired: false },
+    });
     return { sessionSecret: session.secret };
   });
 }
@@ -108,8 +115,15 @@ export async function completeSetup(
       passwordHash,
       temporary: false,
     });
-    const session = await startSession(trx, deps, { userId: user.id, ip: actor.ip, userAgent: actor.userAgent });
-    await recordAuditEvent(trx, deps.clock, setupActor, { action: 'setup.completed', target: { id: user.id, label: user.email } });
+    const session = await startSession(trx, deps, {
+      userId: user.id,
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+    });
+    await recordAuditEvent(trx, deps.clock, setupActor, {
+      action: 'setup.completed',
+      target: { id: user.id, label: user.email },
+    });
     return { user, passwordChangeRequired: false, sessionSecret: session.secret };
   });
 }

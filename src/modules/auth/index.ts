@@ -1,4 +1,17 @@
 export { signIn } from './sign-in.service.js';
-export { signOut, changeOwnPassword, issueSetupLink, completeSetup, type AuthDeps, type SignedIn } from './auth.service.js';
+export {
+  signOut,
+  changeOwnPassword,
+  issueSetupLink,
+  completeSetup,
+  type AuthDeps,
+  type SignedIn,
+} from './auth.service.js';
 export { authErrors } from './auth.errors.js';
-export { requestPasswordReset, checkResetToken, completePasswordReset, SELF_RESET_LINK_MS, type RecoveryHooks } from './recovery.service.js';
+export {
+  requestPasswordReset,
+  checkResetToken,
+  completePasswordReset,
+  SELF_RESET_LINK_MS,
+  type RecoveryHooks,
+} from './recovery.service.js';

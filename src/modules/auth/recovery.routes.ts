@@ -3,10 +3,16 @@ import { actorOf } from '../../http/context.js';
 import { AUTH_BODY_LIMIT, type ApiApp } from '../../http/route-types.js';
 import { EmailInput, Empty, errorResponses, PasswordInput } from '../../http/schemas.js';
 import type { AuthDeps } from './auth.service.js';
-import { checkResetToken, completePasswordReset, requestPasswordReset, type RecoveryHooks } from './recovery.service.js';
+import {
+  checkResetToken,
+  completePasswordReset,
+  requestPasswordReset,
+  type RecoveryHooks,
+} from './recovery.service.js';
 
 const Accepted = z.object({ message: z.string() }).meta({ id: 'Accepted' });
-const ACCEPTED_MESSAGE = 'If an account exists for this address, we have sent an email with further instructions.';
+const ACCEPTED_MESSAGE =
+  'If an account exists for this address, we have sent an email with further instructions.';
 const TokenQuery = z.strictObject({ token: z.string().min(1).max(128) });
 
 /** Forgot password and the reset link (SEC-RST-*, SEC-ENUM-02). */

@@ -1,7 +1,12 @@
 import type { ActorContext } from '../../shared/context.js';
 import { recordAuditEvent } from '../audit/index.js';
 import { enqueueMail } from '../mail/index.js';
-import { consumeResetToken, invalidateResetTokens, issueResetToken, peekResetToken } from '../passwords/index.js';
+import {
+  consumeResetToken,
+  invalidateResetTokens,
+  issueResetToken,
+  peekResetToken,
+} from '../passwords/index.js';
 import { endAllSessions } from '../sessions/index.js';
 import { clearAccountThrottle, hitRateLimit } from '../throttle/index.js';
 import { revokeAllTokens } from '../tokens/index.js';
@@ -15,7 +20,11 @@ export const SELF_RESET_LINK_MS = 30 * 60_000;
 
 export interface RecoveryHooks {
   /** An invited person asking for a reset gets their invitation again (invitations module). */
-  resendInvitationTo?(exec: Parameters<typeof recordAuditEvent>[0], email: string, actor: ActorContext): Promise<boolean>;
+  resendInvitationTo?(
+    exec: Parameters<typeof recordAuditEvent>[0],
+    email: string,
+    actor: ActorContext,
+  ): Promise<boolean>;
 }
 
 /**
@@ -58,7 +67,10 @@ export async function requestPasswordReset(
         template: 'password_reset',
         locale: found.user.locale,
         recipientName: found.user.name,
-        vars: { link: `${deps.config.publicUrl}/reset-password?token=${token}`, minutes: String(SELF_RESET_LINK_MS / 60_000) },
+        vars: {
+          link: `${deps.config.publicUrl}/reset-password?token=${token}`,
+          minutes: String(SELF_RESET_LINK_MS / 60_000),
+        },
       });
       await recordAuditEvent(trx, deps.clock, actor, {
         action: 'auth.password_reset_requested',
@@ -66,7 +78,8 @@ export async function requestPasswordReset(
       });
       return;
     }
-    const invited = !found && deps.resendInvitationTo ? await deps.resendInvitationTo(trx, email, actor) : false;
+    const invited =
+      !found && deps.resendInvitationTo ? await deps.resendInvitationTo(trx, email, actor) : false;
     await recordAuditEvent(trx, deps.clock, actor, {
       action: 'auth.password_reset_requested',
       outcome: invited ? 'success' : 'failure',
@@ -108,11 +121,16 @@ export async function completePasswordReset(
     await clearAccountThrottle(trx, found.user.email);
     const ended = await endAllSessions(trx, found.user.id);
     const tokensRevoked = await revokeAllTokens(trx, found.user.id);
-    await recordAuditEvent(trx, deps.clock, { ...actor, actorId: found.user.id, actorLabel: found.user.email }, {
-      action: 'auth.password_reset_completed',
-      target: { id: found.user.id, label: found.user.email },
-      details: { sessionsEnded: ended, tokensRevoked },
-    });
+    await recordAuditEvent(
+      trx,
+      deps.clock,
+      { ...actor, actorId: found.user.id, actorLabel: found.user.email },
+      {
+        action: 'auth.password_reset_completed',
+        target: { id: found.user.id, label: found.user.email },
+        details: { sessionsEnded: ended, tokensRevoked },
+      },
+    );
     await deps.notices.send(trx, {
       kind: 'password_reset_completed',
       user: { ...found.user, passwordChangeRequired: false },

@@ -15,7 +15,8 @@ import { authErrors } from './auth.errors.js';
 import type { AuthDeps, SignedIn } from './auth.service.js';
 import { SELF_RESET_LINK_MS } from './recovery.service.js';
 
-type FailureReason = 'unknown_email' | 'wrong_password' | 'deactivated' | 'temporary_password_expired' | 'locked';
+type FailureReason =
+  'unknown_email' | 'wrong_password' | 'deactivated' | 'temporary_password_expired' | 'locked';
 
 /**
  * Sign-in does exactly one password verification on every path, so unknown emails, wrong passwords,
@@ -59,15 +60,24 @@ export async function signIn(
       : undefined;
   const user = found.user;
   const session = await deps.db.transaction().execute(async (trx) => {
-    const started = await startSession(trx, deps, { userId: user.id, ip: actor.ip, userAgent: actor.userAgent });
+    const started = await startSession(trx, deps, {
+      userId: user.id,
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+    });
     await users.recordSignIn(trx, user.id, now, upgraded);
     await clearAccountThrottle(trx, email);
     await releaseRateLimit(trx, 'signInFailuresPerIp', ip, ipHit);
-    await recordAuditEvent(trx, deps.clock, { ...actor, actorId: user.id, actorLabel: user.email }, {
-      action: 'auth.sign_in',
-      target: { id: user.id, label: user.email },
-      details: { temporaryPassword: found.temporary, ...(upgraded ? { hashUpgraded: true } : {}) },
-    });
+    await recordAuditEvent(
+      trx,
+      deps.clock,
+      { ...actor, actorId: user.id, actorLabel: user.email },
+      {
+        action: 'auth.sign_in',
+        target: { id: user.id, label: user.email },
+        details: { temporaryPassword: found.temporary, ...(upgraded ? { hashUpgraded: true } : {}) },
+      },
+    );
     return started;
   });
   return {

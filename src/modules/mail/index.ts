@@ -1,5 +1,18 @@
-export { enqueueMail, outboxSummary, retryFailedMail, type MailDeps, type MailRequest, type OutboxSummary } from './outbox.service.js';
-export { createDispatcher, DEFAULT_DISPATCHER, backoffMs, type Dispatcher, type DispatcherOptions } from './dispatcher.js';
+export {
+  enqueueMail,
+  outboxSummary,
+  retryFailedMail,
+  type MailDeps,
+  type MailRequest,
+  type OutboxSummary,
+} from './outbox.service.js';
+export {
+  createDispatcher,
+  DEFAULT_DISPATCHER,
+  backoffMs,
+  type Dispatcher,
+  type DispatcherOptions,
+} from './dispatcher.js';
 export {
   createLogTransport,
   createSmtpTransport,

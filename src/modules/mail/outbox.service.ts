@@ -53,11 +53,21 @@ export interface OutboxSummary {
   sending: number;
   sent: number;
   failed: number;
-  recentFailures: Array<{ id: string; to: string; template: string; attempts: number; lastError: string | null; createdAt: string }>;
+  recentFailures: Array<{
+    id: string;
+    to: string;
+    template: string;
+    attempts: number;
+    lastError: string | null;
+    createdAt: string;
+  }>;
 }
 
 export async function outboxSummary(deps: { db: Db }): Promise<OutboxSummary> {
-  const [counts, failures] = await Promise.all([store.countByStatus(deps.db), store.recentFailures(deps.db, 20)]);
+  const [counts, failures] = await Promise.all([
+    store.countByStatus(deps.db),
+    store.recentFailures(deps.db, 20),
+  ]);
   return {
     ...counts,
     recentFailures: failures.map((f) => ({

@@ -14,7 +14,12 @@ export async function insertMessage(exec: Executor, row: Insertable<MailOutboxTa
  * 'sending' ones whose claim expired (their node died). On PostgreSQL `FOR UPDATE SKIP LOCKED`
  * lets several nodes claim at once without ever taking the same row; SQLite has one writer.
  */
-export async function claimDue(exec: Executor, now: number, lockMs: number, limit: number): Promise<OutboxRow[]> {
+export async function claimDue(
+  exec: Executor,
+  now: number,
+  lockMs: number,
+  limit: number,
+): Promise<OutboxRow[]> {
   const skipLocked = isPostgres(exec as never) ? sql`for update skip locked` : sql``;
   const result = await sql<OutboxRow>`
     update mail_outbox
@@ -43,7 +48,12 @@ export async function markSent(exec: Executor, id: string, at: number): Promise<
     .execute();
 }
 
-export async function markRetry(exec: Executor, id: string, nextAttemptAt: number, error: string): Promise<void> {
+export async function markRetry(
+  exec: Executor,
+  id: string,
+  nextAttemptAt: number,
+  error: string,
+): Promise<void> {
   await exec
     .updateTable('mailOutbox')
     .set({ status: 'queued', nextAttemptAt, lockedUntil: null, lastError: error })

@@ -16,13 +16,23 @@ export async function issueResetToken(
   await exec.deleteFrom('passwordResetTokens').where('userId', '=', input.userId).execute();
   await exec
     .insertInto('passwordResetTokens')
-    .values({ tokenHash: sha256Hex(token), userId: input.userId, purpose: input.purpose, createdAt: input.now, expiresAt })
+    .values({
+      tokenHash: sha256Hex(token),
+      userId: input.userId,
+      purpose: input.purpose,
+      createdAt: input.now,
+      expiresAt,
+    })
     .execute();
   return { token, expiresAt };
 }
 
 /** Looks a token up without consuming it (opening a link consumes nothing, SEC-RST-08). */
-export async function peekResetToken(exec: Executor, token: string, now: number): Promise<{ userId: string } | null> {
+export async function peekResetToken(
+  exec: Executor,
+  token: string,
+  now: number,
+): Promise<{ userId: string } | null> {
   const row = await exec
     .selectFrom('passwordResetTokens')
     .select('userId')
@@ -33,7 +43,11 @@ export async function peekResetToken(exec: Executor, token: string, now: number)
 }
 
 /** Consumes a token; null when it is unknown, expired, or already used (one generic answer). */
-export async function consumeResetToken(exec: Executor, token: string, now: number): Promise<{ userId: string } | null> {
+export async function consumeResetToken(
+  exec: Executor,
+  token: string,
+  now: number,
+): Promise<{ userId: string } | null> {
   const row = await exec
     .deleteFrom('passwordResetTokens')
     .where('tokenHash', '=', sha256Hex(token))

@@ -43,9 +43,15 @@ export class LiveSettings {
         organizationName: { get: () => live().organizationName, enumerable: true },
         defaultLocale: { get: () => live().defaultLocale, enumerable: true },
         membersMayInvite: { get: () => live().membersMayInvite, enumerable: true },
-        password: { get: () => ({ minLength: live().passwordMinLength, maxLength: base.password.maxLength }), enumerable: true },
+        password: {
+          get: () => ({ minLength: live().passwordMinLength, maxLength: base.password.maxLength }),
+          enumerable: true,
+        },
         session: {
-          get: () => ({ idleMs: live().sessionIdleMinutes * 60_000, absoluteMs: live().sessionAbsoluteHours * 3_600_000 }),
+          get: () => ({
+            idleMs: live().sessionIdleMinutes * 60_000,
+            absoluteMs: live().sessionAbsoluteHours * 3_600_000,
+          }),
           enumerable: true,
         },
         temporaryPasswordMs: { get: () => live().temporaryPasswordHours * 3_600_000, enumerable: true },

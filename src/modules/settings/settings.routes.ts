@@ -25,16 +25,38 @@ const SettingsPatch = z
     defaultLocale: z.enum(['en', 'fr']).optional(),
     membersMayInvite: z.boolean().optional(),
     passwordMinLength: z.number().int().min(8).max(256).optional(),
-    sessionIdleMinutes: z.number().int().min(1).max(24 * 60).optional(),
-    sessionAbsoluteHours: z.number().int().min(1).max(24 * 30).optional(),
-    temporaryPasswordHours: z.number().int().min(1).max(24 * 30).optional(),
+    sessionIdleMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .optional(),
+    sessionAbsoluteHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .optional(),
+    temporaryPasswordHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .optional(),
   })
   .refine((p) => Object.keys(p).length > 0, { error: 'give at least one setting' });
 
-export function registerSettingsRoutes(app: ApiApp, deps: { db: Db; clock: Clock; settings: LiveSettings }): void {
+export function registerSettingsRoutes(
+  app: ApiApp,
+  deps: { db: Db; clock: Clock; settings: LiveSettings },
+): void {
   app.get('/api/v1/settings', {
     config: { access: 'admin' },
-    schema: { tags: ['settings'], summary: 'Organization settings', response: { 200: SettingsSchema, ...errorResponses(401, 403) } },
+    schema: {
+      tags: ['settings'],
+      summary: 'Organization settings',
+      response: { 200: SettingsSchema, ...errorResponses(401, 403) },
+    },
     handler: () => deps.settings.refresh(),
   });
 

@@ -52,7 +52,11 @@ export async function failedAttempts(exec: Executor, accountKey: string): Promis
   return store.failureCount(exec, accountKey);
 }
 
-export async function lockedAccounts(exec: Executor, accountKeys: string[], now: number): Promise<Map<string, number>> {
+export async function lockedAccounts(
+  exec: Executor,
+  accountKeys: string[],
+  now: number,
+): Promise<Map<string, number>> {
   return store.lockedUntilMany(exec, accountKeys, now);
 }
 
@@ -64,7 +68,13 @@ export interface RateVerdict {
   windowStart: number;
 }
 
-function verdict(count: number, windowStart: number, now: number, name: RateLimitName, inclusive: boolean): RateVerdict {
+function verdict(
+  count: number,
+  windowStart: number,
+  now: number,
+  name: RateLimitName,
+  inclusive: boolean,
+): RateVerdict {
   const { limit, windowMs } = RATE_LIMITS[name];
   const allowed = inclusive ? count <= limit : count < limit;
   const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
@@ -72,7 +82,12 @@ function verdict(count: number, windowStart: number, now: number, name: RateLimi
 }
 
 /** Counts one event against a limit and says whether it is still within it. */
-export async function hitRateLimit(exec: Executor, name: RateLimitName, subject: string, now: number): Promise<RateVerdict> {
+export async function hitRateLimit(
+  exec: Executor,
+  name: RateLimitName,
+  subject: string,
+  now: number,
+): Promise<RateVerdict> {
   const { count, windowStart } = await store.hit(exec, `${name}:${subject}`, now, RATE_LIMITS[name].windowMs);
   return verdict(count, windowStart, now, name, true);
 }

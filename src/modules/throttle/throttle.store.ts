@@ -38,15 +38,28 @@ export async function addFailure(
     where account_throttle.locked_until is null or account_throttle.locked_until <= ${big(now)}
     returning failures, locked_until as "lockedUntil"`.execute(exec);
   const row = result.rows[0];
-  return row ? { failures: Number(row.failures), lockedUntil: row.lockedUntil === null ? null : Number(row.lockedUntil) } : null;
+  return row
+    ? {
+        failures: Number(row.failures),
+        lockedUntil: row.lockedUntil === null ? null : Number(row.lockedUntil),
+      }
+    : null;
 }
 
 export async function lockedUntil(exec: Executor, key: string): Promise<number | null> {
-  const row = await exec.selectFrom('accountThrottle').select('lockedUntil').where('key', '=', key).executeTakeFirst();
+  const row = await exec
+    .selectFrom('accountThrottle')
+    .select('lockedUntil')
+    .where('key', '=', key)
+    .executeTakeFirst();
   return row?.lockedUntil ?? null;
 }
 
-export async function lockedUntilMany(exec: Executor, keys: string[], now: number): Promise<Map<string, number>> {
+export async function lockedUntilMany(
+  exec: Executor,
+  keys: string[],
+  now: number,
+): Promise<Map<string, number>> {
   if (keys.length === 0) return new Map();
   const rows = await exec
     .selectFrom('accountThrottle')
@@ -58,7 +71,11 @@ export async function lockedUntilMany(exec: Executor, keys: string[], now: numbe
 }
 
 export async function failureCount(exec: Executor, key: string): Promise<number> {
-  const row = await exec.selectFrom('accountThrottle').select('failures').where('key', '=', key).executeTakeFirst();
+  const row = await exec
+    .selectFrom('accountThrottle')
+    .select('failures')
+    .where('key', '=', key)
+    .executeTakeFirst();
   return row?.failures ?? 0;
 }
 

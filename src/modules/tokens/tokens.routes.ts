@@ -32,7 +32,10 @@ export function registerTokenRoutes(app: ApiApp, deps: TokensDeps & TokenOwnerLo
       tags,
       summary: 'Create an API token; the token is returned this once',
       body: z.strictObject({ name: NameInput, expiresAt: z.iso.datetime({ offset: true }).optional() }),
-      response: { 201: z.object({ token: z.string(), info: TokenSchema }), ...errorResponses(...AUTHED_ERRORS, 409) },
+      response: {
+        201: z.object({ token: z.string(), info: TokenSchema }),
+        ...errorResponses(...AUTHED_ERRORS, 409),
+      },
     },
     handler: async (request, reply) => {
       const actor = signedInActor(request);
@@ -42,7 +45,11 @@ export function registerTokenRoutes(app: ApiApp, deps: TokensDeps & TokenOwnerLo
   });
 
   app.get('/api/v1/me/tokens', {
-    schema: { tags, summary: 'Your API tokens (never the secrets)', response: { 200: TokenList, ...errorResponses(401, 403) } },
+    schema: {
+      tags,
+      summary: 'Your API tokens (never the secrets)',
+      response: { 200: TokenList, ...errorResponses(401, 403) },
+    },
     handler: async (request) => ({ items: await listTokens(deps, signedInActor(request).actorId) }),
   });
 
@@ -62,7 +69,12 @@ export function registerTokenRoutes(app: ApiApp, deps: TokensDeps & TokenOwnerLo
 
   app.get('/api/v1/users/:id/tokens', {
     config: { access: 'admin' },
-    schema: { tags, summary: "A user's API tokens", params: IdParams, response: { 200: TokenList, ...errorResponses(401, 403, 404) } },
+    schema: {
+      tags,
+      summary: "A user's API tokens",
+      params: IdParams,
+      response: { 200: TokenList, ...errorResponses(401, 403, 404) },
+    },
     handler: async (request) => {
       const owner = await deps.owner(request.params.id);
       return { items: await listTokens(deps, owner.id) };

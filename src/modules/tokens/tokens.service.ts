@@ -68,7 +68,8 @@ export async function createToken(
     expiresAt,
   };
   await deps.db.transaction().execute(async (trx) => {
-    if ((await store.listForUser(trx, owner.id)).length >= MAX_TOKENS_PER_USER) throw tokenErrors.too_many_tokens();
+    if ((await store.listForUser(trx, owner.id)).length >= MAX_TOKENS_PER_USER)
+      throw tokenErrors.too_many_tokens();
     await store.insertToken(trx, row);
     await recordAuditEvent(trx, deps.clock, actor, {
       action: 'token.created',
@@ -118,11 +119,15 @@ export async function revokeAllTokens(exec: Executor, userId: string): Promise<n
  * The user behind a Bearer token, or null: unknown, revoked or expired tokens all fail alike.
  * Rights come from the owner's current role, read by the caller at every request.
  */
-export async function authenticateToken(deps: { db: Db; clock: Clock }, token: string): Promise<{ userId: string; tokenId: string } | null> {
+export async function authenticateToken(
+  deps: { db: Db; clock: Clock },
+  token: string,
+): Promise<{ userId: string; tokenId: string } | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
   const row = await store.findByHash(deps.db, sha256Hex(token));
   const now = deps.clock.now();
   if (!row || (row.expiresAt !== null && row.expiresAt <= now)) return null;
-  if (row.lastUsedAt === null || now - row.lastUsedAt >= TOUCH_INTERVAL_MS) await store.touch(deps.db, row.id, now);
+  if (row.lastUsedAt === null || now - row.lastUsedAt >= TOUCH_INTERVAL_MS)
+    await store.touch(deps.db, row.id, now);
   return { userId: row.userId, tokenId: row.id };
 }

@@ -13,11 +13,21 @@ export async function findByHash(exec: Executor, tokenHash: string): Promise<Tok
 }
 
 export async function listForUser(exec: Executor, userId: string): Promise<TokenRow[]> {
-  return exec.selectFrom('apiTokens').selectAll().where('userId', '=', userId).orderBy('createdAt', 'desc').execute();
+  return exec
+    .selectFrom('apiTokens')
+    .selectAll()
+    .where('userId', '=', userId)
+    .orderBy('createdAt', 'desc')
+    .execute();
 }
 
 export async function deleteOne(exec: Executor, userId: string, id: string): Promise<TokenRow | undefined> {
-  return exec.deleteFrom('apiTokens').where('userId', '=', userId).where('id', '=', id).returningAll().executeTakeFirst();
+  return exec
+    .deleteFrom('apiTokens')
+    .where('userId', '=', userId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export async function deleteForUser(exec: Executor, userId: string): Promise<number> {

@@ -2,11 +2,7 @@ import type { Executor } from '../../db/db.js';
 import type { User } from './users.presenter.js';
 
 export type NoticeKind =
-  | 'admin_password_reset'
-  | 'password_changed'
-  | 'password_reset_completed'
-  | 'role_changed'
-  | 'deactivated';
+  'admin_password_reset' | 'password_changed' | 'password_reset_completed' | 'role_changed' | 'deactivated';
 
 export interface AccountNotice {
   kind: NoticeKind;

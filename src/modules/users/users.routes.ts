@@ -47,21 +47,34 @@ export function registerUsersRoutes(app: ApiApp, deps: UsersDeps): void {
     config: admin,
     schema: {
       tags,
-      summary: 'Create a user with a temporary password (typed or generated; a generated one is returned once)',
+      summary:
+        'Create a user with a temporary password (typed or generated; a generated one is returned once)',
       body: CreateUserBody,
       response: { 201: CreatedUser, ...errorResponses(...AUTHED_ERRORS, 409, 413) },
     },
     handler: async (request, reply) => {
       const { email, name, role } = request.body;
-      const password = 'password' in request.body ? { password: request.body.password } : ({ generate: true } as const);
-      const result = await createUser(deps, actorOf(request), { email, name, role, password, temporary: true });
+      const password =
+        'password' in request.body ? { password: request.body.password } : ({ generate: true } as const);
+      const result = await createUser(deps, actorOf(request), {
+        email,
+        name,
+        role,
+        password,
+        temporary: true,
+      });
       return reply.code(201).send(result);
     },
   });
 
   app.get('/api/v1/users/:id', {
     config: admin,
-    schema: { tags, summary: 'One user', params: IdParams, response: { 200: UserSchema, ...errorResponses(401, 403, 404) } },
+    schema: {
+      tags,
+      summary: 'One user',
+      params: IdParams,
+      response: { 200: UserSchema, ...errorResponses(401, 403, 404) },
+    },
     handler: (request) => getUser(deps, request.params.id),
   });
 
@@ -120,7 +133,8 @@ export function registerUsersRoutes(app: ApiApp, deps: UsersDeps): void {
     config: admin,
     schema: {
       tags,
-      summary: 'Reset password by link: email the user a 24 h link (send: true) or return it once (send: false)',
+      summary:
+        'Reset password by link: email the user a 24 h link (send: true) or return it once (send: false)',
       params: IdParams,
       body: ResetLinkBody,
       response: { 200: ResetLinkResponse, ...errorResponses(...AUTHED_ERRORS, 404, 409) },
@@ -136,6 +150,8 @@ export function registerUsersRoutes(app: ApiApp, deps: UsersDeps): void {
       params: IdParams,
       response: { 200: SessionsEnded, ...errorResponses(...AUTHED_ERRORS, 404) },
     },
-    handler: async (request) => ({ sessionsEnded: await endUserSessions(deps, actorOf(request), request.params.id) }),
+    handler: async (request) => ({
+      sessionsEnded: await endUserSessions(deps, actorOf(request), request.params.id),
+    }),
   });
 }

@@ -57,7 +57,12 @@ export function choosePassword(
   choice: PasswordChoice,
   who: { email: string; name: string },
 ): { password: string; generated: boolean } {
-  const ctx = { ...deps.config.password, email: who.email, name: who.name, organizationName: deps.config.organizationName };
+  const ctx = {
+    ...deps.config.password,
+    email: who.email,
+    name: who.name,
+    organizationName: deps.config.organizationName,
+  };
   if ('password' in choice) {
     assertPasswordAcceptable(choice.password, ctx);
     return { password: choice.password, generated: false };
@@ -104,13 +109,27 @@ export async function listUsers(
   input: ListUsersInput,
 ): Promise<{ items: User[]; nextCursor: string | null; total: number }> {
   const after = input.cursor ? decodeCursor(input.cursor, input.sort, input.order) : undefined;
-  const filter = { search: input.q?.trim().toLowerCase() || undefined, role: input.role, status: input.status };
+  const filter = {
+    search: input.q?.trim().toLowerCase() || undefined,
+    role: input.role,
+    status: input.status,
+  };
   const [rows, total] = await Promise.all([
-    store.findPage(deps.db, { ...filter, sort: input.sort, order: input.order, after, limit: input.limit + 1 }),
+    store.findPage(deps.db, {
+      ...filter,
+      sort: input.sort,
+      order: input.order,
+      after,
+      limit: input.limit + 1,
+    }),
     store.count(deps.db, filter),
   ]);
   const page = rows.slice(0, input.limit);
-  const locks = await lockedAccounts(deps.db, page.map((r) => r.email), deps.clock.now());
+  const locks = await lockedAccounts(
+    deps.db,
+    page.map((r) => r.email),
+    deps.clock.now(),
+  );
   const last = page.at(-1);
   const nextCursor =
     rows.length > input.limit && last
@@ -221,7 +240,13 @@ export async function updateUser(
     if (before.role === 'admin' && role !== 'admin' && before.status === 'active') {
       await assertAnotherActiveAdmin(trx, id);
     }
-    await store.update(trx, id, { name, nameKey: name.toLowerCase(), search: searchText(before.email, name), role, updatedAt: now });
+    await store.update(trx, id, {
+      name,
+      nameKey: name.toLowerCase(),
+      search: searchText(before.email, name),
+      role,
+      updatedAt: now,
+    });
     const after = { ...before, name, nameKey: name.toLowerCase(), role, updatedAt: now };
     if (role !== before.role) {
       await recordAuditEvent(trx, deps.clock, actor, {
@@ -229,7 +254,11 @@ export async function updateUser(
         target: target(before),
         details: { from: before.role, to: role },
       });
-      await deps.notices.send(trx, { kind: 'role_changed', user: presentUser(after), details: { from: before.role, to: role } });
+      await deps.notices.send(trx, {
+        kind: 'role_changed',
+        user: presentUser(after),
+        details: { from: before.role, to: role },
+      });
     }
     if (name !== before.name) {
       await recordAuditEvent(trx, deps.clock, actor, {
@@ -305,7 +334,10 @@ export async function adminResetPassword(
       target: target(current),
       details: { generated: chosen.generated, sessionsEnded: ended, tokensRevoked },
     });
-    await deps.notices.send(trx, { kind: 'admin_password_reset', user: presentUser({ ...current, passwordTemporary: 1 }) });
+    await deps.notices.send(trx, {
+      kind: 'admin_password_reset',
+      user: presentUser({ ...current, passwordTemporary: 1 }),
+    });
   });
   return chosen.generated ? { generatedPassword: chosen.password } : {};
 }
@@ -382,6 +414,10 @@ export async function createAdminResetLink(
       target: target(user),
       details: { sent: input.send },
     });
-    return { ...(input.send ? {} : { link }), expiresAt: new Date(expiresAt).toISOString(), sent: input.send };
+    return {
+      ...(input.send ? {} : { link }),
+      expiresAt: new Date(expiresAt).toISOString(),
+      sent: input.send,
+    };
   });
 }

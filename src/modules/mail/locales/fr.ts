@@ -46,12 +46,16 @@ const fr: LocaleCatalogue = {
     }),
     password_changed: (v) => ({
       subject: `Votre mot de passe ${v.org} a été modifié`,
-      paragraphs: ['Le mot de passe de votre compte vient d’être modifié et vos autres sessions ont été fermées.'],
+      paragraphs: [
+        'Le mot de passe de votre compte vient d’être modifié et vos autres sessions ont été fermées.',
+      ],
       footer: 'contactAdmin',
     }),
     password_reset_completed: (v) => ({
       subject: `Votre mot de passe ${v.org} a été réinitialisé`,
-      paragraphs: ['Votre mot de passe a été réinitialisé avec un lien et toutes vos sessions ont été fermées.'],
+      paragraphs: [
+        'Votre mot de passe a été réinitialisé avec un lien et toutes vos sessions ont été fermées.',
+      ],
       action: { label: 'Se connecter', url: v.signInUrl },
       footer: 'contactAdmin',
     }),
@@ -76,7 +80,9 @@ const fr: LocaleCatalogue = {
     }),
     token_created: (v) => ({
       subject: `Un nouveau jeton d’API a été créé pour votre compte ${v.org}`,
-      paragraphs: [`Un jeton d’API nommé « ${v.tokenName} » (${v.prefix}…) vient d’être créé pour votre compte.`],
+      paragraphs: [
+        `Un jeton d’API nommé « ${v.tokenName} » (${v.prefix}…) vient d’être créé pour votre compte.`,
+      ],
       footer: 'contactAdmin',
     }),
     test: (v) => ({
