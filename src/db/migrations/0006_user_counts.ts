@@ -54,13 +54,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         RETURN NULL;
       END $$`.execute(db);
     await sql`CREATE TRIGGER user_counts_insert AFTER INSERT ON users
-      REFERENCING NEW TABLE AS inserted_users FOR EACH STATEMENT EXECUTE FUNCTION user_counts_inserted()`.execute(
-      db,
-    );
+      REFERENCING NEW TABLE AS inserted_users FOR EACH STATEMENT
+      EXECUTE FUNCTION user_counts_inserted()`.execute(db);
     await sql`CREATE TRIGGER user_counts_delete AFTER DELETE ON users
-      REFERENCING OLD TABLE AS deleted_users FOR EACH STATEMENT EXECUTE FUNCTION user_counts_deleted()`.execute(
-      db,
-    );
+      REFERENCING OLD TABLE AS deleted_users FOR EACH STATEMENT
+      EXECUTE FUNCTION user_counts_deleted()`.execute(db);
     await sql`CREATE TRIGGER user_counts_update AFTER UPDATE OF role, status ON users
       FOR EACH ROW WHEN (OLD.role IS DISTINCT FROM NEW.role OR OLD.status IS DISTINCT FROM NEW.status)
       EXECUTE FUNCTION user_counts_changed()`.execute(db);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { commonErrors } from '../../shared/common.errors.js';
 import type { SortKey } from './users.store.js';
 
@@ -10,6 +11,9 @@ interface CursorData {
   o: 'asc' | 'desc';
   v: string | number;
   i: string;
+  /** A search's total, counted on its first page and carried along (with the filter it counts, `f`). */
+  t?: number;
+  f?: string;
 }
 
 const NUMERIC_SORT: Record<SortKey, boolean> = {
@@ -29,11 +33,23 @@ export function encodeCursor(data: CursorData): string {
   return Buffer.from(JSON.stringify(data), 'utf8').toString('base64url');
 }
 
+/** A short fingerprint of a list's filters: a carried total is reused only under the same filters. */
+export function filterKey(filter: {
+  search?: string | undefined;
+  role?: string | undefined;
+  status?: string | undefined;
+}): string {
+  return createHash('sha256')
+    .update(JSON.stringify([filter.search ?? null, filter.role ?? null, filter.status ?? null]))
+    .digest('base64url')
+    .slice(0, 16);
+}
+
 export function decodeCursor(
   cursor: string,
   sort: SortKey,
   order: 'asc' | 'desc',
-): { value: string | number; id: string } {
+): { value: string | number; id: string; total?: { count: number; filter: string } } {
   let data: unknown;
   try {
     data = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -45,5 +61,9 @@ export function decodeCursor(
   const valueOk = NUMERIC_SORT[sort] ? Number.isSafeInteger(d?.v) : plainString(d?.v);
   if (!d || d.s !== sort || d.o !== order || !valueOk || !plainString(d.i))
     throw commonErrors.invalid_cursor();
-  return { value: d.v as string | number, id: d.i };
+  if (d.t === undefined && d.f === undefined) return { value: d.v as string | number, id: d.i };
+  // A forged total would only mislead its own client; it must still be a count.
+  if (!Number.isSafeInteger(d.t) || (d.t as number) < 0 || !plainString(d.f))
+    throw commonErrors.invalid_cursor();
+  return { value: d.v as string | number, id: d.i, total: { count: d.t as number, filter: d.f } };
 }

@@ -15,7 +15,7 @@ import {
 import { endAllSessions } from '../sessions/index.js';
 import { clearAccountThrottle, lockedAccounts } from '../throttle/index.js';
 import { revokeAllTokens } from '../tokens/index.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, encodeCursor, filterKey } from './cursor.js';
 import type { NoticeSender } from './notices.js';
 import { presentUser, type User } from './users.presenter.js';
 import { userErrors } from './users.errors.js';
@@ -114,16 +114,32 @@ export async function listUsers(
     role: input.role,
     status: input.status,
   };
-  const [rows, total] = await Promise.all([
-    store.findPage(deps.db, {
-      ...filter,
-      sort: input.sort,
-      order: input.order,
-      after,
-      limit: input.limit + 1,
-    }),
-    store.count(deps.db, filter),
-  ]);
+  // Without a search, the total comes from counters (no COUNT). A search's total is counted on its
+  // first page and carried in the cursor, so the following pages cost only their rows; it is the
+  // total as of the first page.
+  const key = filter.search ? filterKey(filter) : undefined;
+  const query = { ...filter, sort: input.sort, order: input.order, after, limit: input.limit + 1 };
+  let total = key && after?.total?.filter === key ? after.total.count : undefined;
+  let rows: store.UserRow[] | undefined;
+  if (filter.search) {
+    // A searched page reads its matches through the trigram index first when they are few, and
+    // walks the sort order's index when they are many (store.preferMatchesFirst). Not knowing the
+    // number yet, it tries the first way, counting the matches in the same query.
+    const search = filter.search;
+    const population = await store.count(deps.db, { role: filter.role, status: filter.status });
+    if (total === undefined && store.searchIsIndexed(search)) {
+      const cap = store.matchesFirstCap(population, query.limit);
+      const counted = await store.findSearchPageCounted(deps.db, { ...query, search }, cap);
+      if (counted.matches !== null) [total, rows] = [counted.matches, counted.rows];
+    }
+    total ??= await store.count(deps.db, filter);
+    rows ??= await store.findPage(deps.db, {
+      ...query,
+      matchesFirst: store.preferMatchesFirst(total, population, query.limit),
+    });
+  } else {
+    [total, rows] = await Promise.all([store.count(deps.db, filter), store.findPage(deps.db, query)]);
+  }
   const page = rows.slice(0, input.limit);
   const locks = await lockedAccounts(
     deps.db,
@@ -133,7 +149,13 @@ export async function listUsers(
   const last = page.at(-1);
   const nextCursor =
     rows.length > input.limit && last
-      ? encodeCursor({ s: input.sort, o: input.order, v: store.sortValue(last, input.sort), i: last.id })
+      ? encodeCursor({
+          s: input.sort,
+          o: input.order,
+          v: store.sortValue(last, input.sort),
+          i: last.id,
+          ...(key ? { t: total, f: key } : {}),
+        })
       : null;
   return { items: page.map((r) => withLock(presentUser(r), locks)), nextCursor, total };
 }

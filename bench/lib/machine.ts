@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { availableParallelism, cpus, hostname, loadavg, totalmem } from 'node:os';
+
+export interface Machine {
+  /** A short name for the results file: the host name, lower-cased, safe for a path. */
+  name: string;
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  os: string;
+  /** The 1-minute load average when the run started (other work on a shared machine). */
+  loadAtStart: number;
+}
+
+function osName(): string {
+  try {
+    const text = readFileSync('/etc/os-release', 'utf8');
+    return /^PRETTY_NAME="?([^"\n]+)"?/m.exec(text)?.[1] ?? process.platform;
+  } catch {
+    return process.platform;
+  }
+}
+
+export function describeMachine(): Machine {
+  const model = cpus()[0]?.model?.trim() ?? 'unknown CPU';
+  return {
+    name:
+      hostname()
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .slice(0, 40) || 'machine',
+    cpu: model,
+    cores: availableParallelism(),
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    os: osName(),
+    loadAtStart: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+  };
+}

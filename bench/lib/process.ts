@@ -1,0 +1,137 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A TCP port nobody listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function statusField(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
+/**
+ * Peak resident memory of a process over a stretch of time: the kernel's own high-water mark
+ * (VmHWM), reset at the start of each stretch through /proc/<pid>/clear_refs, and, in case the
+ * reset is refused, the highest VmRSS sampled every 50 ms.
+ */
+export class PeakRss {
+  private sampled = 0;
+  private readonly timer: NodeJS.Timeout;
+  private readonly resetWorks: boolean;
+
+  constructor(private readonly pid: number) {
+    let reset = false;
+    try {
+      writeFileSync(`/proc/${pid}/clear_refs`, '5');
+      reset = true;
+    } catch {
+      reset = false;
+    }
+    this.resetWorks = reset;
+    this.sampled = statusField(pid, 'VmRSS');
+    this.timer = setInterval(() => {
+      try {
+        this.sampled = Math.max(this.sampled, statusField(this.pid, 'VmRSS'));
+      } catch {
+        /* the process is gone */
+      }
+    }, 50);
+    this.timer.unref();
+  }
+
+  /** Bytes. */
+  stop(): number {
+    clearInterval(this.timer);
+    let hwm = 0;
+    try {
+      this.sampled = Math.max(this.sampled, statusField(this.pid, 'VmRSS'));
+      hwm = this.resetWorks ? statusField(this.pid, 'VmHWM') : 0;
+    } catch {
+      /* the process is gone */
+    }
+    return Math.max(hwm, this.sampled);
+  }
+}
+
+export interface Child {
+  process: ChildProcess;
+  pid: number;
+  url: string;
+  /** The last lines it printed, for an error message. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts a server process and waits until `readyPath` answers 200 (or `timeoutMs` passes). */
+export async function startChild(options: {
+  name: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  port: number;
+  readyPath: string;
+  timeoutMs?: number;
+}): Promise<Child> {
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n'));
+    if (lines.length > 60) lines.splice(0, lines.length - 60);
+  };
+  const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = false;
+  child.on('exit', () => {
+    exited = true;
+  });
+  const url = `http://127.0.0.1:${options.port}`;
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  for (;;) {
+    if (exited) throw new Error(`${options.name} exited before it was ready:\n${lines.join('\n')}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${options.name} was not ready in time:\n${lines.join('\n')}`);
+    }
+    try {
+      const res = await fetch(url + options.readyPath);
+      if (res.status < 500) break;
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(200);
+  }
+  return {
+    process: child,
+    pid: child.pid as number,
+    url,
+    output: () => lines.join('\n'),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(force);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
