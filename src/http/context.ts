@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../modules/users/index.js';
 import type { ActorContext } from '../shared/context.js';
 
 /** The audit context of a request: who (if signed in), from which IP, with which agent and request id. */
@@ -17,4 +18,10 @@ export function signedInActor(request: FastifyRequest): ActorContext & { actorId
   const actor = actorOf(request);
   if (!actor.actorId) throw new Error('route guard let an anonymous request through');
   return actor as ActorContext & { actorId: string };
+}
+
+/** The signed-in user as the guard read it for this request (role and status fresh, SEC-SES-04). */
+export function signedInPrincipal(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Error('route guard let an anonymous request through');
+  return request.principal;
 }

@@ -466,6 +466,51 @@ describe('the console in Chromium', () => {
     await expectAccessible(page, 'My account (dark)');
   });
 
+  it('SEC-PW-04: password fields carry autocomplete current-password / new-password, and a pasted password is taken', async () => {
+    const erin = await h.server.seedUser({
+      email: 'erin.vale@acme.test',
+      name: 'Erin Vale',
+      password: OWN_PASSWORD,
+    });
+    const autocomplete = (field: ReturnType<Page['getByLabel']>) => field.getAttribute('autocomplete');
+    /** A real paste (Ctrl+V from the clipboard) into a field: nothing on the page may block it. */
+    const paste = async (page: Page, field: ReturnType<Page['getByLabel']>, text: string) => {
+      await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(text)})`);
+      await field.fill('');
+      await field.focus();
+      await page.keyboard.press('Control+V');
+      expect(await field.inputValue()).toBe(text);
+    };
+
+    const page = await h.newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
+    await page.goto(`${url}/sign-in`);
+    const email = page.getByLabel('Email', { exact: true });
+    const password = page.getByLabel('Password', { exact: true });
+    expect(await autocomplete(email)).toBe('username');
+    expect(await autocomplete(password)).toBe('current-password');
+    await email.fill(erin.email);
+    await paste(page, password, OWN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/account');
+
+    // My account → Change password: the current one is a current-password, the new one a new-password.
+    const current = page.getByLabel('Current password', { exact: true });
+    const next = page.getByLabel('New password', { exact: true });
+    expect(await autocomplete(current)).toBe('current-password');
+    expect(await autocomplete(next)).toBe('new-password');
+    await paste(page, current, OWN_PASSWORD);
+    await paste(page, next, CHOSEN);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed. Your other sessions were signed out.').waitFor();
+
+    // The admin's Reset password dialog: a typed temporary password is a new-password too.
+    const admin = await signInAsAdmin();
+    await userAction(admin, 'Erin Vale', 'Reset password');
+    const dialog = admin.getByRole('dialog', { name: 'Reset password for Erin Vale' });
+    const temporary = dialog.getByLabel('New temporary password', { exact: true });
+    expect(await autocomplete(temporary)).toBe('new-password');
+  });
+
   it('at 360 px wide, Manage users does not scroll the page sideways (the table scrolls in its region)', async () => {
     const admin = await h.newPage({ viewport: { width: 360, height: 740 } });
     await signInAdmin(admin);

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { actorOf, signedInActor } from '../../http/context.js';
+import { actorOf, signedInActor, signedInPrincipal } from '../../http/context.js';
 import { AUTH_BODY_LIMIT, type ApiApp } from '../../http/route-types.js';
 import { AUTHED_ERRORS, Empty, errorResponses, IdParams } from '../../http/schemas.js';
 import { listSessions, sessionCookie } from '../sessions/index.js';
@@ -94,7 +94,8 @@ export function registerAuthRoutes(
       response: { 200: MeResponse, ...errorResponses(401, 403) },
     },
     handler: async (request) => {
-      const user = await users.getUser(deps, signedInActor(request).actorId);
+      // The guard has just read the user (fresh, SEC-SES-04): no second read of the same row.
+      const user = await users.withLockState(deps, signedInPrincipal(request).user);
       return { user, passwordChangeRequired: user.passwordChangeRequired, passwordPolicy: passwordPolicy() };
     },
   });

@@ -24,6 +24,8 @@ export interface Principal {
   status: UserStatus;
   passwordTemporary: boolean;
   passwordExpiresAt: number | null;
+  /** The same row as the outside sees it, so a handler about the signed-in user need not read it again. */
+  user: User;
 }
 
 function credentials(row: store.UserRow): Credentials {
@@ -57,6 +59,7 @@ export async function findPrincipal(db: Db, id: string): Promise<Principal | nul
     status: row.status,
     passwordTemporary: row.passwordTemporary === 1,
     passwordExpiresAt: row.passwordExpiresAt,
+    user: presentUser(row),
   };
 }
 

@@ -1,6 +1,7 @@
 export {
   listUsers,
   getUser,
+  withLockState,
   createUser,
   insertUser,
   updateUser,
