@@ -32,12 +32,17 @@ export async function signIn(
   const ip = actor.ip ?? 'unknown';
   // The IP and the account count this attempt before the password is checked, each in one atomic
   // statement, so a burst of parallel guesses cannot outrun either limit (SEC-BF-05). A success
-  // gives both counts back, so only failures stay counted.
-  const ipHit = await hitRateLimit(deps.db, 'signInFailuresPerIp', ip, deps.clock.now());
+  // gives both counts back, so only failures stay counted. Both counts commit together: one
+  // durable commit fewer per sign-in (on SQLite a commit's fsync holds up the event loop).
+  const counted = await deps.db.transaction().execute(async (trx) => {
+    const ipHit = await hitRateLimit(trx, 'signInFailuresPerIp', ip, deps.clock.now());
+    if (!ipHit.allowed) return { ipHit, attempt: null };
+    return { ipHit, attempt: await reserveSignInAttempt(trx, email, deps.clock.now()) };
+  });
+  const { ipHit, attempt } = counted;
   if (!ipHit.allowed) throw commonErrors.rate_limited().withRetryAfter(ipHit.retryAfterSeconds);
 
   const found = await users.findCredentialsByEmail(deps.db, email);
-  const attempt = await reserveSignInAttempt(deps.db, email, deps.clock.now());
   const passwordOk = await deps.hasher.verify(found?.passwordHash ?? null, input.password);
   const now = deps.clock.now();
 
