@@ -14,6 +14,7 @@ import { actorOf } from '../http/context.js';
 import { recordStandaloneEvent } from '../modules/audit/index.js';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.js';
 import { registerAuthRoutes } from '../modules/auth/auth.routes.js';
+import { principalOfSession, principalOfToken } from '../modules/auth/index.js';
 import { registerRecoveryRoutes } from '../modules/auth/recovery.routes.js';
 import { resendInvitationTo } from '../modules/invitations/index.js';
 import { registerInvitationRoutes } from '../modules/invitations/invitations.routes.js';
@@ -30,10 +31,9 @@ import { registerOutboxRoutes } from '../modules/mail/outbox.routes.js';
 import { LiveSettings } from '../modules/settings/index.js';
 import { registerSettingsRoutes } from '../modules/settings/settings.routes.js';
 import type { PasswordHasher } from '../modules/passwords/index.js';
-import { sessionCookie, validateSession } from '../modules/sessions/index.js';
-import { authenticateToken } from '../modules/tokens/index.js';
+import { sessionCookie } from '../modules/sessions/index.js';
 import { registerTokenRoutes } from '../modules/tokens/tokens.routes.js';
-import { findPrincipal, getUser, type NoticeSender } from '../modules/users/index.js';
+import { getUser, type NoticeSender } from '../modules/users/index.js';
 import { registerUsersRoutes } from '../modules/users/users.routes.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/crypto.js';
@@ -154,16 +154,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   registerAccessGuard(app, {
     cookieName: sessionCookie(config).name,
-    async resolveSession(secret) {
-      const session = await validateSession(services, secret);
-      if (!session) return null;
-      const principal = await findPrincipal(database.db, session.userId);
-      return principal ? { principal, sessionId: session.sessionId } : null;
-    },
-    async resolveToken(token) {
-      const owner = await authenticateToken(services, token);
-      return owner ? findPrincipal(database.db, owner.userId) : null;
-    },
+    resolveSession: (secret) => principalOfSession(services, secret),
+    resolveToken: (token) => principalOfToken(services, token),
     onForbidden: (request) =>
       recordStandaloneEvent(services, actorOf(request), {
         action: 'authorization.denied',

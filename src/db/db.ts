@@ -20,6 +20,7 @@ import type { DatabaseTarget } from '../config/config.js';
 import type { Database } from './database.js';
 import type { DialectName } from './dialect.js';
 import { migrationProvider } from './migrations/index.js';
+import { statementNameFor } from './prepared.js';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -84,6 +85,15 @@ function withStatementCache(database: SqliteDatabase.Database): SqliteDialectCon
 // bigint columns hold epoch milliseconds, well inside Number's exact range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
+/** Kysely's driver sends (sql, values); a query made with preparedQuery goes as a named statement instead. */
+function runPreparedAsNamed(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((text: unknown, values?: unknown, ...rest: unknown[]) => {
+    const name = typeof text === 'string' ? statementNameFor(text) : undefined;
+    return name ? query({ name, text, values }) : query(text, values, ...rest);
+  }) as typeof client.query;
+}
+
 export function createDb(target: DatabaseTarget, options: { poolSize?: number } = {}): DbHandle {
   const plugins = [new CamelCasePlugin()];
   let db: Db;
@@ -95,7 +105,10 @@ export function createDb(target: DatabaseTarget, options: { poolSize?: number } 
     pool.on('error', () => undefined);
     // So must a checked-out client losing it between two queries: pg emits that as an 'error' event,
     // which would otherwise go unhandled. The next query on it fails, and the pool drops it on release.
-    pool.on('connect', (client) => client.on('error', () => undefined));
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+      runPreparedAsNamed(client);
+    });
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
   } else {
     dialect = 'sqlite';

@@ -367,6 +367,33 @@ describe('per-account lockout', () => {
     ).toBe(404);
   });
 
+  it("SEC-BF-01: a lockout started by someone guessing does not end the owner's session or tokens; GET /me shows it, with a cookie and with a token, until it runs out", async () => {
+    const user = await seedUser(t, { email: 'bf01.me@example.test', name: 'Me Locked' });
+    const cookie = await signIn(t, user.email, user.password);
+    const created = await request(t, cookie, {
+      method: 'POST',
+      url: '/api/v1/me/tokens',
+      payload: { name: 'bf01' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const bearer = { authorization: `Bearer ${created.json().token as string}` };
+    const meWithCookie = () => request(t, cookie, { method: 'GET', url: '/api/v1/me' });
+    const meWithToken = () => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer });
+
+    expect((await meWithCookie()).json().user.lockedUntil).toBeNull();
+    await fail(t, user.email, 10);
+    const until = new Date(t.clock.now() + MINUTE).toISOString();
+    for (const res of [await meWithCookie(), await meWithToken()]) {
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().user).toMatchObject({ id: user.id, lockedUntil: until });
+    }
+    t.clock.advance(MINUTE);
+    for (const res of [await meWithCookie(), await meWithToken()]) {
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().user.lockedUntil).toBeNull();
+    }
+  });
+
   it('SEC-BF-03: an admin password reset also clears the lockout', async () => {
     const user = await seedUser(t, { email: 'bf03.adminreset@example.test', name: 'Admin Reset Lock' });
     await fail(t, user.email, 10);

@@ -3,7 +3,6 @@ import { actorOf, signedInActor, signedInPrincipal } from '../../http/context.js
 import { AUTH_BODY_LIMIT, type ApiApp } from '../../http/route-types.js';
 import { AUTHED_ERRORS, Empty, errorResponses, IdParams } from '../../http/schemas.js';
 import { listSessions, sessionCookie } from '../sessions/index.js';
-import * as users from '../users/index.js';
 import {
   changeOwnPassword,
   completeSetup,
@@ -94,8 +93,8 @@ export function registerAuthRoutes(
       response: { 200: MeResponse, ...errorResponses(401, 403) },
     },
     handler: async (request) => {
-      // The guard has just read the user (fresh, SEC-SES-04): no second read of the same row.
-      const user = await users.withLockState(deps, signedInPrincipal(request).user);
+      // The guard has just read the user and its lockout (fresh, SEC-SES-04): no second read.
+      const user = signedInPrincipal(request).user;
       return { user, passwordChangeRequired: user.passwordChangeRequired, passwordPolicy: passwordPolicy() };
     },
   });

@@ -15,3 +15,4 @@ export {
   SELF_RESET_LINK_MS,
   type RecoveryHooks,
 } from './recovery.service.js';
+export { principalOfSession, principalOfToken, type PrincipalDeps } from './principal.service.js';

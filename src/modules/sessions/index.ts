@@ -1,6 +1,8 @@
 export {
   startSession,
   validateSession,
+  sessionLookupHash,
+  keepSessionAlive,
   endSession,
   endAllSessions,
   endOwnSession,

@@ -54,16 +54,34 @@ export async function startSession(
 
 /** Idle and absolute expiry are enforced here, on the server, at every request (SEC-SES-05). */
 export async function validateSession(deps: SessionsDeps, secret: string): Promise<ValidSession | null> {
-  if (secret.length === 0 || secret.length > 128) return null;
-  const row = await store.findByTokenHash(deps.db, sha256Hex(secret));
-  if (!row) return null;
-  const now = deps.clock.now();
-  if (now >= row.expiresAt || now - row.lastSeenAt >= deps.config.session.idleMs) {
-    await store.deleteById(deps.db, row.id);
-    return null;
-  }
-  if (now - row.lastSeenAt >= TOUCH_INTERVAL_MS) await store.touch(deps.db, row.id, now);
+  const tokenHash = sessionLookupHash(secret);
+  if (!tokenHash) return null;
+  const row = await store.findByTokenHash(deps.db, tokenHash);
+  if (!row || !(await keepSessionAlive(deps, row))) return null;
   return { sessionId: row.id, userId: row.userId };
+}
+
+/** What a session is looked up by (the SHA-256 of its secret), or null for a secret no session can have. */
+export function sessionLookupHash(secret: string): string | null {
+  return secret.length === 0 || secret.length > 128 ? null : sha256Hex(secret);
+}
+
+/**
+ * The expiry rules for a session already read (by validateSession, or by the request guard's one
+ * query, docs/adr/0003): an idle or expired session is deleted and false returned (SEC-SES-05);
+ * a live one has its last-seen time written at most once a minute.
+ */
+export async function keepSessionAlive(
+  deps: SessionsDeps,
+  session: { id: string; lastSeenAt: number; expiresAt: number },
+): Promise<boolean> {
+  const now = deps.clock.now();
+  if (now >= session.expiresAt || now - session.lastSeenAt >= deps.config.session.idleMs) {
+    await store.deleteById(deps.db, session.id);
+    return false;
+  }
+  if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) await store.touch(deps.db, session.id, now);
+  return true;
 }
 
 export async function endSession(exec: Executor, sessionId: string): Promise<void> {

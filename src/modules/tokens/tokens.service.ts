@@ -115,19 +115,23 @@ export async function revokeAllTokens(exec: Executor, userId: string): Promise<n
   return store.deleteForUser(exec, userId);
 }
 
+/** What a token is looked up by (the SHA-256 of it), or null for a string that is no token of ours. */
+export function tokenLookupHash(token: string): string | null {
+  return token.startsWith(TOKEN_PREFIX) && token.length <= 200 ? sha256Hex(token) : null;
+}
+
 /**
- * The user behind a Bearer token, or null: unknown, revoked or expired tokens all fail alike.
- * Rights come from the owner's current role, read by the caller at every request.
+ * The rules for a token already read (by the request guard's one query, docs/adr/0003): unknown,
+ * revoked (deleted) and expired tokens all fail alike; a live one has its last use written at most
+ * once a minute. Rights come from the owner's current role, read in the same query.
  */
-export async function authenticateToken(
+export async function keepTokenInUse(
   deps: { db: Db; clock: Clock },
-  token: string,
-): Promise<{ userId: string; tokenId: string } | null> {
-  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-  const row = await store.findByHash(deps.db, sha256Hex(token));
+  token: { id: string; expiresAt: number | null; lastUsedAt: number | null },
+): Promise<boolean> {
   const now = deps.clock.now();
-  if (!row || (row.expiresAt !== null && row.expiresAt <= now)) return null;
-  if (row.lastUsedAt === null || now - row.lastUsedAt >= TOUCH_INTERVAL_MS)
-    await store.touch(deps.db, row.id, now);
-  return { userId: row.userId, tokenId: row.id };
+  if (token.expiresAt !== null && token.expiresAt <= now) return false;
+  if (token.lastUsedAt === null || now - token.lastUsedAt >= TOUCH_INTERVAL_MS)
+    await store.touch(deps.db, token.id, now);
+  return true;
 }

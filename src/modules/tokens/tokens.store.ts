@@ -8,10 +8,6 @@ export async function insertToken(exec: Executor, row: Insertable<ApiTokensTable
   await exec.insertInto('apiTokens').values(row).execute();
 }
 
-export async function findByHash(exec: Executor, tokenHash: string): Promise<TokenRow | undefined> {
-  return exec.selectFrom('apiTokens').selectAll().where('tokenHash', '=', tokenHash).executeTakeFirst();
-}
-
 export async function listForUser(exec: Executor, userId: string): Promise<TokenRow[]> {
   return exec
     .selectFrom('apiTokens')

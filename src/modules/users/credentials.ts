@@ -24,7 +24,10 @@ export interface Principal {
   status: UserStatus;
   passwordTemporary: boolean;
   passwordExpiresAt: number | null;
-  /** The same row as the outside sees it, so a handler about the signed-in user need not read it again. */
+  /**
+   * The same row as the outside sees it, lockout included, so a handler about the signed-in user
+   * (GET /api/v1/me) need not read it again.
+   */
   user: User;
 }
 
@@ -48,9 +51,15 @@ export async function findCredentialsById(db: Db, id: string): Promise<Credentia
   return row ? credentials(row) : null;
 }
 
-export async function findPrincipal(db: Db, id: string): Promise<Principal | null> {
-  const row = await store.findById(db, id);
-  if (!row) return null;
+/**
+ * The principal of a users row read by the request guard's one query (docs/adr/0003), with the
+ * account's lockout end if one runs now.
+ */
+export function principalFromRow(
+  row: Omit<store.UserRow, 'passwordHash'>,
+  lockedUntil: number | null,
+): Principal {
+  const user = presentUser(row);
   return {
     id: row.id,
     email: row.email,
@@ -59,7 +68,7 @@ export async function findPrincipal(db: Db, id: string): Promise<Principal | nul
     status: row.status,
     passwordTemporary: row.passwordTemporary === 1,
     passwordExpiresAt: row.passwordExpiresAt,
-    user: presentUser(row),
+    user: lockedUntil === null ? user : { ...user, lockedUntil: new Date(lockedUntil).toISOString() },
   };
 }
 

@@ -1,7 +1,6 @@
 export {
   listUsers,
   getUser,
-  withLockState,
   createUser,
   insertUser,
   updateUser,
@@ -23,7 +22,7 @@ export {
 export {
   findCredentialsByEmail,
   findCredentialsById,
-  findPrincipal,
+  principalFromRow,
   recordSignIn,
   replaceOwnPassword,
   type Credentials,

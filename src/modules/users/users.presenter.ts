@@ -17,7 +17,7 @@ export interface User {
   lockedUntil: string | null;
 }
 
-export function presentUser(row: UserRow): User {
+export function presentUser(row: Omit<UserRow, 'passwordHash'>): User {
   return {
     id: row.id,
     email: row.email,

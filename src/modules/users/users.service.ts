@@ -166,11 +166,7 @@ function withLock(user: User, locks: Map<string, number>): User {
 }
 
 export async function getUser(deps: Pick<UsersDeps, 'db' | 'clock'>, id: string): Promise<User> {
-  return withLockState(deps, presentUser(await requireUser(deps.db, id)));
-}
-
-/** A user already read in this request (the signed-in one), with its lockout state added. */
-export async function withLockState(deps: Pick<UsersDeps, 'db' | 'clock'>, user: User): Promise<User> {
+  const user = presentUser(await requireUser(deps.db, id));
   return withLock(user, await lockedAccounts(deps.db, [user.email], deps.clock.now()));
 }
 

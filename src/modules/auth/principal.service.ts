@@ -1,0 +1,44 @@
+import type { Db } from '../../db/db.js';
+import type { Clock } from '../../shared/clock.js';
+import { keepSessionAlive, sessionLookupHash, type SessionsDeps } from '../sessions/index.js';
+import { keepTokenInUse, tokenLookupHash } from '../tokens/index.js';
+import { principalFromRow, type Principal } from '../users/index.js';
+import * as store from './principal.store.js';
+
+export interface PrincipalDeps extends SessionsDeps {
+  db: Db;
+  clock: Clock;
+}
+
+/**
+ * The user behind a session cookie's secret, read fresh at every request (SEC-SES-04/06), or null.
+ * The session's expiry rules are the sessions module's (SEC-SES-05).
+ */
+export async function principalOfSession(
+  deps: PrincipalDeps,
+  secret: string,
+): Promise<{ principal: Principal; sessionId: string } | null> {
+  const tokenHash = sessionLookupHash(secret);
+  if (!tokenHash) return null;
+  const [row] = await store.bySessionHash(deps.db, tokenHash, deps.clock.now());
+  if (!row) return null;
+  const { credentialId, sessionLastSeenAt, sessionExpiresAt, lockedUntil, ...user } = row;
+  const session = { id: credentialId, lastSeenAt: sessionLastSeenAt, expiresAt: sessionExpiresAt };
+  if (!(await keepSessionAlive(deps, session))) return null;
+  return { principal: principalFromRow(user, lockedUntil), sessionId: credentialId };
+}
+
+/** The user behind an API token (`Authorization: Bearer`), read fresh at every request, or null. */
+export async function principalOfToken(deps: PrincipalDeps, token: string): Promise<Principal | null> {
+  const tokenHash = tokenLookupHash(token);
+  if (!tokenHash) return null;
+  const [row] = await store.byTokenHash(deps.db, tokenHash, deps.clock.now());
+  if (!row) return null;
+  const { credentialId, tokenLastUsedAt, tokenExpiresAt, lockedUntil, ...user } = row;
+  const live = await keepTokenInUse(deps, {
+    id: credentialId,
+    lastUsedAt: tokenLastUsedAt,
+    expiresAt: tokenExpiresAt,
+  });
+  return live ? principalFromRow(user, lockedUntil) : null;
+}
