@@ -583,6 +583,28 @@ describe('race safety', () => {
     expect((await signInAs(t, user.email, user.password)).statusCode).toBe(401);
   });
 
+  it('SEC-BF-05: right and wrong passwords for the same accounts from one IP at once never deadlock: each answers 200 or 401 as it should', async () => {
+    const t = closing.add(await buildTestApp());
+    const ip = '203.0.113.77';
+    const people = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        seedUser(t, { email: `bf05.mixed${i}@example.test`, name: `Mixed Burst ${i}` }),
+      ),
+    );
+    // Counting takes the IP's row and then the account's; a success gives both back. Were the
+    // success to take them in the other order, PostgreSQL would abort some of these as deadlocked.
+    // Eight attempts per account (two wrong): fewer than the lockout threshold even all in flight.
+    const wrong = (i: number) => Math.floor(i / people.length) % 4 === 3;
+    const answers = await Promise.all(
+      Array.from({ length: 8 * people.length }, (_, i) => {
+        const person = people[i % people.length] as (typeof people)[number];
+        return signInAs(t, person.email, wrong(i) ? `${WRONG} ${i}` : person.password, { ip });
+      }),
+    );
+    for (const [i, res] of answers.entries())
+      expect(res.statusCode, `request ${i}: ${res.body}`).toBe(wrong(i) ? 401 : 200);
+  });
+
   it('SEC-BF-05: a parallel burst from one IP cannot outrun the per-IP limit: of 300 failures at once, 100 are answered 401 and the rest 429', async () => {
     const t = closing.add(await buildTestApp());
     const ip = '203.0.113.50';

@@ -71,8 +71,10 @@ export async function signIn(
       userAgent: actor.userAgent,
     });
     await users.recordSignIn(trx, user.id, now, upgraded);
-    await clearAccountThrottle(trx, email);
+    // The IP's row before the account's, the order the counting took them in: two sign-ins
+    // locking them in opposite orders would deadlock on PostgreSQL.
     await releaseRateLimit(trx, 'signInFailuresPerIp', ip, ipHit);
+    await clearAccountThrottle(trx, email);
     await recordAuditEvent(
       trx,
       deps.clock,
