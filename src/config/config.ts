@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
@@ -18,6 +19,37 @@ const bool = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0'], { error: 'true or false' })
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
+
+const TRUST_PROXY_ACCEPTS =
+  "true, false, or a comma-separated list of your proxies' addresses or CIDR ranges (e.g. 10.0.0.0/8,127.0.0.1)";
+
+/** An IPv4/IPv6 address, optionally with a prefix length that fits it (10.0.0.0/8, fd00::/8). */
+function isAddressOrRange(value: string): boolean {
+  const [address = '', prefix, ...rest] = value.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY: off, on for every hop, or only for the listed proxies. With a list, the client is
+ * the right-most X-Forwarded-For address that is not one of them, so a proxy that appends to the
+ * header (rather than replacing it) still cannot be fooled by what the client wrote there.
+ */
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((raw, ctx): boolean | string[] => {
+    const value = raw.trim();
+    if (['true', '1'].includes(value)) return true;
+    if (['false', '0', ''].includes(value)) return false;
+    const list = value.split(',').map((part) => part.trim());
+    if (list.every(isAddressOrRange)) return list;
+    ctx.addIssue({ code: 'custom', message: TRUST_PROXY_ACCEPTS });
+    return z.NEVER;
+  });
 
 const envSchema = z.object({
   PORT: intIn(0, 65535, 8080),
@@ -40,7 +72,7 @@ const envSchema = z.object({
   SESSION_ABSOLUTE_HOURS: intIn(1, 24 * 30, 12),
   TEMP_PASSWORD_HOURS: intIn(1, 24 * 30, 72),
   HASH_CONCURRENCY: intIn(1, 64, availableParallelism()),
-  TRUST_PROXY: bool(false),
+  TRUST_PROXY: trustProxy,
   DEFAULT_LOCALE: z
     .string()
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, { error: 'a language code such as en or fr' })
@@ -71,7 +103,8 @@ export interface Config {
   readonly session: { readonly idleMs: number; readonly absoluteMs: number };
   readonly temporaryPasswordMs: number;
   readonly hashConcurrency: number;
-  readonly trustProxy: boolean;
+  /** false, true (every hop), or the trusted proxies' addresses and CIDR ranges. */
+  readonly trustProxy: boolean | readonly string[];
   readonly defaultLocale: string;
   /** Bearer token for /metrics; unset turns the endpoint off. */
   readonly metricsToken: string | undefined;
@@ -126,7 +159,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
     temporaryPasswordMs: e.TEMP_PASSWORD_HOURS * 3_600_000,
     hashConcurrency: e.HASH_CONCURRENCY,
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: typeof e.TRUST_PROXY === 'boolean' ? e.TRUST_PROXY : Object.freeze(e.TRUST_PROXY),
     defaultLocale: e.DEFAULT_LOCALE,
     metricsToken: e.METRICS_TOKEN,
     mail: Object.freeze({

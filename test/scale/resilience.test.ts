@@ -10,6 +10,9 @@ import { enqueueMail } from '../../src/modules/mail/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { freshDatabase, TEST_DIALECT } from '../database.js';
 import { startSmtpCapture, type SmtpCapture } from '../smtp.js';
+
+/** The long mixed load (issue 6, item 4): `GATEHOUSE_SOAK_SECONDS=300 npm test -- test/scale/resilience.test.ts`. */
+const SOAK_SECONDS = Number(process.env.GATEHOUSE_SOAK_SECONDS ?? 0);
 import {
   call,
   canConnect,
@@ -162,8 +165,8 @@ describe(`one Gatehouse process on ${PG ? 'PostgreSQL' : 'a SQLite file'}: crash
   );
 
   it(
-    'a short mixed load (sign-ins, user list pages, admin resets, invitations) answers no 5xx, and RSS grows ≤ 10 % after warm-up',
-    { timeout: 150_000 },
+    `${SOAK_SECONDS > 0 ? `a ${SOAK_SECONDS}-second` : 'a short'} mixed load (sign-ins, user list pages, admin resets, invitations) answers no 5xx; RSS ${SOAK_SECONDS > 0 ? 'grows ≤ 10 % after a minute of warm-up' : 'stays under 400 MiB (the ≤ 10 % growth check is the long run: npm run bench:soak)'}`,
+    { timeout: 150_000 + SOAK_SECONDS * 1000 },
     async () => {
       const node = await liveServer();
       const people = await Promise.all(
@@ -235,8 +238,11 @@ describe(`one Gatehouse process on ${PG ? 'PostgreSQL' : 'a SQLite file'}: crash
         },
       ];
 
-      const WARM_UP_MS = 6_000;
-      const MEASURE_MS = 18_000;
+      // npm test runs the short version; GATEHOUSE_SOAK_SECONDS=300 the long one (issue 6, item 4).
+      // V8 sizes its heap over the first minute or so (RSS rose 177 → 276 MiB and fell back to
+      // 228 MiB in a 2-minute run), so only the long run can tell growth from a leak.
+      const WARM_UP_MS = SOAK_SECONDS > 0 ? 60_000 : 6_000;
+      const MEASURE_MS = SOAK_SECONDS > 0 ? SOAK_SECONDS * 1000 : 18_000;
       const began = Date.now();
       let stop = false;
       const worker = async () => {
@@ -259,8 +265,8 @@ describe(`one Gatehouse process on ${PG ? 'PostgreSQL' : 'a SQLite file'}: crash
       await workers;
 
       // RSS swings by about 40 MiB as the two 19 MiB argon2id buffers come and go, so single readings
-      // are noise: compare the peak of the first 6 s after warm-up with the peak of the last 6 s.
-      const WINDOW_MS = 6_000;
+      // are noise: compare the peak of the first window after warm-up with the peak of the last one.
+      const WINDOW_MS = SOAK_SECONDS > 0 ? 30_000 : 6_000;
       const peak = (from: number, to: number) =>
         Math.max(...samples.filter((s) => s.at >= from && s.at < to).map((s) => s.kb));
       const afterWarmUp = peak(WARM_UP_MS, WARM_UP_MS + WINDOW_MS);
@@ -270,13 +276,15 @@ describe(`one Gatehouse process on ${PG ? 'PostgreSQL' : 'a SQLite file'}: crash
       console.info(
         `mixed load: ${total} requests in ${(WARM_UP_MS + MEASURE_MS) / 1000} s; ${JSON.stringify(Object.fromEntries(statuses))}; ` +
           `peak RSS after warm-up ${mib(afterWarmUp)}, at the end ${mib(atEnd)} (${((atEnd / afterWarmUp - 1) * 100).toFixed(1)} %); ` +
-          `readings ${mib(Math.min(...samples.map((s) => s.kb)))} to ${mib(Math.max(...samples.map((s) => s.kb)))}`,
+          `readings ${mib(Math.min(...samples.map((s) => s.kb)))} to ${mib(Math.max(...samples.map((s) => s.kb)))}; ` +
+          `peak per 10 s: ${Array.from({ length: Math.ceil((WARM_UP_MS + MEASURE_MS) / 10_000) }, (_, i) => mib(peak(i * 10_000, (i + 1) * 10_000))).join(' ')}`,
       );
       expect(serverErrors).toEqual([]);
       expect(networkErrors).toEqual([]);
       expect(unexpected).toEqual([]);
       expect(total).toBeGreaterThan(50);
-      expect(atEnd / afterWarmUp).toBeLessThanOrEqual(1.1);
+      if (SOAK_SECONDS > 0) expect(atEnd / afterWarmUp).toBeLessThanOrEqual(1.1);
+      else expect(Math.max(...samples.map((s) => s.kb))).toBeLessThanOrEqual(400 * 1024);
       expect(node.output()).not.toContain('unhandled error');
     },
   );

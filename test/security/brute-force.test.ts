@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
 import { buildTestApp, buildTwoNodes, request, seedUser, signIn, type TestApp } from '../harness.js';
 import { closeAfterFile, resetLinkIn } from '../smtp.js';
 
@@ -512,6 +513,58 @@ describe('per-IP limits', () => {
     expect(other.statusCode, other.body).toBe(200);
     const events = await auditOf(proxied, 'auth.sign_in', 'bf04-proxy-0@example.test');
     for (const e of events) expect(e.ip).toBe(client);
+  });
+
+  it("SEC-BF-04: with TRUST_PROXY set to the proxies' addresses, the client is the right-most untrusted X-Forwarded-For hop: what a client writes there cannot escape the limit", async () => {
+    const proxied = closing.add(await buildTestApp({ env: { TRUST_PROXY: '10.0.0.0/8, 192.0.2.1' } }));
+    const someone = await seedUser(proxied, { email: 'bf04.list@example.test', name: 'Listed Proxy' });
+    const proxy = '10.0.0.2';
+    const client = '198.51.100.90';
+    // A proxy that appends: the client wrote a fake address first, the proxies added the real one.
+    let fake = 0;
+    await hundredFailures(proxied, proxy, 'bf04-list', () => {
+      fake += 1;
+      return { 'x-forwarded-for': `203.0.113.${fake % 250}, ${client}, 192.0.2.1` };
+    });
+    expectRateLimited(
+      await signInAs(proxied, someone.email, someone.password, {
+        ip: proxy,
+        headers: { 'x-forwarded-for': `203.0.113.251, ${client}` },
+      }),
+      900,
+    );
+    // Another client behind the same proxies is not limited.
+    const other = await signInAs(proxied, someone.email, someone.password, {
+      ip: proxy,
+      headers: { 'x-forwarded-for': '198.51.100.91' },
+    });
+    expect(other.statusCode, other.body).toBe(200);
+    const events = await auditOf(proxied, 'auth.sign_in', 'bf04-list-0@example.test');
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) expect(e.ip).toBe(client);
+    // A request from an address that is not a listed proxy is judged by its own address.
+    const direct = await signInAs(proxied, someone.email, someone.password, {
+      ip: '198.51.100.92',
+      headers: { 'x-forwarded-for': client },
+    });
+    expect(direct.statusCode, direct.body).toBe(200);
+  });
+
+  it('TRUST_PROXY accepts true, false, or addresses and CIDR ranges, and refuses anything else with the variable named', () => {
+    const base = { PUBLIC_URL: 'http://localhost:8080' };
+    expect(loadConfig({ ...base }).trustProxy).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ ...base, TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8,127.0.0.1, fd00::/8' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      'fd00::/8',
+    ]);
+    for (const bad of ['yes', '10.0.0.0/33', '10.0.0.300', 'proxy.example.com', '10.0.0.0/8,,']) {
+      expect(() => loadConfig({ ...base, TRUST_PROXY: bad }), bad).toThrow(
+        /TRUST_PROXY=.*expected true, false, or a comma-separated list/,
+      );
+    }
   });
 
   it('SEC-BF-04: 10 forgot-password requests per IP per hour, then 429 with Retry-After', async () => {
