@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config/config.js';
 import type { DbHandle } from '../db/db.js';
@@ -10,6 +10,7 @@ import { registerCrossSiteProtection } from '../http/cross-site.js';
 import { clientErrorHandler, registerErrorHandling, sendFrameworkError } from '../http/error-handler.js';
 import { registerOpenApi } from '../http/openapi.js';
 import { registerSecurityHeaders, setSecurityHeaders } from '../http/security-headers.js';
+import { serializerCompiler } from '../http/serializer.js';
 import { actorOf } from '../http/context.js';
 import { recordStandaloneEvent } from '../modules/audit/index.js';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.js';
