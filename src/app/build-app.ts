@@ -166,7 +166,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerMetrics(app, { config, db: database.db, clock: deps.clock, hasher: deps.hasher });
-  await registerOpenApi(app, config.publicUrl);
+  await registerOpenApi(app, {
+    publicUrl: config.publicUrl,
+    sessionCookieName: sessionCookie(config).name,
+  });
   registerHealthRoutes(app, database, transport);
   registerAuthRoutes(app, services);
   // Forgot-password for an invited address sends the invitation again (issue 3, item 2).

@@ -8,7 +8,11 @@ import { declaredAccess } from './types.js';
  * The OpenAPI 3.1 document is generated from the same zod schemas that validate each route
  * (never hand-written), served at /api/openapi.json, with a reference page at /api/docs.
  */
-export async function registerOpenApi(app: FastifyInstance, publicUrl: string): Promise<void> {
+export async function registerOpenApi(
+  app: FastifyInstance,
+  options: { publicUrl: string; sessionCookieName: string },
+): Promise<void> {
+  const { publicUrl, sessionCookieName } = options;
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -24,12 +28,20 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
           session: {
             type: 'apiKey',
             in: 'cookie',
-            name: 'gatehouse_session',
+            // The name the server really sets: `__Host-` prefixed on HTTPS and localhost.
+            name: sessionCookieName,
             description: 'Session cookie set by sign-in.',
+          },
+          token: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'Personal API token (`ghk_…`) from POST /api/v1/me/tokens, sent as `Authorization: Bearer`. ' +
+              'A request with this header is judged by it alone; cookies are ignored.',
           },
         },
       },
-      security: [{ session: [] }],
+      security: [{ session: [] }, { token: [] }],
     },
     transform: (route) => {
       const out = jsonSchemaTransform(route);

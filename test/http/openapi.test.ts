@@ -1,6 +1,6 @@
 import { validate } from '@readme/openapi-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, request, signedIn, type TestApp } from '../harness.js';
+import { buildTestApp, request, seedUser, signedIn, type TestApp } from '../harness.js';
 
 /**
  * Issue 2 acceptance: "The OpenAPI document passes a validator and lists every route with its error
@@ -23,7 +23,10 @@ interface OpenApiDocument {
   info: { title: string; version: string };
   security?: Array<Record<string, string[]>>;
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+  components: {
+    schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }>;
+    securitySchemes?: Record<string, Record<string, string>>;
+  };
 }
 
 const ERROR_REF = '#/components/schemas/Error';
@@ -117,14 +120,34 @@ describe('OpenAPI document at /api/openapi.json', () => {
     }
   });
 
-  it('public routes need no session; every other route requires the session cookie', () => {
-    expect(doc.security).toEqual([{ session: [] }]);
+  it('public routes need no credentials; every other route takes the session cookie or an API token', () => {
+    const either = [{ session: [] }, { token: [] }];
+    expect(doc.security).toEqual(either);
     for (const route of apiRoutes) {
       const op = doc.paths[openApiPath(route.url)]?.[route.method.toLowerCase()] as Operation;
       const security = op.security ?? doc.security;
       if (route.access === 'public') expect(security, `${route.method} ${route.url}`).toEqual([]);
-      else expect(security, `${route.method} ${route.url}`).toEqual([{ session: [] }]);
+      else expect(security, `${route.method} ${route.url}`).toEqual(either);
     }
+  });
+
+  it('the security schemes name the cookie sign-in really sets, and the Bearer token', async () => {
+    const user = await seedUser(t, { email: 'openapi.cookie@example.test', name: 'Cookie Name' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      payload: { email: user.email, password: user.password },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const setCookie = [res.headers['set-cookie']].flat().join('\n');
+    const cookieName = /^([^=]+)=/.exec(setCookie)?.[1];
+    expect(cookieName).toBeDefined();
+    expect(doc.components.securitySchemes?.session).toMatchObject({
+      type: 'apiKey',
+      in: 'cookie',
+      name: cookieName,
+    });
+    expect(doc.components.securitySchemes?.token).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
   it('the errors the routes really answer are the ones they document (anonymous, member, admin, malformed)', async () => {
