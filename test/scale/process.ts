@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadConfig } from '../../src/config/config.js';
@@ -11,6 +11,7 @@ import { createArgon2Hasher, PRODUCTION_ARGON2 } from '../../src/modules/passwor
 import { createUser, silentNotices, type Role } from '../../src/modules/users/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { cliContext } from '../../src/shared/context.js';
+import { freePort } from '../../scripts/embedded-postgres.mjs';
 
 /**
  * Real Gatehouse server processes for the scale-out and resilience tests: `gatehouse serve` started
@@ -24,18 +25,7 @@ export const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).
 /** Passes the password policy: long, not on the blocklist, no context words. */
 export const PASSWORD = 'violet harbour lantern 1977 quietly';
 
-/** A TCP port nobody listens on right now (the OS picks it; PORT=0 cannot be discovered from outside). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+export { freePort };
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
