@@ -33,13 +33,13 @@ export async function signIn(
   // The IP and the account count this attempt before the password is checked, each in one atomic
   // statement, so a burst of parallel guesses cannot outrun either limit (SEC-BF-05). A success
   // gives both counts back, so only failures stay counted. Both counts commit together: one
-  // durable commit fewer per sign-in (on SQLite a commit's fsync holds up the event loop).
-  const counted = await deps.db.transaction().execute(async (trx) => {
-    const ipHit = await hitRateLimit(trx, 'signInFailuresPerIp', ip, deps.clock.now());
-    if (!ipHit.allowed) return { ipHit, attempt: null };
-    return { ipHit, attempt: await reserveSignInAttempt(trx, email, deps.clock.now()) };
+  // durable commit fewer per sign-in (on SQLite a commit's fsync holds up the event loop). The IP's
+  // row is taken before the account's, here and when a success gives them back.
+  const { ipHit, attempt } = await deps.db.transaction().execute(async (trx) => {
+    const hit = await hitRateLimit(trx, 'signInFailuresPerIp', ip, deps.clock.now());
+    if (!hit.allowed) return { ipHit: hit, attempt: null };
+    return { ipHit: hit, attempt: await reserveSignInAttempt(trx, email, deps.clock.now()) };
   });
-  const { ipHit, attempt } = counted;
   if (!ipHit.allowed) throw commonErrors.rate_limited().withRetryAfter(ipHit.retryAfterSeconds);
 
   const found = await users.findCredentialsByEmail(deps.db, email);
