@@ -18,7 +18,7 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { startEmbeddedPostgres } from './embedded-postgres.mjs';
 
 const ALL_DIALECTS = ['sqlite', 'postgres'];
@@ -87,12 +87,41 @@ async function runVitest(dialect, env, workDir) {
     counts.skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
     // A file that fails to load (syntax error, failing beforeAll) has no failed test but is a failure.
     counts.failedFiles = (report.testResults ?? []).filter((file) => file.status === 'failed').length;
+    counts.failures = failuresIn(report);
     if (code === 0 && counts.failedFiles > 0) return { dialect, code: 1, counts };
   } catch (error) {
     console.error(`test: no readable vitest report for ${dialect} (${error.message})`);
     return { dialect, code: code === 0 ? 1 : code, counts };
   }
   return { dialect, code, counts };
+}
+
+/**
+ * Each failed test (or file that failed to load) with the first lines of its error. They are
+ * repeated at the very end of the output: a CI log is often read from its tail, far below the
+ * reporter's own account of the failure.
+ */
+function failuresIn(report) {
+  const failures = [];
+  for (const file of report.testResults ?? []) {
+    const path = relative(process.cwd(), file.name ?? '');
+    const failedTests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    for (const test of failedTests) {
+      failures.push({
+        where: `${path} > ${test.fullName ?? test.title}`,
+        message: firstLines(test.failureMessages),
+      });
+    }
+    if (file.status === 'failed' && failedTests.length === 0) {
+      failures.push({ where: path, message: firstLines([file.message]) });
+    }
+  }
+  return failures;
+}
+
+function firstLines(messages) {
+  const text = (messages ?? []).filter(Boolean).join('\n');
+  return text.split('\n').slice(0, 8).join('\n');
 }
 
 function summary(results) {
@@ -155,6 +184,10 @@ async function main() {
     const state = r.code === 0 ? 'ok' : `FAILED (exit ${r.code})`;
     const files = r.counts.failedFiles ? ` (${r.counts.failedFiles} test file(s) failed)` : '';
     console.log(`test: ${r.dialect}: ${r.counts.passed} passed, ${r.counts.failed} failed${files}, ${state}`);
+    for (const failure of r.counts.failures ?? []) {
+      console.log(`test: ${r.dialect}: FAILED ${failure.where}`);
+      if (failure.message) console.log(failure.message.replace(/^/gm, '    '));
+    }
   }
   if (dialects.includes('postgres')) {
     console.log(
