@@ -116,9 +116,7 @@ describe('gatehouse invitations import', () => {
     }
     const file = csvFile('thousand.csv', `${lines.join('\r\n')}\r\n`);
 
-    const started = Date.now();
     const run = await gatehouse(['invitations', 'import', file]);
-    const elapsed = Date.now() - started;
 
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(''); // no progress bar when stderr is not a terminal
@@ -131,7 +129,6 @@ describe('gatehouse invitations import', () => {
     expect(out).toContain('line 2: invited bulk1@example.test as member');
     expect(out).toContain('line 1001: invited bulk1000@example.test as member');
     expect(run.stdout).toContain('999 invited, 1 failed, of 1000 rows.');
-    expect(elapsed).toBeLessThan(45_000);
 
     expect(await invitationCount('bulk')).toBe(999);
     const sample = await handle.db

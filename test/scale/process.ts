@@ -141,6 +141,9 @@ export async function startGatehouse(options: StartOptions): Promise<GatehousePr
       PUBLIC_URL: `http://localhost:${port}`,
       DATABASE_URL: options.databaseUrl,
       LOG_LEVEL: 'warn',
+      // The server's default is one hashing thread per core; the tests' loads are sized for two, on any
+      // machine (with eight, the SIGTERM test's slow sign-ins would all be done before the signal).
+      HASH_CONCURRENCY: '2',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
