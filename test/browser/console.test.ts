@@ -479,7 +479,8 @@ describe('the console in Chromium', () => {
       await field.fill('');
       await field.focus();
       await page.keyboard.press('Control+V');
-      expect(await field.inputValue()).toBe(text);
+      // The clipboard is read asynchronously: the value arrives a moment after the key press.
+      await expect.poll(() => field.inputValue(), { timeout: 5_000 }).toBe(text);
     };
 
     const page = await h.newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
