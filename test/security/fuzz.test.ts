@@ -18,9 +18,11 @@ import { buildTestApp, seedUser, sessionCookieOf, type TestApp } from '../harnes
  *  - a rejected request (4xx) changes nothing, and no GET changes anything: every row written to any
  *    table (users, sessions, api_tokens, invitations, mail_outbox, settings, password_reset_tokens,
  *    setup_tokens, whatever a later migration adds) is counted by triggers in the test database. Left
- *    out: audit events of failed or denied attempts (outcome 'failure'/'denied') and the brute-force
- *    counters (account_throttle, rate_counters), the legitimate trace of a rejected attempt; and the one
- *    designed side effect, the lockout notice mail (with its reset token) of SEC-BF-03;
+ *    out: audit events of failed or denied attempts (outcome 'failure'/'denied') and of an audit export
+ *    (reading the audit trail is itself audited: a fuzzed query string hits a valid export now and then),
+ *    and the brute-force counters (account_throttle, rate_counters), the legitimate trace of a rejected
+ *    attempt; and the one designed side effect, the lockout notice mail (with its reset token) of
+ *    SEC-BF-03;
  *  - Object.prototype is never polluted; a path traversal never serves a file outside the console build.
  *
  * The clock stands still (ManualClock), so session and token "last seen" bookkeeping never writes during
@@ -632,10 +634,16 @@ function headersArb(bearer: string): fc.Arbitrary<Record<string, string>> {
 //
 // Every table is watched except the brute-force counters (account_throttle, rate_counters: counting
 // failed attempts is their job) and the migration bookkeeping. Audit events are watched minus the
-// inserts of failed or denied attempts; any update or delete of an audit event counts. Triggers
+// inserts auditChange() leaves out; any update or delete of an audit event counts. Triggers
 // installed in the test database count every row written, so a change is caught exactly and cheaply
 // after each request (a full row snapshot after 10,000 requests would cost more than the requests);
 // when a rejected request did change something, the row snapshots name the rows.
+
+/**
+ * Audit inserts that are not a change of state: failed or denied attempts, and the record of a read of
+ * the audit trail itself (`audit.exported`: a GET that succeeds is audited on purpose, SEC-AUD-01).
+ */
+const auditChange = (row = '') => `${row}outcome = 'success' and ${row}action <> 'audit.exported'`;
 
 const UNWATCHED = new Set([
   'account_throttle',
@@ -669,7 +677,7 @@ async function installChangeCounters(t: TestApp, tables: string[]): Promise<void
   if (TEST_DIALECT === 'sqlite') {
     for (const table of tables) {
       for (const event of ['insert', 'update', 'delete']) {
-        const when = table === 'audit_events' && event === 'insert' ? "when new.outcome = 'success'" : '';
+        const when = table === 'audit_events' && event === 'insert' ? `when ${auditChange('new.')}` : '';
         await run(
           `create trigger fuzz_${table}_${event} after ${event} on ${table} for each row ${when} begin ${bump(table)}; end`,
         );
@@ -683,7 +691,7 @@ async function installChangeCounters(t: TestApp, tables: string[]): Promise<void
   for (const table of tables) {
     if (table === 'audit_events') {
       await run(
-        `create trigger fuzz_audit_insert after insert on audit_events for each row when (new.outcome = 'success') execute function fuzz_bump()`,
+        `create trigger fuzz_audit_insert after insert on audit_events for each row when (${auditChange('new.')}) execute function fuzz_bump()`,
       );
       await run(
         `create trigger fuzz_audit_change after update or delete on audit_events for each row execute function fuzz_bump()`,
@@ -710,7 +718,7 @@ type Snapshot = Map<string, string[]>;
 async function snapshot(t: TestApp, tables: string[]): Promise<Snapshot> {
   const out: Snapshot = new Map();
   for (const table of tables) {
-    const where = table === 'audit_events' ? " where outcome = 'success'" : '';
+    const where = table === 'audit_events' ? ` where ${auditChange()}` : '';
     const { rows } = await sql
       .raw<Record<string, unknown>>(`select * from ${table}${where}`)
       .execute(t.db.db);
