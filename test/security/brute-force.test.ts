@@ -303,6 +303,48 @@ describe('per-account lockout', () => {
     expect((await signInAs(t, user.email, user.password)).statusCode).toBe(401);
   });
 
+  it('SEC-BF-03 / SEC-RST-05: a lockout while the user holds a working reset link keeps that link; the notice points to Forgot password', async () => {
+    const user = await seedUser(t, { email: 'bf03.keeplink@example.test', name: 'Kept Link' });
+    expect((await forgot(t, user.email)).statusCode).toBe(202);
+    const [asked] = await outbox(t, user.email, 'password_reset');
+    const { token } = resetLinkIn(asked?.textBody ?? '');
+
+    // Whoever guesses at the account locks it, twice; the user is told each time, with no new token.
+    await fail(t, user.email, 10);
+    t.clock.advance(((await lockedUntilOf(t, user.email)) ?? 0) - t.clock.now());
+    await fail(t, user.email, 10);
+    const notices = await outbox(t, user.email, 'lockout');
+    expect(notices).toHaveLength(2);
+    for (const notice of notices) {
+      expect(notice.textBody).toContain('the password reset link we sent you earlier: it still works');
+      expect(notice.textBody).toContain(`${t.config.publicUrl}/forgot-password`);
+      expect(notice.textBody).not.toContain('token=');
+    }
+    const tokens = await t.db.db
+      .selectFrom('passwordResetTokens')
+      .select('tokenHash')
+      .where('userId', '=', user.id)
+      .execute();
+    expect(tokens).toHaveLength(1);
+
+    // The link the user asked for still resets the password and ends the lockout.
+    const reset = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/reset-password',
+      payload: { token, newPassword: NEW_PASSWORD },
+      remoteAddress: freshIp(),
+    });
+    expect(reset.statusCode, reset.body).toBe(204);
+    expect(await throttleRow(t, user.email)).toBeUndefined();
+
+    // Once no link is open, the next lockout mails a fresh one again.
+    await fail(t, user.email, 10);
+    const [, , third] = await outbox(t, user.email, 'lockout');
+    expect(
+      resetLinkIn(third?.textBody ?? '').link.startsWith(`${t.config.publicUrl}/reset-password?token=`),
+    ).toBe(true);
+  });
+
   it('SEC-BF-03: admins see "locked until" in the user list and on the user, and can unlock (audited)', async () => {
     const user = await seedUser(t, { email: 'bf03.unlock@example.test', name: 'Admin Unlock' });
     const adminCookie = await adminSignIn();

@@ -1,8 +1,9 @@
+import type { Executor } from '../../db/db.js';
 import type { ActorContext } from '../../shared/context.js';
 import { commonErrors } from '../../shared/common.errors.js';
 import { recordAuditEvent } from '../audit/index.js';
 import { enqueueMail } from '../mail/index.js';
-import { issueResetToken } from '../passwords/index.js';
+import { hasOpenResetToken, issueResetToken } from '../passwords/index.js';
 import { startSession } from '../sessions/index.js';
 import {
   clearAccountThrottle,
@@ -124,22 +125,31 @@ async function recordFailure(
       details: { lockedUntil: new Date(lockout.lockedUntil).toISOString() },
     });
     if (found && found.status === 'active') {
-      const { token } = await issueResetToken(trx, {
-        userId: found.user.id,
-        purpose: 'self',
-        now,
-        lifetimeMs: SELF_RESET_LINK_MS,
-      });
+      const minutes = String(Math.round((lockout.lockedUntil - now) / 60_000));
+      // A new token would end the link the user already holds (SEC-RST-05): one they asked for, one an
+      // admin sent, or the previous lockout's. Whoever keeps locking the account (anyone can) must not
+      // be able to keep breaking the user's way back in, so that link stays and this notice points to
+      // Forgot password instead.
+      const link: Record<string, string> = (await hasOpenResetToken(trx, found.user.id, now))
+        ? { link: `${deps.config.publicUrl}/forgot-password`, earlierLink: 'open' }
+        : { link: await lockoutResetLink(deps, trx, found.user.id, now) };
       await enqueueMail(trx, deps, {
         to: found.user.email,
         template: 'lockout',
         locale: found.user.locale,
         recipientName: found.user.name,
-        vars: {
-          minutes: String(Math.round((lockout.lockedUntil - now) / 60_000)),
-          link: `${deps.config.publicUrl}/reset-password?token=${token}`,
-        },
+        vars: { minutes, ...link },
       });
     }
   });
+}
+
+async function lockoutResetLink(deps: AuthDeps, trx: Executor, userId: string, now: number): Promise<string> {
+  const { token } = await issueResetToken(trx, {
+    userId,
+    purpose: 'self',
+    now,
+    lifetimeMs: SELF_RESET_LINK_MS,
+  });
+  return `${deps.config.publicUrl}/reset-password?token=${token}`;
 }

@@ -9,4 +9,10 @@ export { assertPasswordAcceptable, contextWords, type PolicyContext } from './po
 export { generatePassword, GENERATED_PASSWORD_BITS } from './generator.js';
 export { loadBlocklist, isBlocklisted } from './blocklist.js';
 export { passwordErrors } from './passwords.errors.js';
-export { issueResetToken, peekResetToken, consumeResetToken, invalidateResetTokens } from './reset-tokens.js';
+export {
+  issueResetToken,
+  hasOpenResetToken,
+  peekResetToken,
+  consumeResetToken,
+  invalidateResetTokens,
+} from './reset-tokens.js';

@@ -42,6 +42,17 @@ export async function peekResetToken(
   return row ?? null;
 }
 
+/** Whether the user holds a reset link that still works (one sent earlier, by anyone). */
+export async function hasOpenResetToken(exec: Executor, userId: string, now: number): Promise<boolean> {
+  const row = await exec
+    .selectFrom('passwordResetTokens')
+    .select('userId')
+    .where('userId', '=', userId)
+    .where('expiresAt', '>', now)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Consumes a token; null when it is unknown, expired, or already used (one generic answer). */
 export async function consumeResetToken(
   exec: Executor,

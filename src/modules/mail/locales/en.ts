@@ -70,9 +70,13 @@ const en: LocaleCatalogue = {
       subject: `Sign-in to ${v.org} locked for a few minutes`,
       paragraphs: [
         `There were too many failed sign-in attempts on your account, so it is locked for ${v.minutes} minutes.`,
-        'If it was you, wait and try again, or choose a new password with the link below (it works once, for 30 minutes).',
+        v.earlierLink
+          ? 'If it was you, wait and try again, or use the password reset link we sent you earlier: it still works. If you no longer have it, ask for a new one with the link below.'
+          : 'If it was you, wait and try again, or choose a new password with the link below (it works once, for 30 minutes).',
       ],
-      action: { label: 'Choose a new password', url: v.link },
+      action: v.earlierLink
+        ? { label: 'Ask for a new link', url: v.link }
+        : { label: 'Choose a new password', url: v.link },
       footer: 'contactAdmin',
     }),
     token_created: (v) => ({

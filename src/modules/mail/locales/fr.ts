@@ -73,9 +73,13 @@ const fr: LocaleCatalogue = {
       subject: `Connexion à ${v.org} bloquée quelques minutes`,
       paragraphs: [
         `Trop de tentatives de connexion ont échoué sur votre compte ; il est bloqué pendant ${v.minutes} minutes.`,
-        'Si c’était vous, patientez puis réessayez, ou choisissez un nouveau mot de passe avec le lien ci-dessous (valable une fois, 30 minutes).',
+        v.earlierLink
+          ? 'Si c’était vous, patientez puis réessayez, ou utilisez le lien de réinitialisation que nous vous avons envoyé : il est toujours valable. Si vous ne l’avez plus, demandez-en un nouveau avec le lien ci-dessous.'
+          : 'Si c’était vous, patientez puis réessayez, ou choisissez un nouveau mot de passe avec le lien ci-dessous (valable une fois, 30 minutes).',
       ],
-      action: { label: 'Choisir un nouveau mot de passe', url: v.link },
+      action: v.earlierLink
+        ? { label: 'Demander un nouveau lien', url: v.link }
+        : { label: 'Choisir un nouveau mot de passe', url: v.link },
       footer: 'contactAdmin',
     }),
     token_created: (v) => ({
