@@ -10,9 +10,6 @@ import { enqueueMail } from '../../src/modules/mail/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { freshDatabase, TEST_DIALECT } from '../database.js';
 import { startSmtpCapture, type SmtpCapture } from '../smtp.js';
-
-/** The long mixed load (issue 6, item 4): `GATEHOUSE_SOAK_SECONDS=300 npm test -- test/scale/resilience.test.ts`. */
-const SOAK_SECONDS = Number(process.env.GATEHOUSE_SOAK_SECONDS ?? 0);
 import {
   call,
   canConnect,
@@ -23,6 +20,9 @@ import {
   type GatehouseProcess,
   type Reply,
 } from './process.js';
+
+/** The long mixed load (issue 6, item 4): `GATEHOUSE_SOAK_SECONDS=300 npm test -- test/scale/resilience.test.ts`. */
+const SOAK_SECONDS = Number(process.env.GATEHOUSE_SOAK_SECONDS ?? 0);
 
 /**
  * Resilience (issue 6, item 4), with real `gatehouse serve` processes:

@@ -49,6 +49,15 @@ const forgot = (t: TestApp, email: string, ip: string = freshIp()) =>
     remoteAddress: ip,
   });
 
+/** Completes a password reset with the token of a mailed link. */
+const redeem = (t: TestApp, token: string, newPassword: string) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/reset-password',
+    payload: { token, newPassword },
+    remoteAddress: freshIp(),
+  });
+
 async function fail(t: TestApp, email: string, times: number): Promise<void> {
   for (let i = 0; i < times; i += 1) {
     const res = await signInAs(t, email, `${WRONG} ${i}`);
@@ -251,12 +260,7 @@ describe('per-account lockout', () => {
     // Still inside the lockout, the link resets the password and the new one signs in right away.
     t.clock.advance(10 * SECOND);
     expect((await signInAs(t, user.email, user.password)).statusCode).toBe(401);
-    const reset = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/reset-password',
-      payload: { token, newPassword: NEW_PASSWORD },
-      remoteAddress: freshIp(),
-    });
+    const reset = await redeem(t, token, NEW_PASSWORD);
     expect(reset.statusCode, reset.body).toBe(204);
     expect(await throttleRow(t, user.email)).toBeUndefined();
     expect((await signInAs(t, user.email, NEW_PASSWORD)).statusCode).toBe(200);
@@ -290,12 +294,7 @@ describe('per-account lockout', () => {
     const [mail] = await outbox(t, user.email, 'password_reset');
     const { token } = resetLinkIn(mail?.textBody ?? '');
     t.clock.advance(5 * SECOND);
-    const reset = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/reset-password',
-      payload: { token, newPassword: NEW_PASSWORD },
-      remoteAddress: freshIp(),
-    });
+    const reset = await redeem(t, token, NEW_PASSWORD);
     expect(reset.statusCode, reset.body).toBe(204);
     // Well within what would have been the lockout.
     expect(t.clock.now()).toBeLessThan(lockedUntil ?? 0);
@@ -328,12 +327,7 @@ describe('per-account lockout', () => {
     expect(tokens).toHaveLength(1);
 
     // The link the user asked for still resets the password and ends the lockout.
-    const reset = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/reset-password',
-      payload: { token, newPassword: NEW_PASSWORD },
-      remoteAddress: freshIp(),
-    });
+    const reset = await redeem(t, token, NEW_PASSWORD);
     expect(reset.statusCode, reset.body).toBe(204);
     expect(await throttleRow(t, user.email)).toBeUndefined();
 
