@@ -130,7 +130,7 @@ async function recordFailure(
       // admin sent, or the previous lockout's. Whoever keeps locking the account (anyone can) must not
       // be able to keep breaking the user's way back in, so that link stays and this notice points to
       // Forgot password instead.
-      const link: Record<string, string> = (await hasOpenResetToken(trx, found.user.id, now))
+      const linkVars: Record<string, string> = (await hasOpenResetToken(trx, found.user.id, now))
         ? { link: `${deps.config.publicUrl}/forgot-password`, earlierLink: 'open' }
         : { link: await lockoutResetLink(deps, trx, found.user.id, now) };
       await enqueueMail(trx, deps, {
@@ -138,7 +138,7 @@ async function recordFailure(
         template: 'lockout',
         locale: found.user.locale,
         recipientName: found.user.name,
-        vars: { minutes, ...link },
+        vars: { minutes, ...linkVars },
       });
     }
   });

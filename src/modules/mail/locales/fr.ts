@@ -77,9 +77,10 @@ const fr: LocaleCatalogue = {
           ? 'Si c’était vous, patientez puis réessayez, ou utilisez le lien de réinitialisation que nous vous avons envoyé : il est toujours valable. Si vous ne l’avez plus, demandez-en un nouveau avec le lien ci-dessous.'
           : 'Si c’était vous, patientez puis réessayez, ou choisissez un nouveau mot de passe avec le lien ci-dessous (valable une fois, 30 minutes).',
       ],
-      action: v.earlierLink
-        ? { label: 'Demander un nouveau lien', url: v.link }
-        : { label: 'Choisir un nouveau mot de passe', url: v.link },
+      action: {
+        label: v.earlierLink ? 'Demander un nouveau lien' : 'Choisir un nouveau mot de passe',
+        url: v.link,
+      },
       footer: 'contactAdmin',
     }),
     token_created: (v) => ({
