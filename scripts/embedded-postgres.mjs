@@ -88,9 +88,11 @@ async function chmodTree(dir) {
 /**
  * Starts PostgreSQL with its data under `workDir`. `durable: false` (the test suite) turns fsync,
  * synchronous commit and full-page writes off for speed; `durable: true` (the benchmark) keeps
- * production durability, since Gatehouse's SQLite runs with synchronous = FULL.
+ * production durability, since Gatehouse's SQLite runs with synchronous = FULL. `restartable` keeps
+ * the data when the server stops, so that `start()` brings the same server back on the same port
+ * (the PostgreSQL restart test); the caller then removes `workDir`.
  */
-export async function startEmbeddedPostgres(workDir, { durable, maxConnections }) {
+export async function startEmbeddedPostgres(workDir, { durable, maxConnections, restartable = false }) {
   await mkdir(workDir, { recursive: true });
   await chmod(workDir, 0o755);
   const blocking = directoryBlockingPostgresUser(workDir);
@@ -114,7 +116,7 @@ export async function startEmbeddedPostgres(workDir, { durable, maxConnections }
     port,
     user: 'postgres',
     password,
-    persistent: false,
+    persistent: restartable,
     createPostgresUser: true,
     postgresFlags: flags.flatMap((flag) => ['-c', flag]),
     onLog: (message) => log.push(String(message)),
@@ -133,5 +135,7 @@ export async function startEmbeddedPostgres(workDir, { durable, maxConnections }
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     port,
     stop: () => server.stop(),
+    start: () => server.start(),
+    log: () => log.join(''),
   };
 }

