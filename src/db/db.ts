@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import {
   CamelCasePlugin,
@@ -20,6 +19,7 @@ import type { DatabaseTarget } from '../config/config.js';
 import type { Database } from './database.js';
 import type { DialectName } from './dialect.js';
 import { migrationProvider } from './migrations/index.js';
+import { openNodeSqlite } from './node-sqlite.js';
 import { statementNameFor } from './prepared.js';
 
 export type Db = Kysely<Database>;
@@ -55,33 +55,6 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-const STATEMENT_CACHE_SIZE = 500;
-
-/**
- * Kysely's SQLite driver prepares every query anew, so SQLite parsed and planned the same few
- * statements on every request (13 % of the CPU time of `GET /api/v1/me`). Prepared statements are
- * kept here by SQL text, the least recently used dropped past 500. A statement still iterating (a
- * streamed query) is never handed out twice.
- */
-function withStatementCache(database: SqliteDatabase.Database): SqliteDialectConfig['database'] {
-  const cache = new Map<string, SqliteDatabase.Statement>();
-  return {
-    prepare(source: string) {
-      const cached = cache.get(source);
-      if (cached && !cached.busy) {
-        cache.delete(source);
-        cache.set(source, cached);
-        return cached;
-      }
-      const statement = database.prepare(source);
-      cache.set(source, statement);
-      if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-      return statement;
-    },
-    close: () => database.close(),
-  };
-}
-
 // bigint columns hold epoch milliseconds, well inside Number's exact range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
@@ -113,14 +86,8 @@ export function createDb(target: DatabaseTarget, options: { poolSize?: number } 
   } else {
     dialect = 'sqlite';
     if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
-    const database = new SqliteDatabase(target.path);
-    database.pragma('journal_mode = WAL');
-    database.pragma('foreign_keys = ON');
-    database.pragma('busy_timeout = 5000');
-    // FULL: a commit is on disk before it is acknowledged, even across power loss.
-    database.pragma('synchronous = FULL');
     db = new Kysely<Database>({
-      dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }),
+      dialect: new ImmediateSqliteDialect({ database: openNodeSqlite(target.path) }),
       plugins,
     });
   }

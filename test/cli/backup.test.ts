@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/db.js';
 import { verifyAuditChain } from '../../src/modules/audit/index.js';
@@ -98,10 +98,10 @@ describe('gatehouse backup', () => {
         // One self-contained file: no -wal or -shm next to it, no partial file left behind.
         expect(readdirSync(workdir).filter((f) => f.startsWith('backup.sqlite'))).toEqual(['backup.sqlite']);
 
-        const raw = new SqliteDatabase(backupFile, { readonly: true, fileMustExist: true });
+        const raw = new DatabaseSync(backupFile, { readOnly: true });
         try {
-          expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
-          expect(raw.pragma('journal_mode', { simple: true })).toBe('delete');
+          expect(raw.prepare('pragma integrity_check').get()?.integrity_check).toBe('ok');
+          expect(raw.prepare('pragma journal_mode').get()?.journal_mode).toBe('delete');
         } finally {
           raw.close();
         }
@@ -149,9 +149,9 @@ describe('gatehouse backup', () => {
     const forced = await gatehouse(['backup', '--force', target], { DATABASE_URL: database });
     expect(forced.stderr).toBe('');
     expect(forced.code).toBe(0);
-    const copy = new SqliteDatabase(target, { readonly: true, fileMustExist: true });
+    const copy = new DatabaseSync(target, { readOnly: true });
     try {
-      expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(copy.prepare('pragma integrity_check').get()?.integrity_check).toBe('ok');
     } finally {
       copy.close();
     }

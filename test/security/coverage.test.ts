@@ -57,4 +57,34 @@ describe('every security requirement has a test', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('an ID marked planned in docs/SECURITY.md is listed as planned, not failed; once tested, the mark must go', () => {
+    const planned = ['SEC', 'PLAN', '01'].join('-');
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-coverage-'));
+    try {
+      const requirements = join(dir, 'requirements.md');
+      writeFileSync(requirements, `- **SEC-PS-01** something tested\n- **${planned}** a feature to come\n`);
+      const doc = join(dir, 'SECURITY.md');
+      const section = (id: string, status: string) => `### ${id}\n\n**Requirement.** text\n\n${status}\n\n`;
+      writeFileSync(
+        doc,
+        section('SEC-PS-01', '**Tests.**') + section(planned, '**Status: planned** — later.'),
+      );
+      const ok = runCheck('--ids', requirements, '--doc', doc);
+      expect(ok.status, ok.output).toBe(0);
+      expect(ok.output).toContain('1/1 IDs');
+      expect(ok.output).toContain(`1 more planned, for features not built yet: ${planned}`);
+
+      // A tested ID still marked planned: the docs are stale, and the check says so.
+      writeFileSync(
+        doc,
+        section('SEC-PS-01', '**Status: planned** — later.') + section(planned, '**Status: planned**'),
+      );
+      const stale = runCheck('--ids', requirements, '--doc', doc);
+      expect(stale.status).toBe(1);
+      expect(stale.output).toContain('SEC-PS-01 have tests but docs/SECURITY.md still says planned');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

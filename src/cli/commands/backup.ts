@@ -1,6 +1,6 @@
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import { backup, DatabaseSync } from 'node:sqlite';
 import type { Command } from 'commander';
 import { configFromEnvironment } from '../environment.js';
 import { action, CliError, ExitCode, out, printable, usageError } from '../output.js';
@@ -69,10 +69,9 @@ export function registerBackupCommand(program: Command): void {
         const started = Date.now();
         const partial = `${target}.partial-${process.pid}`;
         // Read-only: the backup never writes to the live database.
-        const live = new SqliteDatabase(source, { readonly: true, fileMustExist: true });
+        const live = new DatabaseSync(source, { readOnly: true, timeout: 5000 });
         try {
-          live.pragma('busy_timeout = 5000');
-          await live.backup(partial, { progress: () => ALL_PAGES });
+          await backup(live, partial, { rate: ALL_PAGES });
         } catch (error) {
           rmSync(partial, { force: true });
           throw new CliError(
@@ -85,9 +84,9 @@ export function registerBackupCommand(program: Command): void {
         }
 
         let users: number;
-        const copy = new SqliteDatabase(partial, { fileMustExist: true });
+        const copy = new DatabaseSync(partial);
         try {
-          const check = String(copy.pragma('integrity_check', { simple: true }));
+          const check = String(copy.prepare('pragma integrity_check').get()?.integrity_check);
           if (check !== 'ok') {
             throw new CliError(
               'backup_corrupt',
@@ -96,8 +95,8 @@ export function registerBackupCommand(program: Command): void {
             );
           }
           // The source is in WAL mode; the backup becomes one self-contained file.
-          copy.pragma('journal_mode = DELETE');
-          users = Number((copy.prepare('select count(*) as n from users').get() as { n: number }).n);
+          copy.exec('pragma journal_mode = DELETE');
+          users = Number(copy.prepare('select count(*) as n from users').get()?.n);
         } catch (error) {
           copy.close();
           rmSync(partial, { force: true });
