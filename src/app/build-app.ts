@@ -4,6 +4,7 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config/config.js';
 import type { DbHandle } from '../db/db.js';
+import { StorageMonitor } from '../db/storage.js';
 import { registerAccessGuard } from '../http/access-guard.js';
 import { declaredAccess, type Access } from '../http/types.js';
 import { registerCrossSiteProtection } from '../http/cross-site.js';
@@ -112,7 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // JSON only: without a text/plain parser, any other body type is answered 415 (SEC-CSRF-01).
   app.removeContentTypeParser(['text/plain']);
 
-  registerErrorHandling(app);
+  const storage = new StorageMonitor(database.db, deps.clock, app.log);
+  registerErrorHandling(app, { onStorageFull: (error) => storage.noticeError(error) });
   registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
   registerCrossSiteProtection(app, config.publicOrigin);
   await app.register(cookie);
@@ -170,7 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     publicUrl: config.publicUrl,
     sessionCookieName: sessionCookie(config).name,
   });
-  registerHealthRoutes(app, database, transport);
+  registerHealthRoutes(app, database, transport, storage);
   registerAuthRoutes(app, services);
   // Forgot-password for an invited address sends the invitation again (issue 3, item 2).
   registerRecoveryRoutes(app, {

@@ -1,12 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { DbHandle } from '../db/db.js';
+import type { StorageMonitor } from '../db/storage.js';
 import type { MailTransport } from '../modules/mail/index.js';
 
 /**
- * /healthz: the process answers. /readyz: the database answers and every migration has run; it also
- * reports whether the mail transport works, without failing readiness for it (mail waits in the outbox).
+ * /healthz: the process answers. /readyz: the database answers, takes writes (not full) and every
+ * migration has run; it also reports whether the mail transport works, without failing readiness
+ * for it (mail waits in the outbox).
  */
-export function registerHealthRoutes(app: FastifyInstance, db: DbHandle, transport: MailTransport): void {
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  db: DbHandle,
+  transport: MailTransport,
+  storage: StorageMonitor,
+): void {
   // Probes come every few seconds; the SMTP check (connect, TLS, AUTH) is reused for 30 s.
   let lastCheck: { at: number; result: Promise<Record<string, string>> } | undefined;
   const checkMail = async (): Promise<Record<string, string>> => {
@@ -32,6 +39,11 @@ export function registerHealthRoutes(app: FastifyInstance, db: DbHandle, transpo
       await db.ping();
       const pending = await db.migrationsPending();
       const mail = await mailStatus();
+      // A full disk: reads work but writes fail, so the node is not ready (503) until space is back.
+      if ((await storage.current()) === 'full')
+        return reply
+          .code(503)
+          .send({ status: 'unavailable', database: 'storage_full', migrationsPending: pending, mail });
       if (pending > 0)
         return reply
           .code(503)

@@ -27,7 +27,10 @@ export async function startServer(
   const deps = { config, database, clock: systemClock, hasher };
   const app = await buildApp(deps);
   const address = await app.listen({ port: config.port, host: config.host });
-  app.log.info({ address, database: database.dialect, publicUrl: config.publicUrl }, 'gatehouse listening');
+  app.log.info(
+    { address, database: database.dialect, publicUrl: config.publicUrl, node: process.version },
+    'gatehouse listening',
+  );
 
   app.mail.dispatcher.start();
 

@@ -51,6 +51,15 @@ class ImmediateSqliteDialect extends SqliteDialect {
       override async beginTransaction(connection: DatabaseConnection): Promise<void> {
         await connection.executeQuery(CompiledQuery.raw('begin immediate'));
       }
+      // Some failures (a full disk, SQLITE_FULL) make SQLite roll the transaction back itself; the
+      // rollback that follows must not replace the error that says why with "no transaction is active".
+      override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+        try {
+          await connection.executeQuery(CompiledQuery.raw('rollback'));
+        } catch (error) {
+          if (!/no transaction is active/i.test((error as Error).message)) throw error;
+        }
+      }
     })(this.settings);
   }
 }

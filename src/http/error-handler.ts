@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { commonErrors } from '../shared/common.errors.js';
+import { isDatabaseBusy, isStorageFull } from '../shared/database-errors.js';
 import { isAppError, type AppError } from '../shared/errors.js';
 import { staticSecurityHeaders } from './security-headers.js';
 
@@ -81,20 +82,25 @@ const UNAVAILABLE_CODES = new Set([
   '08001',
   '08003',
   '08006',
-  'SQLITE_BUSY',
 ]);
 function isDatabaseUnavailable(err: { code?: string; message?: string }): boolean {
   return (
     (err.code !== undefined && UNAVAILABLE_CODES.has(err.code)) ||
+    isDatabaseBusy(err) ||
     /Connection terminated/i.test(err.message ?? '')
   );
+}
+
+export interface ErrorHandlingOptions {
+  /** Told of a write refused for a full disk (logged once per episode there, reported on /readyz). */
+  onStorageFull?: (error: unknown) => void;
 }
 
 /**
  * The one error handler: catalogue errors keep their status and code; validation errors name the
  * field; everything unexpected becomes a generic 500 whose details stay in the log (SEC-IN-05).
  */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, options: ErrorHandlingOptions = {}): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (isAppError(err)) return send(reply, err);
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -117,6 +123,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (err.statusCode === 429) return send(reply, commonErrors.rate_limited());
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return send(reply, commonErrors.validation_failed());
+    }
+    if (isStorageFull(err)) {
+      options.onStorageFull?.(err);
+      return send(reply, commonErrors.storage_full());
     }
     if (isDatabaseUnavailable(err)) {
       request.log.warn({ code: err.code }, 'database unavailable');

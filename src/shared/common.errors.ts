@@ -22,4 +22,10 @@ export const commonErrors = defineErrors({
   rate_limited: { status: 429, message: 'Too many requests. Try again later.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   service_unavailable: { status: 503, message: 'The service is temporarily unavailable.' },
+  storage_full: {
+    status: 507,
+    message:
+      'The server’s database disk is full, so nothing was saved. Ask the operator to free space on the ' +
+      'disk that holds the database (or raise its quota); reading still works.',
+  },
 });

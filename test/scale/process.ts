@@ -125,6 +125,8 @@ export interface StartOptions {
   databaseUrl: string;
   port?: number;
   env?: Record<string, string>;
+  /** Node options before the script (e.g. `--expose-gc`). */
+  nodeArgs?: string[];
   readyTimeoutMs?: number;
 }
 
@@ -132,7 +134,7 @@ export interface StartOptions {
 export async function startGatehouse(options: StartOptions): Promise<GatehouseProcess> {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'serve'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', TSX, MAIN, 'serve'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

@@ -5,6 +5,7 @@ import * as mailRecoveryInvitations from './0003_mail_recovery_invitations.js';
 import * as throttleAndTokens from './0004_throttle_and_tokens.js';
 import * as userSearchIndex from './0005_user_search_index.js';
 import * as userCounts from './0006_user_counts.js';
+import * as storageProbe from './0007_storage_probe.js';
 
 /** Migrations are compiled into the package (no directory scanning), in order. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004_throttle_and_tokens': throttleAndTokens,
   '0005_user_search_index': userSearchIndex,
   '0006_user_counts': userCounts,
+  '0007_storage_probe': storageProbe,
 };
 
 export const migrationProvider: MigrationProvider = {
