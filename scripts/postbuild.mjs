@@ -7,5 +7,6 @@ import { chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-chmodSync(join(root, 'dist', 'src', 'cli', 'main.js'), 0o755);
+// The output directory is dist/ of the checkout, or the one given (the packaging test builds elsewhere).
+const dist = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+chmodSync(join(dist, 'src', 'cli', 'main.js'), 0o755);

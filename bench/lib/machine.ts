@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { availableParallelism, cpus, hostname, loadavg, totalmem } from 'node:os';
 
 export interface Machine {
@@ -8,6 +9,8 @@ export interface Machine {
   cores: number;
   memoryGiB: number;
   node: string;
+  /** The SQLite driver Gatehouse runs on (the peer, better-auth, brings its own). */
+  sqliteDriver: string;
   os: string;
   /** The 1-minute load average when the run started (other work on a shared machine). */
   loadAtStart: number;
@@ -19,6 +22,15 @@ function osName(): string {
     return /^PRETTY_NAME="?([^"\n]+)"?/m.exec(text)?.[1] ?? process.platform;
   } catch {
     return process.platform;
+  }
+}
+
+function sqliteVersion(): string {
+  const db = new DatabaseSync(':memory:');
+  try {
+    return String(db.prepare('select sqlite_version() as v').get()?.v);
+  } finally {
+    db.close();
   }
 }
 
@@ -34,6 +46,7 @@ export function describeMachine(): Machine {
     cores: availableParallelism(),
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
+    sqliteDriver: `node:sqlite (SQLite ${sqliteVersion()})`,
     os: osName(),
     loadAtStart: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   };

@@ -293,7 +293,7 @@ export function markdownTable(r: RunReport): string {
 export function machineLine(r: RunReport): string {
   const m = r.machine;
   return (
-    `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; ` +
+    `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, SQLite driver ${m.sqliteDriver ?? 'better-sqlite3 12'}; ` +
     `load average ${m.loadAtStart} when the run started (a shared machine)`
   );
 }
