@@ -14,7 +14,7 @@ const src = (...parts) => join(root, 'src', ...parts);
  * Which other modules each module may use (always through that module's index.ts). Leaf modules
  * first. A module folder missing from this map is treated as a leaf until it is added here.
  */
-const MODULE_DEPENDENCIES = {
+export const MODULE_DEPENDENCIES = {
   audit: [],
   sessions: [],
   passwords: [],
