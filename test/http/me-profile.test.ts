@@ -31,6 +31,29 @@ describe('PATCH /api/v1/me: own preferences', () => {
     expect(cleared.json().user.locale).toBeNull();
   });
 
+  it("GET /me carries the organization's default language, which follows the settings (the console's fallback)", async () => {
+    const t = await buildTestApp({ env: { DEFAULT_LOCALE: 'en' } });
+    const admin = await signedIn(t, 'admin');
+    const member = await signedIn(t, 'member');
+    const before = await request(t, member.cookie, { method: 'GET', url: '/api/v1/me' });
+    expect(before.json()).toMatchObject({ user: { locale: null }, defaultLocale: 'en' });
+
+    const changed = await request(t, admin.cookie, {
+      method: 'PATCH',
+      url: '/api/v1/settings',
+      payload: { defaultLocale: 'fr' },
+    });
+    expect(changed.statusCode).toBe(200);
+    const after = await request(t, member.cookie, { method: 'GET', url: '/api/v1/me' });
+    expect(after.json()).toMatchObject({ user: { locale: null }, defaultLocale: 'fr' });
+    const patched = await request(t, member.cookie, {
+      method: 'PATCH',
+      url: '/api/v1/me',
+      payload: { locale: 'en' },
+    });
+    expect(patched.json()).toMatchObject({ user: { locale: 'en' }, defaultLocale: 'fr' });
+  });
+
   it('SEC-AZ-03: any other field (role, name, email, passwordHash, __proto__) or an unknown language → 400, nothing changes', async () => {
     const t = await buildTestApp();
     const member = await signedIn(t, 'member');

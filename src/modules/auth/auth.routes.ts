@@ -95,7 +95,12 @@ export function registerAuthRoutes(
     handler: async (request) => {
       // The guard has just read the user and its lockout (fresh, SEC-SES-04): no second read.
       const user = signedInPrincipal(request).user;
-      return { user, passwordChangeRequired: user.passwordChangeRequired, passwordPolicy: passwordPolicy() };
+      return {
+        user,
+        passwordChangeRequired: user.passwordChangeRequired,
+        passwordPolicy: passwordPolicy(),
+        defaultLocale: deps.config.defaultLocale,
+      };
     },
   });
 
@@ -108,7 +113,12 @@ export function registerAuthRoutes(
     },
     handler: async (request) => {
       const user = await updateMyProfile(deps, signedInActor(request), request.body);
-      return { user, passwordChangeRequired: user.passwordChangeRequired, passwordPolicy: passwordPolicy() };
+      return {
+        user,
+        passwordChangeRequired: user.passwordChangeRequired,
+        passwordPolicy: passwordPolicy(),
+        defaultLocale: deps.config.defaultLocale,
+      };
     },
   });
 

@@ -22,6 +22,10 @@ export const MeResponse = z
     passwordPolicy: z
       .object({ minLength: z.number().int(), maxLength: z.number().int() })
       .meta({ description: 'What a new password must satisfy, for live feedback while typing one.' }),
+    defaultLocale: z.string().meta({
+      description:
+        "The organization's default language (setting defaultLocale): what a user whose locale is null gets, in mail and in the console.",
+    }),
   })
   .meta({ id: 'Me' });
 

@@ -3339,6 +3339,8 @@ export interface components {
         minLength: number;
         maxLength: number;
       };
+      /** @description The organization's default language (setting defaultLocale): what a user whose locale is null gets, in mail and in the console. */
+      defaultLocale: string;
     };
     SessionInput: {
       id: string;
@@ -3501,6 +3503,8 @@ export interface components {
         minLength: number;
         maxLength: number;
       };
+      /** @description The organization's default language (setting defaultLocale): what a user whose locale is null gets, in mail and in the console. */
+      defaultLocale: string;
     };
     Session: {
       id: string;
