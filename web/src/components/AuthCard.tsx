@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { usePageTitle } from '../lib/hooks';
 import { LogoMark } from './icons';
 
@@ -14,13 +15,14 @@ export function AuthCard({
   children: ReactNode;
   footer?: ReactNode;
 }) {
+  const { t } = useTranslation();
   usePageTitle(title);
   return (
     <div className="auth-shell">
       <main id="main" className="auth-main">
         <div className="auth-brand">
           <LogoMark size={32} />
-          <span>Gatehouse</span>
+          <span>{t('common.appName')}</span>
         </div>
         <div className="auth-card">
           <h1 className="auth-title">{title}</h1>

@@ -1,4 +1,5 @@
 import { useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { copyText } from '../lib/clipboard';
 import { Button } from './Button';
 import { CheckIcon, CopyIcon } from './icons';
@@ -13,6 +14,7 @@ export function CopyField({
   value: string;
   monospace?: boolean;
 }) {
+  const { t } = useTranslation();
   const id = useId();
   const field = useRef<HTMLInputElement>(null);
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
@@ -35,14 +37,14 @@ export function CopyField({
           icon={state === 'copied' ? <CheckIcon /> : <CopyIcon />}
           aria-describedby={id}
         >
-          {state === 'copied' ? 'Copied' : 'Copy'}
+          {state === 'copied' ? t('copy.copied') : t('copy.copy')}
         </Button>
       </div>
       <p className="field-hint" role="status">
         {state === 'copied'
-          ? 'Copied to the clipboard.'
+          ? t('copy.copiedToClipboard')
           : state === 'failed'
-            ? 'Could not copy: select the text and copy it.'
+            ? t('copy.failed')
             : ''}
       </p>
     </div>

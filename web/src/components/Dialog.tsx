@@ -1,6 +1,7 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
 import { useRef, type ReactNode, type RefObject } from 'react';
 import { CloseIcon } from './icons';
+import { useTranslation } from 'react-i18next';
 
 export interface DialogProps {
   open: boolean;
@@ -29,6 +30,7 @@ export function Dialog({
   size = 'md',
   returnFocus,
 }: DialogProps) {
+  const { t } = useTranslation();
   const body = useRef<HTMLDivElement>(null);
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
@@ -56,7 +58,7 @@ export function Dialog({
         >
           <header className="dialog-header">
             <RadixDialog.Title className="dialog-title">{title}</RadixDialog.Title>
-            <RadixDialog.Close className="icon-button" aria-label="Close">
+            <RadixDialog.Close className="icon-button" aria-label={t('common.close')}>
               <CloseIcon />
             </RadixDialog.Close>
           </header>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../lib/errors';
 import { Button } from './Button';
 import { AlertIcon, InfoIcon } from './icons';
@@ -15,6 +16,7 @@ export function ErrorMessage({
   onRetry?: () => void;
   overrides?: Record<string, string>;
 }) {
+  const { t } = useTranslation();
   return (
     <div className="alert alert-error" role="alert">
       <AlertIcon size={18} />
@@ -23,7 +25,7 @@ export function ErrorMessage({
         <p>{errorMessage(error, overrides)}</p>
         {onRetry ? (
           <Button size="sm" onClick={onRetry} className="alert-action">
-            Try again
+            {t('common.tryAgain')}
           </Button>
         ) : null}
       </div>

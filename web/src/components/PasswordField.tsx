@@ -1,4 +1,5 @@
 import { useId, useMemo, useState, type InputHTMLAttributes, type ReactNode, type Ref } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { checkPassword, type PasswordPolicy } from '../lib/password-policy';
 import { CheckIcon, DotIcon } from './icons';
 
@@ -29,6 +30,7 @@ export function PasswordField({
   ref,
   ...props
 }: PasswordFieldProps) {
+  const { t } = useTranslation();
   const id = useId();
   const [visible, setVisible] = useState(false);
   const check = useMemo(() => (policy ? checkPassword(value, policy) : null), [value, policy]);
@@ -59,10 +61,10 @@ export function PasswordField({
           type="button"
           className="input-trailing-button"
           aria-pressed={visible}
-          aria-label={visible ? 'Hide password' : 'Show password'}
+          aria-label={visible ? t('password.hidePassword') : t('password.showPassword')}
           onClick={() => setVisible((v) => !v)}
         >
-          {visible ? 'Hide' : 'Show'}
+          {visible ? t('password.hide') : t('password.show')}
         </button>
       </div>
       {hint ? (
@@ -80,20 +82,22 @@ export function PasswordField({
           </div>
           <p className="strength-label">
             {value ? (
-              <>
-                Strength: <strong>{check.strengthLabel}</strong> · {check.length}{' '}
-                {check.length === 1 ? 'character' : 'characters'}
-              </>
+              <Trans
+                i18nKey="password.strength"
+                count={check.length}
+                values={{ strength: check.strengthLabel }}
+                components={{ strong: <strong /> }}
+              />
             ) : (
-              'Tip: a few unrelated words make a long password that is easy to remember.'
+              t('password.tip')
             )}
           </p>
-          <ul id={rulesId} className="rules" aria-label="Password requirements">
+          <ul id={rulesId} className="rules" aria-label={t('password.requirements')}>
             {check.rules.map((rule) => (
               <li key={rule.id} data-state={!value ? 'idle' : rule.met ? 'met' : 'unmet'}>
                 {value && rule.met ? <CheckIcon size={14} /> : <DotIcon size={14} />}
                 <span>{rule.label}</span>
-                <span className="visually-hidden">{!value ? '' : rule.met ? ' (done)' : ' (not yet)'}</span>
+                <span className="visually-hidden">{!value ? '' : rule.met ? t('password.ruleDone') : t('password.ruleNotYet')}</span>
               </li>
             ))}
           </ul>

@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { CloseIcon } from './icons';
 
 type Tone = 'success' | 'error' | 'info';
@@ -12,6 +13,7 @@ const ToastContext = createContext<((message: string, tone?: Tone) => void) | nu
 
 /** Short confirmations ("Role changed to Admin") in a polite live region; each stays 6 s or until closed. */
 export function ToastProvider({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
   const [toasts, setToasts] = useState<ToastItem[]>([]);
   const next = useRef(1);
   const dismiss = useCallback((id: number) => setToasts((all) => all.filter((t) => t.id !== id)), []);
@@ -28,14 +30,14 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     <ToastContext.Provider value={value}>
       {children}
       <div className="toasts" role="status" aria-live="polite">
-        {toasts.map((t) => (
-          <div key={t.id} className={`toast toast-${t.tone}`}>
-            <span>{t.message}</span>
+        {toasts.map((toast) => (
+          <div key={toast.id} className={`toast toast-${toast.tone}`}>
+            <span>{toast.message}</span>
             <button
               type="button"
               className="icon-button"
-              aria-label="Dismiss notification"
-              onClick={() => dismiss(t.id)}
+              aria-label={t('common.dismissNotification')}
+              onClick={() => dismiss(toast.id)}
             >
               <CloseIcon size={14} />
             </button>

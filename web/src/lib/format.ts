@@ -1,3 +1,5 @@
+import { intlLocale, localized, t } from './i18n';
+
 /** Initials for the avatar: "Ana María Pérez" → "AP", "bob@example.com" → "B". */
 export function initials(name: string, email = ''): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -6,18 +8,33 @@ export function initials(name: string, email = ''): string {
   return (first + last).toUpperCase();
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+/** Intl formatters for the active language, made once per language. */
+const formatters = new Map<string, ReturnType<typeof makeFormatters>>();
+const makeFormatters = (locale: string) => ({
+  dateTime: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }),
+  dateOnly: new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }),
+  relative: new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }),
+  number: new Intl.NumberFormat(locale),
+});
+function intl() {
+  const locale = intlLocale();
+  let found = formatters.get(locale);
+  if (!found) formatters.set(locale, (found = makeFormatters(locale)));
+  return found;
+}
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return dateTime.format(new Date(iso));
+  return localized(intl().dateTime.format(new Date(iso)));
 }
 
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return dateOnly.format(new Date(iso));
+  return localized(intl().dateOnly.format(new Date(iso)));
+}
+
+export function formatNumber(value: number): string {
+  return intl().number.format(value);
 }
 
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
@@ -31,25 +48,25 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
 
 /** "3 minutes ago", "yesterday", "in 2 days"; "just now" under a minute. */
 export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
-  if (!iso) return 'Never';
+  if (!iso) return t('time.never');
   const seconds = (new Date(iso).getTime() - now) / 1000;
   for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+    if (Math.abs(seconds) >= size) return localized(intl().relative.format(Math.round(seconds / size), unit));
   }
-  return 'just now';
+  return t('time.justNow');
 }
 
-export const ROLE_LABELS = { admin: 'Admin', member: 'Member', viewer: 'Viewer' } as const;
+type RoleName = 'admin' | 'member' | 'viewer';
 
-export const ROLE_DESCRIPTIONS = {
-  admin: 'Manages users, invitations, settings and the audit log.',
-  member: 'Uses the platform; may invite people when the organization allows it.',
-  viewer: 'Read-only access.',
-} as const;
+/** "Admin", "Membre": a role's name in the active language. */
+export const roleLabel = (role: RoleName): string => t(`roles.${role}`);
+
+/** What a role may do, in a sentence. */
+export const roleDescription = (role: RoleName): string => t(`roles.${role}Description`);
 
 /** "Chrome on macOS" from a user agent string; good enough to recognise one's own devices. */
 export function describeDevice(userAgent: string | null | undefined): string {
-  if (!userAgent) return 'Unknown device';
+  if (!userAgent) return t('device.unknown');
   const ua = userAgent;
   const browser = /Edg\//.test(ua)
     ? 'Edge'
@@ -77,6 +94,6 @@ export function describeDevice(userAgent: string | null | undefined): string {
             : /Linux/.test(ua)
               ? 'Linux'
               : null;
-  if (browser && os) return `${browser} on ${os}`;
+  if (browser && os) return t('device.browserOnOs', { browser, os });
   return browser ?? os ?? ua.slice(0, 60);
 }

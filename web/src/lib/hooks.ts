@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 
 /** The value, once it has stopped changing for `delayMs`. */
 export function useDebounced<T>(value: T, delayMs = 300): T {
@@ -12,7 +13,9 @@ export function useDebounced<T>(value: T, delayMs = 300): T {
 
 /** Sets the document title: "Manage users · Gatehouse". */
 export function usePageTitle(title: string): void {
+  const { t } = useTranslation();
+  const text = title ? t('common.pageTitle', { title }) : t('common.appName');
   useEffect(() => {
-    document.title = title ? `${title} · Gatehouse` : 'Gatehouse';
-  }, [title]);
+    document.title = text;
+  }, [text]);
 }

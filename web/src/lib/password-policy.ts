@@ -3,6 +3,8 @@
  * Unicode code points after NFKC, at most 256, no control characters, none of the context words.
  * The blocklist is only checked by the server; its answer shows up as an error on submit.
  */
+import { t } from './i18n';
+
 export interface PasswordPolicy {
   minLength: number;
   maxLength: number;
@@ -62,29 +64,39 @@ function estimateBits(password: string): number {
   return effectiveLength * Math.log2(Math.max(pool, 2));
 }
 
-const STRENGTH_LABELS = ['Too short', 'Weak', 'Fair', 'Good', 'Strong'] as const;
+const STRENGTH_KEYS = ['tooShort', 'weak', 'fair', 'good', 'strong'] as const;
 
 export function checkPassword(password: string, policy: PasswordPolicy): PasswordCheck {
   const length = codePoints(password);
   const lowered = password.normalize('NFKC').toLowerCase();
   const found = contextWords(policy.context).find((word) => lowered.includes(word));
   const rules: PasswordRule[] = [
-    { id: 'min', label: `At least ${policy.minLength} characters`, met: length >= policy.minLength },
-    { id: 'max', label: `At most ${policy.maxLength} characters`, met: length <= policy.maxLength },
+    {
+      id: 'min',
+      label: t('password.rules.min', { count: policy.minLength }),
+      met: length >= policy.minLength,
+    },
+    {
+      id: 'max',
+      label: t('password.rules.max', { count: policy.maxLength }),
+      met: length <= policy.maxLength,
+    },
     {
       id: 'context',
       label: found
-        ? `Must not contain “${found}”`
+        ? t('password.rules.notContain', { word: found })
         : policy.context?.email || policy.context?.name
-          ? 'No name, email or “gatehouse” in it'
-          : 'No “gatehouse” in it',
+          ? t('password.rules.noContext')
+          : t('password.rules.noProduct'),
       met: !found,
     },
   ];
-  if (CONTROL.test(password)) rules.push({ id: 'characters', label: 'No control characters', met: false });
+  if (CONTROL.test(password)) {
+    rules.push({ id: 'characters', label: t('password.rules.noControl'), met: false });
+  }
   const ok = password.length > 0 && rules.every((r) => r.met);
   const bits = estimateBits(password);
   let strength: PasswordCheck['strength'] = 0;
   if (length >= policy.minLength) strength = bits >= 90 ? 4 : bits >= 70 ? 3 : bits >= 50 ? 2 : 1;
-  return { length, rules, ok, strength, strengthLabel: STRENGTH_LABELS[strength] };
+  return { length, rules, ok, strength, strengthLabel: t(`password.strengthLabels.${STRENGTH_KEYS[strength]}`) };
 }

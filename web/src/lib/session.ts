@@ -4,14 +4,16 @@
  */
 export const meQueryKey = ['me'] as const;
 
-let pendingNotice: string | null = null;
+export type SignInNotice = typeof SESSION_ENDED | typeof SIGNED_OUT | typeof PASSWORD_RESET;
 
-export function setSignInNotice(message: string): void {
-  pendingNotice = message;
+let pendingNotice: SignInNotice | null = null;
+
+export function setSignInNotice(notice: SignInNotice): void {
+  pendingNotice = notice;
 }
 
 /** The notice to show, if any; the sign-in page clears it when it goes away. */
-export function peekSignInNotice(): string | null {
+export function peekSignInNotice(): SignInNotice | null {
   return pendingNotice;
 }
 
@@ -19,5 +21,7 @@ export function clearSignInNotice(): void {
   pendingNotice = null;
 }
 
-export const SESSION_ENDED = 'Your session ended. Sign in again.';
-export const SIGNED_OUT = 'You are signed out.';
+/** Notices are catalogue keys, worded in the language of the page that shows them. */
+export const SESSION_ENDED = 'session.ended';
+export const SIGNED_OUT = 'session.signedOut';
+export const PASSWORD_RESET = 'session.passwordReset';

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate, NavLink, Outlet, useLocation } from 'react-router';
 import { Button } from '../../components/Button';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -14,18 +15,19 @@ import { ProfileMenu } from './ProfileMenu';
  * a temporary password → the forced change page, and nothing else.
  */
 export function ConsoleLayout() {
+  const { t } = useTranslation();
   const me = useMe();
   const location = useLocation();
   if (me.isPending)
     return (
       <FullPage>
-        <Loading label="Loading Gatehouse…" />
+        <Loading label={t('layout.loading')} />
       </FullPage>
     );
   if (me.isError) {
     return (
       <FullPage>
-        <ErrorMessage error={me.error} title="Gatehouse could not load" onRetry={() => void me.refetch()} />
+        <ErrorMessage error={me.error} title={t('layout.loadFailed')} onRetry={() => void me.refetch()} />
       </FullPage>
     );
   }
@@ -39,7 +41,7 @@ export function ConsoleLayout() {
   return (
     <div className="app-shell">
       <a href="#main" className="skip-link">
-        Skip to content
+        {t('layout.skipToContent')}
       </a>
       <TopBar me={me.data} />
       <main id="main" className="app-main" tabIndex={-1}>
@@ -50,30 +52,31 @@ export function ConsoleLayout() {
 }
 
 function TopBar({ me }: { me: Me }) {
+  const { t } = useTranslation();
   const isAdmin = me.user.role === 'admin';
   return (
     <header className="topbar">
       <div className="topbar-inner">
         <Link to="/" className="brand">
           <LogoMark size={28} />
-          <span>Gatehouse</span>
+          <span>{t('common.appName')}</span>
         </Link>
-        <nav aria-label="Main" className="main-nav">
+        <nav aria-label={t('layout.mainNav')} className="main-nav">
           {isAdmin ? (
             <>
               <NavLink to="/users" className="nav-link">
-                Users
+                {t('nav.users')}
               </NavLink>
               <NavLink to="/audit" className="nav-link">
-                Audit log
+                {t('nav.audit')}
               </NavLink>
               <NavLink to="/settings" className="nav-link">
-                Settings
+                {t('nav.settings')}
               </NavLink>
             </>
           ) : null}
           <NavLink to="/account" className="nav-link">
-            My account
+            {t('nav.account')}
           </NavLink>
         </nav>
         <ProfileMenu me={me} />
@@ -91,14 +94,15 @@ export function FullPage({ children }: { children: ReactNode }) {
 }
 
 export function RouteError() {
+  const { t } = useTranslation();
   return (
     <FullPage>
       <div className="alert alert-error" role="alert">
         <div className="alert-content">
-          <p className="alert-title">Something went wrong</p>
-          <p>The page could not be shown. Reload to try again.</p>
+          <p className="alert-title">{t('layout.routeErrorTitle')}</p>
+          <p>{t('layout.routeErrorBody')}</p>
           <Button size="sm" className="alert-action" onClick={() => window.location.reload()}>
-            Reload
+            {t('layout.reload')}
           </Button>
         </div>
       </div>

@@ -1,15 +1,17 @@
 import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { AuthCard } from '../../components/AuthCard';
 import { startFreshSession } from '../../features/auth/api';
 import { AcceptInvitationForm } from '../../features/invitations/components/AcceptInvitationForm';
 
 export function AcceptInvitationPage() {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   return (
-    <AuthCard title="Accept your invitation" description="Set your name and a password to join.">
+    <AuthCard title={t('acceptInvitation.title')} description={t('acceptInvitation.description')}>
       <AcceptInvitationForm
         token={params.get('token') ?? ''}
         onAccepted={async () => {

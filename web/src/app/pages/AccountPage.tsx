@@ -1,4 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { Avatar } from '../../components/Avatar';
 import { Badge } from '../../components/Badge';
 import { Card, PageHeader } from '../../components/Page';
@@ -6,38 +7,36 @@ import { useToast } from '../../components/Toast';
 import { ChangePasswordForm } from '../../features/auth/components/ChangePasswordForm';
 import { LanguageForm } from '../../features/account/components/LanguageForm';
 import { SessionsList } from '../../features/account/components/SessionsList';
-import { ROLE_LABELS } from '../../lib/format';
+import { roleLabel } from '../../lib/format';
 import { meQueryKey, setSignInNotice, SIGNED_OUT } from '../../lib/session';
 import { useCurrentUser } from '../current-user';
 
 export function AccountPage() {
+  const { t } = useTranslation();
   const me = useCurrentUser();
   const toast = useToast();
   const queryClient = useQueryClient();
   return (
     <>
-      <PageHeader title="My account" />
+      <PageHeader title={t('account.title')} />
       <div className="stack">
-        <Card title="Profile">
+        <Card title={t('account.profile')}>
           <div className="profile-summary">
             <Avatar name={me.user.name} email={me.user.email} />
             <div>
               <p className="profile-summary-name">{me.user.name}</p>
               <p className="muted">{me.user.email}</p>
             </div>
-            <Badge tone="accent">{ROLE_LABELS[me.user.role]}</Badge>
+            <Badge tone="accent">{roleLabel(me.user.role)}</Badge>
           </div>
         </Card>
-        <Card title="Change password" description="You stay signed in here; your other sessions end.">
+        <Card title={t('account.changePassword')} description={t('account.changePasswordDescription')}>
           <ChangePasswordForm
             me={me}
-            onChanged={() => toast('Password changed. Your other sessions were signed out.')}
+            onChanged={() => toast(t('account.passwordChanged'))}
           />
         </Card>
-        <Card
-          title="Sessions"
-          description="Where you are signed in. Sign out any session you don’t recognise."
-        >
+        <Card title={t('account.sessions')} description={t('account.sessionsDescription')}>
           <SessionsList
             onCurrentEnded={() => {
               setSignInNotice(SIGNED_OUT);
@@ -46,7 +45,7 @@ export function AccountPage() {
             }}
           />
         </Card>
-        <Card title="Preferences">
+        <Card title={t('account.preferences')}>
           <LanguageForm me={me} />
         </Card>
       </div>

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useLocation, useSearchParams } from 'react-router';
 import { Button } from '../../components/Button';
 import { EmptyState } from '../../components/EmptyState';
@@ -16,6 +17,7 @@ const PAGE_SIZE = 50;
  * page cursor live in the URL; the API filters people by id, so emails are looked up first.
  */
 export function AuditPage() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const location = useLocation();
   const filters: AuditFilterValues = {
@@ -31,8 +33,8 @@ export function AuditPage() {
   const targetId = useUserIdByEmail(filters.target);
   const lookupsDone = (!filters.actor || actorId.isSuccess) && (!filters.target || targetId.isSuccess);
   const unknown = {
-    ...(filters.actor && actorId.data === null ? { actor: 'No user has this email.' } : {}),
-    ...(filters.target && targetId.data === null ? { target: 'No user has this email.' } : {}),
+    ...(filters.actor && actorId.data === null ? { actor: t('audit.noUserWithEmail') } : {}),
+    ...(filters.target && targetId.data === null ? { target: t('audit.noUserWithEmail') } : {}),
   };
   const query: AuditQuery = {
     ...(actorId.data ? { actor: actorId.data } : {}),
@@ -58,41 +60,38 @@ export function AuditPage() {
 
   return (
     <>
-      <PageHeader
-        title="Audit log"
-        description="Every security-relevant action, newest first. Events cannot be edited or deleted."
-      />
+      <PageHeader title={t('audit.title')} description={t('audit.description')} />
       <AuditFilters value={filters} onApply={(next) => apply(next)} problems={unknown} />
       <section className="list-panel" aria-busy={events.isFetching || undefined}>
         {lookupError ? (
           <ErrorMessage error={lookupError} onRetry={() => void (actorId.refetch(), targetId.refetch())} />
         ) : Object.keys(unknown).length > 0 ? (
-          <EmptyState title="No user has that email" icon={<ListIcon size={28} />}>
-            <p>Filter by the email of an existing user.</p>
+          <EmptyState title={t('audit.noUserTitle')} icon={<ListIcon size={28} />}>
+            <p>{t('audit.noUserHint')}</p>
           </EmptyState>
         ) : !lookupsDone || events.isPending ? (
-          <Loading label="Loading events…" />
+          <Loading label={t('audit.loading')} />
         ) : events.isError && !events.data ? (
           <ErrorMessage
             error={events.error}
-            title="Events could not be loaded"
+            title={t('audit.loadFailed')}
             onRetry={() => void events.refetch()}
           />
         ) : events.data.items.length === 0 ? (
           <EmptyState
             icon={<ListIcon size={28} />}
-            title={filtered ? 'No events match these filters' : 'No events yet'}
+            title={filtered ? t('audit.noMatch') : t('audit.empty')}
           >
-            {filtered ? <p>Try other filters, or clear them.</p> : null}
+            {filtered ? <p>{t('audit.noMatchHint')}</p> : null}
           </EmptyState>
         ) : (
           <AuditLog events={events.data.items} />
         )}
         {events.data && (events.data.items.length > 0 || cursor) ? (
-          <nav className="pagination" aria-label="Pages">
+          <nav className="pagination" aria-label={t('pagination.label')}>
             <p className="pagination-status" aria-live="polite">
               {events.isFetching ? <Spinner size="sm" decorative /> : null}
-              {cursor ? `Page ${cursors.length + 1}` : 'Newest events'}
+              {cursor ? t('audit.page', { page: cursors.length + 1 }) : t('audit.newest')}
             </p>
             <div className="pagination-buttons">
               <Button
@@ -100,14 +99,14 @@ export function AuditPage() {
                 disabled={!cursor}
                 onClick={() => apply(filters, cursors.at(-1) || undefined, cursors.slice(0, -1), true)}
               >
-                Newer
+                {t('audit.newer')}
               </Button>
               <Button
                 size="sm"
                 disabled={!nextCursor}
                 onClick={() => nextCursor && apply(filters, nextCursor, [...cursors, cursor ?? 0], true)}
               >
-                Older
+                {t('audit.older')}
               </Button>
             </div>
           </nav>

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate } from 'react-router';
 import { AuthCard } from '../../components/AuthCard';
 import { Button } from '../../components/Button';
@@ -12,6 +13,7 @@ import { ChangePasswordForm } from '../../features/auth/components/ChangePasswor
  * Every console route sends it here until the password is changed.
  */
 export function ChangePasswordPage() {
+  const { t } = useTranslation();
   const me = useMe();
   const navigate = useNavigate();
   const signOut = useSignOut();
@@ -19,13 +21,13 @@ export function ChangePasswordPage() {
 
   if (me.isPending)
     return (
-      <AuthCard title="Choose a new password">
+      <AuthCard title={t('forcedChange.title')}>
         <Loading />
       </AuthCard>
     );
   if (me.isError) {
     return (
-      <AuthCard title="Choose a new password">
+      <AuthCard title={t('forcedChange.title')}>
         <ErrorMessage error={me.error} onRetry={() => void me.refetch()} />
       </AuthCard>
     );
@@ -35,18 +37,13 @@ export function ChangePasswordPage() {
 
   return (
     <AuthCard
-      title="Choose a new password"
-      description={
-        <p>
-          Your password was set by an admin and is only temporary. Choose your own password to continue,{' '}
-          {me.data.user.name}.
-        </p>
-      }
+      title={t('forcedChange.title')}
+      description={<p>{t('forcedChange.description', { name: me.data.user.name })}</p>}
       footer={
         <p>
-          Signed in as {me.data.user.email}.{' '}
+          {t('forcedChange.signedInAs', { email: me.data.user.email })}{' '}
           <Button variant="ghost" size="sm" onClick={() => signOut.mutate()}>
-            Sign out
+            {t('nav.signOut')}
           </Button>
         </p>
       }
@@ -55,7 +52,7 @@ export function ChangePasswordPage() {
         me={me.data}
         forced
         onChanged={() => {
-          toast('Your password has been changed.');
+          toast(t('forcedChange.changed'));
           navigate('/', { replace: true });
         }}
       />

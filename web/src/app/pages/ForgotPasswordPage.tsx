@@ -1,12 +1,11 @@
+import { useTranslation } from 'react-i18next';
 import { AuthCard } from '../../components/AuthCard';
 import { ForgotPasswordForm } from '../../features/auth/components/ForgotPasswordForm';
 
 export function ForgotPasswordPage() {
+  const { t } = useTranslation();
   return (
-    <AuthCard
-      title="Forgot your password?"
-      description="Enter the email you sign in with. We’ll send you a link to choose a new password."
-    >
+    <AuthCard title={t('forgotPassword.title')} description={t('forgotPassword.description')}>
       <ForgotPasswordForm />
     </AuthCard>
   );

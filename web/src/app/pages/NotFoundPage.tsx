@@ -1,20 +1,22 @@
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/Page';
 
 export function NotFoundPage() {
+  const { t } = useTranslation();
   return (
     <>
-      <PageHeader title="Page not found" />
+      <PageHeader title={t('notFound.title')} />
       <EmptyState
-        title="There is nothing at this address."
+        title={t('notFound.body')}
         action={
           <Link to="/" className="btn btn-primary">
-            Go to the console
+            {t('notFound.goHome')}
           </Link>
         }
       >
-        <p>Check the link, or use the menu to find your way.</p>
+        <p>{t('notFound.hint')}</p>
       </EmptyState>
     </>
   );
@@ -22,14 +24,15 @@ export function NotFoundPage() {
 
 /** Shown instead of an admin page to someone who is not an admin. */
 export function ForbiddenPage() {
+  const { t } = useTranslation();
   return (
     <>
-      <PageHeader title="Admins only" />
+      <PageHeader title={t('forbidden.title')} />
       <EmptyState
-        title="You need the admin role to see this page."
+        title={t('forbidden.body')}
         action={
           <Link to="/account" className="btn btn-primary">
-            Go to My account
+            {t('forbidden.goAccount')}
           </Link>
         }
       />

@@ -1,17 +1,19 @@
+import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { AuthCard } from '../../components/AuthCard';
 import { ResetPasswordForm } from '../../features/auth/components/ResetPasswordForm';
-import { setSignInNotice } from '../../lib/session';
+import { PASSWORD_RESET, setSignInNotice } from '../../lib/session';
 
 export function ResetPasswordPage() {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   return (
-    <AuthCard title="Choose a new password" description="Choose a password you don’t use anywhere else.">
+    <AuthCard title={t('resetPassword.title')} description={t('resetPassword.description')}>
       <ResetPasswordForm
         token={params.get('token') ?? ''}
         onDone={() => {
-          setSignInNotice('Your password has been changed. Sign in with your new password.');
+          setSignInNotice(PASSWORD_RESET);
           navigate('/sign-in', { replace: true });
         }}
       />

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageHeader } from '../../components/Page';
 import { Loading } from '../../components/Spinner';
@@ -5,19 +6,17 @@ import { useSettings } from '../../features/settings/api';
 import { SettingsForm } from '../../features/settings/components/SettingsForm';
 
 export function SettingsPage() {
+  const { t } = useTranslation();
   const settings = useSettings();
   return (
     <>
-      <PageHeader
-        title="Settings"
-        description="Organization-wide settings. Every change is recorded in the audit log."
-      />
+      <PageHeader title={t('settings.title')} description={t('settings.description')} />
       {settings.isPending ? (
-        <Loading label="Loading settings…" />
+        <Loading label={t('settings.loading')} />
       ) : settings.isError ? (
         <ErrorMessage
           error={settings.error}
-          title="Settings could not be loaded"
+          title={t('settings.loadFailed')}
           onRetry={() => void settings.refetch()}
         />
       ) : (

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router';
 import { AuthCard } from '../../components/AuthCard';
 import { Loading } from '../../components/Spinner';
@@ -15,6 +16,7 @@ function safeFrom(state: unknown): string {
 }
 
 export function SignInPage() {
+  const { t } = useTranslation();
   const me = useMe();
   const location = useLocation();
   const [notice] = useState(() => peekSignInNotice());
@@ -23,8 +25,8 @@ export function SignInPage() {
   if (me.data?.passwordChangeRequired) return <Navigate to="/change-password" replace />;
   if (me.data) return <Navigate to={safeFrom(location.state)} replace />;
   return (
-    <AuthCard title="Sign in" description="Sign in to manage your organization’s users and your account.">
-      {me.isPending ? <Loading /> : <SignInForm notice={notice} onSignedIn={() => undefined} />}
+    <AuthCard title={t('signIn.title')} description={t('signIn.description')}>
+      {me.isPending ? <Loading /> : <SignInForm notice={notice ? t(notice) : null} onSignedIn={() => undefined} />}
     </AuthCard>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useLocation, useSearchParams } from 'react-router';
 import { Button } from '../../components/Button';
 import { EmptyState } from '../../components/EmptyState';
@@ -13,6 +14,7 @@ import { InviteUsersButton } from '../../features/invitations/components/InviteU
 import { useUsers } from '../../features/users/api';
 import { UsersTable, type SortKey } from '../../features/users/components/UsersTable';
 import type { Role } from '../../lib/api';
+import { formatNumber, roleLabel } from '../../lib/format';
 import { useCurrentUser } from '../current-user';
 
 const PAGE_SIZE = 25;
@@ -71,6 +73,7 @@ function writeView(view: View): URLSearchParams {
  * walks back through the cursors of the pages seen, kept in the history entry's state.
  */
 export function UsersPage() {
+  const { t } = useTranslation();
   const me = useCurrentUser();
   const [params, setParams] = useSearchParams();
   const location = useLocation();
@@ -157,25 +160,24 @@ export function UsersPage() {
   const total = data?.total;
   const description =
     total === undefined
-      ? 'People who can sign in to your organization.'
-      : invited
-        ? `${total} pending ${total === 1 ? 'invitation' : 'invitations'}`
-        : filtered
-          ? `${total} matching ${total === 1 ? 'user' : 'users'}`
-          : `${total} ${total === 1 ? 'user' : 'users'}`;
+      ? t('users.page.description')
+      : t(invited ? 'users.page.pendingInvitations' : filtered ? 'users.page.matching' : 'users.page.count', {
+          count: total,
+          total: formatNumber(total),
+        });
 
   // Invitations have no role filter on the server: narrow the page here.
   const invitationItems = invitations.data?.items.filter((i) => !view.role || i.role === view.role) ?? [];
 
   return (
     <>
-      <PageHeader title="Manage users" description={description} actions={<InviteUsersButton />} />
-      <div className="filters" role="search" aria-label="Filter users">
+      <PageHeader title={t('users.page.title')} description={description} actions={<InviteUsersButton />} />
+      <div className="filters" role="search" aria-label={t('users.page.filter')}>
         <TextField
           className="filters-search"
-          label="Search"
+          label={t('users.page.search')}
           type="search"
-          placeholder="Name or email"
+          placeholder={t('users.page.searchPlaceholder')}
           value={text}
           onChange={(e) => setText(e.target.value)}
           leading={<SearchIcon />}
@@ -183,42 +185,46 @@ export function UsersPage() {
           spellCheck={false}
         />
         <SelectField
-          label="Role"
+          label={t('users.role')}
           value={view.role ?? ''}
           onChange={(e) => update({ role: pick(e.target.value, ROLES) })}
           options={[
-            { value: '', label: 'All roles' },
-            { value: 'admin', label: 'Admin' },
-            { value: 'member', label: 'Member' },
-            { value: 'viewer', label: 'Viewer' },
+            { value: '', label: t('users.page.allRoles') },
+            ...ROLES.map((role) => ({ value: role, label: roleLabel(role) })),
           ]}
         />
         <SelectField
-          label="Status"
+          label={t('users.status.label')}
           value={view.status ?? ''}
           onChange={(e) => update({ status: pick(e.target.value, STATUSES) })}
           options={[
-            { value: '', label: 'All statuses' },
-            { value: 'active', label: 'Active' },
-            { value: 'deactivated', label: 'Deactivated' },
-            { value: 'invited', label: 'Invited' },
+            { value: '', label: t('users.page.allStatuses') },
+            { value: 'active', label: t('users.statusActive') },
+            { value: 'deactivated', label: t('users.statusDeactivated') },
+            { value: 'invited', label: t('users.statusInvited') },
           ]}
         />
       </div>
 
       <section className="list-panel" aria-busy={active.isFetching || undefined}>
         {active.isPending ? (
-          <Loading label={invited ? 'Loading invitations…' : 'Loading users…'} />
+          <Loading label={invited ? t('invitations.loading') : t('users.page.loading')} />
         ) : active.isError && !data ? (
           <ErrorMessage
             error={active.error}
-            title={invited ? 'Invitations could not be loaded' : 'Users could not be loaded'}
+            title={invited ? t('invitations.loadFailed') : t('users.page.loadFailed')}
             onRetry={() => void active.refetch()}
           />
         ) : items === 0 ? (
           <EmptyState
             icon={<UsersIcon size={28} />}
-            title={filtered ? (invited ? 'No pending invitations match' : 'No users match') : 'No users yet'}
+            title={
+              filtered
+                ? invited
+                  ? t('invitations.noMatch')
+                  : t('users.page.noMatch')
+                : t('users.page.empty')
+            }
             action={
               filtered ? (
                 <Button
@@ -228,15 +234,15 @@ export function UsersPage() {
                     setParams(new URLSearchParams(), { replace: true });
                   }}
                 >
-                  Clear search and filters
+                  {t('users.page.clearFilters')}
                 </Button>
               ) : undefined
             }
           >
             {filtered ? (
-              <p>Try another search, or clear the filters.</p>
+              <p>{t('users.page.noMatchHint')}</p>
             ) : (
-              <p>Invite people to get started.</p>
+              <p>{t('users.page.emptyHint')}</p>
             )}
           </EmptyState>
         ) : (
@@ -244,7 +250,7 @@ export function UsersPage() {
             {active.isError ? (
               <ErrorMessage
                 error={active.error}
-                title="The list could not be refreshed"
+                title={t('users.page.refreshFailed')}
                 onRetry={() => void active.refetch()}
               />
             ) : null}
@@ -262,21 +268,25 @@ export function UsersPage() {
           </>
         )}
         {data && (items > 0 || view.cursor) ? (
-          <nav className="pagination" aria-label="Pages">
+          <nav className="pagination" aria-label={t('pagination.label')}>
             <p className="pagination-status" aria-live="polite">
               {active.isFetching ? <Spinner size="sm" decorative /> : null}
               {pageIndex === null
-                ? `${items} shown of ${data.total}`
+                ? t('pagination.shownOf', { shown: items, total: formatNumber(data.total) })
                 : items === 0
-                  ? `None of ${data.total}`
-                  : `${pageIndex * PAGE_SIZE + 1}–${pageIndex * PAGE_SIZE + items} of ${data.total}`}
+                  ? t('pagination.noneOf', { total: formatNumber(data.total) })
+                  : t('pagination.range', {
+                      from: formatNumber(pageIndex * PAGE_SIZE + 1),
+                      to: formatNumber(pageIndex * PAGE_SIZE + items),
+                      total: formatNumber(data.total),
+                    })}
             </p>
             <div className="pagination-buttons">
               <Button size="sm" onClick={goPrevious} disabled={!view.cursor}>
-                Previous
+                {t('pagination.previous')}
               </Button>
               <Button size="sm" onClick={goNext} disabled={!nextCursor}>
-                Next
+                {t('pagination.next')}
               </Button>
             </div>
           </nav>

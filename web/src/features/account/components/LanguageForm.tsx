@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button } from '../../../components/Button';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { SelectField } from '../../../components/TextField';
@@ -6,34 +7,35 @@ import { useToast } from '../../../components/Toast';
 import type { Me } from '../../../lib/api';
 import { useSetLocale } from '../api';
 
-/** The language of the emails Gatehouse sends you; empty follows the organization's default. */
+/** The language of the console and of the emails Gatehouse sends you; empty follows the organization's default. */
 export function LanguageForm({ me }: { me: Me }) {
+  const { t } = useTranslation();
   const [locale, setLocale] = useState(me.user.locale ?? '');
   const save = useSetLocale();
   const toast = useToast();
   const submit = (event: FormEvent) => {
     event.preventDefault();
     save.mutate(locale === 'en' || locale === 'fr' ? locale : null, {
-      onSuccess: () => toast('Language saved.'),
+      onSuccess: () => toast(t('account.language.saved')),
     });
   };
   return (
     <form className="form form-inline" onSubmit={submit}>
       <SelectField
-        label="Language"
-        hint="Used for the emails Gatehouse sends you."
+        label={t('account.language.label')}
+        hint={t('account.language.hint')}
         value={locale}
         onChange={(e) => setLocale(e.target.value)}
         options={[
-          { value: '', label: 'Organization default' },
-          { value: 'en', label: 'English' },
-          { value: 'fr', label: 'Français' },
+          { value: '', label: t('account.language.organizationDefault') },
+          { value: 'en', label: t('languages.en') },
+          { value: 'fr', label: t('languages.fr') },
         ]}
       />
       {save.isError ? <ErrorMessage error={save.error} /> : null}
       <div className="form-actions">
         <Button type="submit" loading={save.isPending} disabled={locale === (me.user.locale ?? '')}>
-          Save language
+          {t('account.language.save')}
         </Button>
       </div>
     </form>

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button } from '../../../components/Button';
 import { SelectField, TextField } from '../../../components/TextField';
-import { ACTION_LABELS } from './describe-event';
+import { i18n } from '../../../lib/i18n';
+import { ACTIONS, actionLabel } from './describe-event';
 
 export interface AuditFilterValues {
   actor: string;
@@ -22,6 +24,7 @@ export function AuditFilters({
   onApply(next: AuditFilterValues): void;
   problems: Partial<Record<keyof AuditFilterValues, string>>;
 }) {
+  const { t } = useTranslation();
   const [draft, setDraft] = useState(value);
   const [synced, setSynced] = useState(value);
   const same = (a: AuditFilterValues, b: AuditFilterValues) =>
@@ -39,11 +42,11 @@ export function AuditFilters({
   };
   const active = Object.values(value).some(Boolean);
   return (
-    <form className="filters filters-audit" onSubmit={submit} aria-label="Filter audit events">
+    <form className="filters filters-audit" onSubmit={submit} aria-label={t('audit.filters.label')}>
       <TextField
-        label="Actor email"
+        label={t('audit.filters.actor')}
         type="search"
-        placeholder="Who did it"
+        placeholder={t('audit.filters.actorPlaceholder')}
         value={draft.actor}
         onChange={set('actor')}
         error={problems.actor}
@@ -51,9 +54,9 @@ export function AuditFilters({
         spellCheck={false}
       />
       <TextField
-        label="Target email"
+        label={t('audit.filters.target')}
         type="search"
-        placeholder="Whom it concerned"
+        placeholder={t('audit.filters.targetPlaceholder')}
         value={draft.target}
         onChange={set('target')}
         error={problems.target}
@@ -61,20 +64,19 @@ export function AuditFilters({
         spellCheck={false}
       />
       <SelectField
-        label="Action"
+        label={t('audit.filters.action')}
         value={draft.action}
         onChange={set('action')}
         options={[
-          { value: '', label: 'All actions' },
-          ...Object.entries(ACTION_LABELS)
-            .map(([value, label]) => ({ value, label }))
-            .sort((a, b) => a.label.localeCompare(b.label)),
+          { value: '', label: t('audit.filters.allActions') },
+          ...ACTIONS.map((value) => ({ value, label: actionLabel(value) }))
+            .sort((a, b) => a.label.localeCompare(b.label, i18n.language)),
         ]}
       />
-      <TextField label="Since" type="date" value={draft.since} onChange={set('since')} max="9999-12-31" />
+      <TextField label={t('audit.filters.since')} type="date" value={draft.since} onChange={set('since')} max="9999-12-31" />
       <div className="filters-actions">
         <Button type="submit" variant="primary">
-          Apply filters
+          {t('audit.filters.apply')}
         </Button>
         {active ? (
           <Button
@@ -83,7 +85,7 @@ export function AuditFilters({
               onApply(EMPTY_AUDIT_FILTERS);
             }}
           >
-            Clear
+            {t('audit.filters.clear')}
           </Button>
         ) : null}
       </div>

@@ -1,10 +1,12 @@
+import { useTranslation } from 'react-i18next';
 import { Badge } from '../../../components/Badge';
 import { formatDateTime, formatRelative } from '../../../lib/format';
 import { useUserNames, type AuditEvent } from '../api';
-import { ACTION_LABELS, describeEvent, targetIsUser } from './describe-event';
+import { actionLabel, describeEvent, targetIsUser } from './describe-event';
 
 /** Events newest first, each as a sentence with when, where from, and the raw details on demand. */
 export function AuditLog({ events }: { events: AuditEvent[] }) {
+  const { t } = useTranslation();
   const ids = [
     ...new Set(
       events
@@ -14,7 +16,7 @@ export function AuditLog({ events }: { events: AuditEvent[] }) {
   ];
   const names = useUserNames(ids);
   return (
-    <ol className="audit-list" aria-label="Audit events">
+    <ol className="audit-list" aria-label={t('audit.eventsLabel')}>
       {events.map((event) => {
         const sentence = describeEvent(event, names);
         return (
@@ -30,51 +32,51 @@ export function AuditLog({ events }: { events: AuditEvent[] }) {
                   {formatRelative(event.at)}
                 </time>
                 <span aria-hidden="true"> · </span>
-                <span>{ACTION_LABELS[event.action] ?? event.action}</span>
+                <span>{actionLabel(event.action)}</span>
                 {event.ip ? (
                   <>
                     <span aria-hidden="true"> · </span>
-                    <span>IP {event.ip}</span>
+                    <span>{t('audit.ip', { ip: event.ip })}</span>
                   </>
                 ) : null}
                 {event.outcome !== 'success' ? (
                   <>
                     {' '}
                     <Badge tone={event.outcome === 'denied' ? 'danger' : 'warning'}>
-                      {event.outcome === 'denied' ? 'Denied' : 'Failed'}
+                      {event.outcome === 'denied' ? t('audit.denied') : t('audit.failed')}
                     </Badge>
                   </>
                 ) : null}
               </p>
             </div>
             <details className="audit-details">
-              <summary>Details</summary>
+              <summary>{t('audit.details')}</summary>
               <dl>
-                <dt>Time</dt>
+                <dt>{t('audit.time')}</dt>
                 <dd>{formatDateTime(event.at)}</dd>
-                <dt>Action</dt>
+                <dt>{t('audit.action')}</dt>
                 <dd>
                   <code>{event.action}</code>
                 </dd>
-                <dt>Actor</dt>
+                <dt>{t('audit.actor')}</dt>
                 <dd>{event.actor.label}</dd>
                 {event.target.label ? (
                   <>
-                    <dt>Target</dt>
+                    <dt>{t('audit.target')}</dt>
                     <dd>{event.target.label}</dd>
                   </>
                 ) : null}
-                <dt>IP address</dt>
+                <dt>{t('audit.ipAddress')}</dt>
                 <dd>{event.ip ?? '—'}</dd>
-                <dt>Browser</dt>
+                <dt>{t('audit.browser')}</dt>
                 <dd className="break">{event.userAgent ?? '—'}</dd>
-                <dt>Request id</dt>
+                <dt>{t('audit.requestId')}</dt>
                 <dd>
                   <code>{event.requestId ?? '—'}</code>
                 </dd>
                 {Object.keys(event.details).length > 0 ? (
                   <>
-                    <dt>Details</dt>
+                    <dt>{t('audit.details')}</dt>
                     <dd>
                       <code className="break">{JSON.stringify(event.details)}</code>
                     </dd>

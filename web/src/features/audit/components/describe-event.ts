@@ -1,56 +1,74 @@
+import { i18n, t } from '../../../lib/i18n';
 import type { AuditEvent } from '../api';
 
-export const ACTION_LABELS: Record<string, string> = {
-  'auth.sign_in': 'Sign-in',
-  'auth.sign_out': 'Sign-out',
-  'auth.password_reset_requested': 'Reset link requested',
-  'auth.password_reset_completed': 'Password reset with a link',
-  'user.password_changed': 'Password changed',
-  'user.password_reset_by_admin': 'Password reset by an admin',
-  'user.password_reset_link_created': 'Reset link created by an admin',
-  'user.created': 'User created',
-  'user.renamed': 'User renamed',
-  'user.role_changed': 'Role changed',
-  'user.deactivated': 'User deactivated',
-  'user.activated': 'User activated',
-  'user.sessions_revoked': 'Signed out everywhere',
-  'session.revoked': 'Session ended',
-  'invitation.created': 'Invitation sent',
-  'invitation.resent': 'Invitation resent',
-  'invitation.revoked': 'Invitation revoked',
-  'invitation.accepted': 'Invitation accepted',
-  'invitation.create': 'Invitation refused',
-  'settings.changed': 'Settings changed',
-  'setup.completed': 'First-run setup',
-  'authorization.denied': 'Access denied',
-};
+/** The actions the log knows by name (audit.actions.* in the catalogue); others show their code. */
+export const ACTIONS = [
+  'auth.sign_in',
+  'auth.sign_out',
+  'auth.password_reset_requested',
+  'auth.password_reset_completed',
+  'user.password_changed',
+  'user.password_reset_by_admin',
+  'user.password_reset_link_created',
+  'user.created',
+  'user.renamed',
+  'user.role_changed',
+  'user.deactivated',
+  'user.activated',
+  'user.sessions_revoked',
+  'session.revoked',
+  'invitation.created',
+  'invitation.resent',
+  'invitation.revoked',
+  'invitation.accepted',
+  'invitation.create',
+  'settings.changed',
+  'setup.completed',
+  'authorization.denied',
+] as const;
+
+/** Catalogue keys cannot contain dots inside one level: "auth.sign_in" is looked up as "auth_sign_in". */
+const keyOf = (action: string) => action.replace(/\./g, '_');
+
+/** "Sign-in", "Connexion": an action's name, or its code when the console does not know it. */
+export function actionLabel(action: string): string {
+  const key = `audit.actions.${keyOf(action)}`;
+  return i18n.exists(key) ? t(key) : action;
+}
 
 export interface Sentence {
   /** Parts of the sentence; `who` parts are names, shown in bold. */
   parts: Array<{ text: string; who?: boolean }>;
 }
 
-const SETTING_LABELS: Record<string, string> = {
-  organizationName: 'organization name',
-  defaultLocale: 'default language',
-  membersMayInvite: 'members may invite',
-  passwordMinLength: 'minimum password length',
-  sessionIdleMinutes: 'session idle timeout (minutes)',
-  sessionAbsoluteHours: 'session lifetime (hours)',
-  temporaryPasswordHours: 'temporary password lifetime (hours)',
-};
-
-const REASONS: Record<string, string> = {
-  unknown_email: 'no account has this email',
-  wrong_password: 'wrong password',
-  deactivated: 'the account is deactivated',
-  temporary_password_expired: 'the temporary password had expired',
-  current_password_incorrect: 'wrong current password',
-  invitation_resent: 'their pending invitation was sent again',
-  locked: 'the account is locked',
-};
-
 const str = (v: unknown): string => (v === null || v === undefined ? '—' : String(v));
+
+/** A known code (a reason, a setting, a role) in words, else the code itself made readable. */
+function wordFor(group: 'reasons' | 'settings', code: unknown): string {
+  const key = `audit.${group}.${String(code)}`;
+  return /^[A-Za-z_]+$/.test(String(code)) && i18n.exists(key) ? t(key) : str(code).replace(/_/g, ' ');
+}
+function roleWord(role: unknown): string {
+  return typeof role === 'string' && i18n.exists(`roles.${role}`) ? t(`roles.${role}`) : str(role);
+}
+
+// Names go into the translated sentence as markers, then come out as bold parts: the catalogue
+// decides the word order ("Ana reset Bob's password" / "Ana a réinitialisé le mot de passe de Bob").
+const ACTOR = '\u0001actor\u0001';
+const TARGET = '\u0001target\u0001';
+
+function sentence(
+  key: string,
+  names: { actor: { text: string; who: boolean }; target: { text: string; who: boolean } },
+  values: Record<string, unknown> = {},
+): Sentence {
+  const text = t(`audit.events.${key}`, { ...values, actor: ACTOR, target: TARGET });
+  const parts = text
+    .split(/(\u0001(?:actor|target)\u0001)/)
+    .filter((part) => part !== '')
+    .map((part) => (part === ACTOR ? names.actor : part === TARGET ? names.target : { text: part }));
+  return { parts };
+}
 
 /** Invitation events name the invitation as their target; every other target id is a user's. */
 export const targetIsUser = (event: AuditEvent): boolean => !event.action.startsWith('invitation.');
@@ -59,104 +77,80 @@ export const targetIsUser = (event: AuditEvent): boolean => !event.action.starts
 export function describeEvent(event: AuditEvent, names: Map<string, string>): Sentence {
   const actorName = (event.actor.id && names.get(event.actor.id)) || event.actor.label;
   const targetName =
-    (targetIsUser(event) && event.target.id && names.get(event.target.id)) || event.target.label || 'someone';
+    (targetIsUser(event) && event.target.id && names.get(event.target.id)) ||
+    event.target.label ||
+    t('audit.someoneLower');
   const self = event.actor.id !== null && event.actor.id === event.target.id;
   const anonymous =
     event.actor.id === null && (event.actor.label === 'anonymous' || event.actor.label === 'setup');
-  const actor = { text: anonymous ? 'Someone' : actorName, who: !anonymous };
-  const target = { text: targetName, who: true };
-  const targets = { text: `${targetName}’s`, who: true };
+  const who = {
+    actor: { text: anonymous ? t('audit.someone') : actorName, who: !anonymous },
+    target: { text: targetName, who: true },
+  };
   const d = event.details;
-  const reason = typeof d.reason === 'string' ? (REASONS[d.reason] ?? d.reason.replace(/_/g, ' ')) : null;
+  const reason = typeof d.reason === 'string' ? wordFor('reasons', d.reason) : null;
   const failed = event.outcome !== 'success';
-  const t = (text: string) => ({ text });
+  const say = (key: string, values?: Record<string, unknown>) => sentence(key, who, values);
+  const withReason = (key: string) => (reason ? say(`${key}Because`, { reason }) : say(key));
 
   switch (event.action) {
     case 'auth.sign_in':
       return failed
-        ? { parts: [t('Failed sign-in as '), target, ...(reason ? [t(` (${reason})`)] : [])] }
-        : { parts: [target, t(d.temporaryPassword ? ' signed in with a temporary password' : ' signed in')] };
+        ? withReason('signInFailed')
+        : say(d.temporaryPassword ? 'signedInTemporary' : 'signedIn');
     case 'auth.sign_out':
-      return { parts: [actor, t(' signed out')] };
+      return say('signedOut');
     case 'auth.password_reset_requested':
       return failed
-        ? {
-            parts: [
-              t('Password reset requested for '),
-              target,
-              ...(reason ? [t(`: nothing sent (${reason})`)] : []),
-            ],
-          }
+        ? withReason('resetRequestedNothingSent')
         : d.reason === 'invitation_resent'
-          ? { parts: [t('Password reset requested for '), target, t(`: ${REASONS.invitation_resent}`)] }
-          : { parts: [t('A password reset link was emailed to '), target] };
+          ? say('resetRequestedInvitationResent')
+          : say('resetLinkEmailed');
     case 'auth.password_reset_completed':
-      return { parts: [target, t(' set a new password with a reset link')] };
+      return say('resetCompleted');
     case 'user.password_changed':
       return failed
-        ? { parts: [actor, t(' failed to change their password'), ...(reason ? [t(` (${reason})`)] : [])] }
-        : {
-            parts: [
-              actor,
-              t(d.wasTemporary ? ' replaced their temporary password' : ' changed their password'),
-            ],
-          };
+        ? withReason('passwordChangeFailed')
+        : say(d.wasTemporary ? 'replacedTemporaryPassword' : 'changedPassword');
     case 'user.password_reset_by_admin':
-      return {
-        parts: [actor, t(' reset '), targets, t(d.generated ? ' password (generated)' : ' password')],
-      };
+      return say(d.generated ? 'resetByAdminGenerated' : 'resetByAdmin');
     case 'user.password_reset_link_created':
-      return d.sent
-        ? { parts: [actor, t(' emailed '), target, t(' a password reset link')] }
-        : { parts: [actor, t(' created a password reset link for '), target] };
+      return say(d.sent ? 'resetLinkSentByAdmin' : 'resetLinkCreatedByAdmin');
     case 'user.created':
-      return { parts: [actor, t(' created '), target, ...(d.role ? [t(` as ${str(d.role)}`)] : [])] };
+      return d.role ? say('createdAs', { role: roleWord(d.role) }) : say('created');
     case 'user.renamed':
-      return { parts: [actor, t(' renamed '), target, t(` from “${str(d.from)}” to “${str(d.to)}”`)] };
+      return say('renamed', { from: str(d.from), to: str(d.to) });
     case 'user.role_changed':
-      return self
-        ? { parts: [actor, t(` changed their own role from ${str(d.from)} to ${str(d.to)}`)] }
-        : { parts: [actor, t(' changed '), targets, t(` role from ${str(d.from)} to ${str(d.to)}`)] };
+      return say(self ? 'changedOwnRole' : 'changedRole', { from: roleWord(d.from), to: roleWord(d.to) });
     case 'user.deactivated':
-      return { parts: [actor, t(' deactivated '), target] };
+      return say('deactivated');
     case 'user.activated':
-      return { parts: [actor, t(' activated '), target] };
+      return say('activated');
     case 'user.sessions_revoked':
-      return { parts: [actor, t(' signed '), target, t(' out everywhere')] };
+      return say('signedOutEverywhere');
     case 'session.revoked':
-      return { parts: [actor, t(' ended one of their sessions')] };
+      return say('endedOwnSession');
     case 'invitation.created':
-      return { parts: [actor, t(' invited '), target, ...(d.role ? [t(` as ${str(d.role)}`)] : [])] };
+      return d.role ? say('invitedAs', { role: roleWord(d.role) }) : say('invited');
     case 'invitation.resent':
-      return d.via === 'forgot_password'
-        ? { parts: [t('The invitation for '), target, t(' was sent again (forgot password)')] }
-        : { parts: [actor, t(' resent the invitation for '), target] };
+      return d.via === 'forgot_password' ? say('invitationResentForgot') : say('invitationResent');
     case 'invitation.revoked':
-      return { parts: [actor, t(' revoked the invitation for '), target] };
+      return say('invitationRevoked');
     case 'invitation.accepted':
-      return { parts: [target, t(' accepted their invitation')] };
+      return say('invitationAccepted');
     case 'invitation.create':
-      return { parts: [actor, t(' was not allowed to invite '), target] };
+      return say('invitationRefused');
     case 'settings.changed':
-      return {
-        parts: [
-          actor,
-          t(
-            ` changed the ${SETTING_LABELS[str(d.setting)] ?? str(d.setting)} from ${str(d.from)} to ${str(d.to)}`,
-          ),
-        ],
-      };
+      return say('settingChanged', {
+        setting: wordFor('settings', d.setting),
+        from: str(d.from),
+        to: str(d.to),
+      });
     case 'setup.completed':
-      return { parts: [target, t(' set up Gatehouse as the first admin')] };
+      return say('setupCompleted');
     case 'authorization.denied':
-      return { parts: [actor, t(` was denied access to ${str(d.method)} ${str(d.route)}`)] };
+      return say('accessDenied', { method: str(d.method), route: str(d.route) });
     default:
-      return {
-        parts: [
-          actor,
-          t(`: ${ACTION_LABELS[event.action] ?? event.action}`),
-          ...(event.target.label ? [t(' — '), target] : []),
-        ],
-      };
+      return say(event.target.label ? 'otherWithTarget' : 'other', { action: actionLabel(event.action) });
   }
 }

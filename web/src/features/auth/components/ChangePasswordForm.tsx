@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button } from '../../../components/Button';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { PasswordField } from '../../../components/PasswordField';
@@ -19,6 +20,7 @@ export function ChangePasswordForm({
   forced?: boolean;
   onChanged(): void;
 }) {
+  const { t } = useTranslation();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [tried, setTried] = useState(false);
@@ -50,36 +52,36 @@ export function ChangePasswordForm({
           overrides={
             forced
               ? {
-                  current_password_incorrect: 'The temporary password is incorrect.',
-                  password_reused: 'Choose a password different from the temporary one.',
+                  current_password_incorrect: t('changePassword.temporaryIncorrect'),
+                  password_reused: t('changePassword.temporaryReused'),
                 }
               : {}
           }
         />
       ) : null}
       <PasswordField
-        label={forced ? 'Temporary password' : 'Current password'}
+        label={forced ? t('changePassword.temporary') : t('changePassword.current')}
         name="current-password"
         autoComplete="current-password"
         required
         autoFocus={forced}
         value={current}
         onChange={setCurrent}
-        hint={forced ? 'The password your admin gave you.' : undefined}
+        hint={forced ? t('changePassword.temporaryHint') : undefined}
       />
       <PasswordField
-        label="New password"
+        label={t('changePassword.new')}
         name="new-password"
         autoComplete="new-password"
         required
         value={next}
         onChange={setNext}
         policy={policy}
-        error={tried && !check.ok ? 'This password does not meet the requirements yet.' : undefined}
+        error={tried && !check.ok ? t('password.notMet') : undefined}
       />
       <div className="form-actions">
         <Button type="submit" variant="primary" loading={change.isPending}>
-          {forced ? 'Set new password' : 'Change password'}
+          {forced ? t('changePassword.setNew') : t('changePassword.submit')}
         </Button>
       </div>
     </form>

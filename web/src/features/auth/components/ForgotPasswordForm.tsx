@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Button } from '../../../components/Button';
 import { ErrorMessage, Notice } from '../../../components/ErrorMessage';
@@ -7,6 +8,7 @@ import { useForgotPassword } from '../api';
 
 /** Asks for an email; the answer is the same whether or not an account exists (SEC-ENUM-02). */
 export function ForgotPasswordForm() {
+  const { t } = useTranslation();
   const [email, setEmail] = useState('');
   const forgot = useForgotPassword();
 
@@ -18,15 +20,13 @@ export function ForgotPasswordForm() {
   if (forgot.isSuccess) {
     return (
       <div className="form">
-        <Notice tone="success" title="Check your email">
-          <p>{forgot.data.message}</p>
-          <p>
-            The link works once and expires in 30 minutes. If nothing arrives, check your spam folder or ask
-            an admin.
-          </p>
+        <Notice tone="success" title={t('forgotPassword.sentTitle')}>
+          {/* The server's answer is the same for every address (SEC-ENUM-02); worded here in the page's language. */}
+          <p>{t('forgotPassword.sent')}</p>
+          <p>{t('forgotPassword.sentHint')}</p>
         </Notice>
         <Link to="/sign-in" className="btn btn-secondary btn-block">
-          Back to sign in
+          {t('forgotPassword.back')}
         </Link>
       </div>
     );
@@ -36,7 +36,7 @@ export function ForgotPasswordForm() {
     <form className="form" onSubmit={submit}>
       {forgot.isError ? <ErrorMessage error={forgot.error} /> : null}
       <TextField
-        label="Email"
+        label={t('signIn.email')}
         type="email"
         name="email"
         autoComplete="username"
@@ -49,11 +49,11 @@ export function ForgotPasswordForm() {
         onChange={(e) => setEmail(e.target.value)}
       />
       <Button type="submit" variant="primary" className="btn-block" loading={forgot.isPending}>
-        Email me a reset link
+        {t('forgotPassword.submit')}
       </Button>
       <p className="form-footnote">
         <Link to="/sign-in" className="link">
-          Back to sign in
+          {t('forgotPassword.back')}
         </Link>
       </p>
     </form>

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Button } from '../../../components/Button';
 import { ErrorMessage, Notice } from '../../../components/ErrorMessage';
@@ -9,6 +10,7 @@ import { useResetLinkStatus, useResetPassword } from '../api';
 
 /** The page a reset link opens: checks the link first (without using it up), then sets the new password. */
 export function ResetPasswordForm({ token, onDone }: { token: string; onDone(): void }) {
+  const { t } = useTranslation();
   const status = useResetLinkStatus(token);
   const reset = useResetPassword();
   const [password, setPassword] = useState('');
@@ -19,19 +21,19 @@ export function ResetPasswordForm({ token, onDone }: { token: string; onDone(): 
     return (
       <div className="form">
         {invalid ? (
-          <Notice tone="warning" title="This link can’t be used">
-            <p>It is invalid, has expired, or was already used. Reset links work once, for a limited time.</p>
+          <Notice tone="warning" title={t('resetPassword.invalidTitle')}>
+            <p>{t('resetPassword.invalidBody')}</p>
           </Notice>
         ) : (
           <ErrorMessage error={status.error} onRetry={() => void status.refetch()} />
         )}
         <Link to="/forgot-password" className="btn btn-primary btn-block">
-          Request a new link
+          {t('resetPassword.requestNew')}
         </Link>
       </div>
     );
   }
-  if (status.isPending) return <Loading label="Checking your link…" />;
+  if (status.isPending) return <Loading label={t('resetPassword.checking')} />;
 
   const policy = { minLength: status.data.minPasswordLength, maxLength: 256 };
   const check = checkPassword(password, policy);
@@ -39,11 +41,11 @@ export function ResetPasswordForm({ token, onDone }: { token: string; onDone(): 
   if (reset.isSuccess) {
     return (
       <div className="form">
-        <Notice tone="success" title="Your password has been changed">
-          <p>You were signed out everywhere. Sign in with your new password.</p>
+        <Notice tone="success" title={t('resetPassword.doneTitle')}>
+          <p>{t('resetPassword.doneBody')}</p>
         </Notice>
         <Button variant="primary" className="btn-block" onClick={onDone}>
-          Go to sign in
+          {t('resetPassword.goSignIn')}
         </Button>
       </div>
     );
@@ -60,7 +62,7 @@ export function ResetPasswordForm({ token, onDone }: { token: string; onDone(): 
     <form className="form" onSubmit={submit}>
       {reset.isError ? <ErrorMessage error={reset.error} /> : null}
       <PasswordField
-        label="New password"
+        label={t('changePassword.new')}
         name="new-password"
         autoComplete="new-password"
         autoFocus
@@ -68,10 +70,10 @@ export function ResetPasswordForm({ token, onDone }: { token: string; onDone(): 
         value={password}
         onChange={setPassword}
         policy={policy}
-        error={tried && !check.ok ? 'This password does not meet the requirements yet.' : undefined}
+        error={tried && !check.ok ? t('password.notMet') : undefined}
       />
       <Button type="submit" variant="primary" className="btn-block" loading={reset.isPending}>
-        Set new password
+        {t('changePassword.setNew')}
       </Button>
     </form>
   );

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button } from '../../../components/Button';
 import { ErrorMessage, Notice } from '../../../components/ErrorMessage';
 import { PasswordField } from '../../../components/PasswordField';
@@ -9,6 +10,7 @@ import { useSetup } from '../api';
 
 /** First run: the one-time setup link creates the first admin, who is then signed in. */
 export function SetupForm({ token, onDone }: { token: string; onDone(): void }) {
+  const { t } = useTranslation();
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
@@ -19,12 +21,8 @@ export function SetupForm({ token, onDone }: { token: string; onDone(): void }) 
 
   if (!token || (isApiError(setup.error) && setup.error.code === 'not_found')) {
     return (
-      <Notice tone="warning" title="Setup is already done">
-        <p>
-          {token
-            ? 'Gatehouse already has an admin. Sign in instead.'
-            : 'Open the setup link printed by the server when it first started.'}
-        </p>
+      <Notice tone="warning" title={t('setup.doneTitle')}>
+        <p>{token ? t('setup.doneBody') : t('setup.noToken')}</p>
       </Notice>
     );
   }
@@ -40,7 +38,7 @@ export function SetupForm({ token, onDone }: { token: string; onDone(): void }) 
     <form className="form" onSubmit={submit}>
       {setup.isError ? <ErrorMessage error={setup.error} /> : null}
       <TextField
-        label="Your name"
+        label={t('setup.name')}
         name="name"
         autoComplete="name"
         required
@@ -50,7 +48,7 @@ export function SetupForm({ token, onDone }: { token: string; onDone(): void }) 
         onChange={(e) => setName(e.target.value)}
       />
       <TextField
-        label="Email"
+        label={t('signIn.email')}
         type="email"
         name="email"
         autoComplete="username"
@@ -62,17 +60,17 @@ export function SetupForm({ token, onDone }: { token: string; onDone(): void }) 
         onChange={(e) => setEmail(e.target.value)}
       />
       <PasswordField
-        label="Password"
+        label={t('signIn.password')}
         name="new-password"
         autoComplete="new-password"
         required
         value={password}
         onChange={setPassword}
         policy={policy}
-        error={tried && !check.ok ? 'This password does not meet the requirements yet.' : undefined}
+        error={tried && !check.ok ? t('password.notMet') : undefined}
       />
       <Button type="submit" variant="primary" className="btn-block" loading={setup.isPending}>
-        Create admin account
+        {t('setup.submit')}
       </Button>
     </form>
   );

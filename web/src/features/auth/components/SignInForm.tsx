@@ -1,4 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Button } from '../../../components/Button';
 import { ErrorMessage, Notice } from '../../../components/ErrorMessage';
@@ -7,6 +8,7 @@ import { TextField } from '../../../components/TextField';
 import { useSignIn } from '../api';
 
 export function SignInForm({ notice, onSignedIn }: { notice?: string | null; onSignedIn(): void }) {
+  const { t } = useTranslation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const passwordRef = useRef<HTMLInputElement>(null);
@@ -32,11 +34,11 @@ export function SignInForm({ notice, onSignedIn }: { notice?: string | null; onS
       {signIn.isError ? (
         <ErrorMessage
           error={signIn.error}
-          overrides={{ rate_limited: 'Too many sign-in attempts. Wait a few minutes, then try again.' }}
+          overrides={{ rate_limited: t('signIn.rateLimited') }}
         />
       ) : null}
       <TextField
-        label="Email"
+        label={t('signIn.email')}
         type="email"
         name="email"
         autoComplete="username"
@@ -50,7 +52,7 @@ export function SignInForm({ notice, onSignedIn }: { notice?: string | null; onS
       />
       <PasswordField
         ref={passwordRef}
-        label="Password"
+        label={t('signIn.password')}
         name="password"
         autoComplete="current-password"
         required
@@ -59,11 +61,11 @@ export function SignInForm({ notice, onSignedIn }: { notice?: string | null; onS
       />
       <div className="form-row-end">
         <Link to="/forgot-password" className="link">
-          Forgot password?
+          {t('signIn.forgot')}
         </Link>
       </div>
       <Button type="submit" variant="primary" className="btn-block" loading={signIn.isPending}>
-        Sign in
+        {t('signIn.submit')}
       </Button>
     </form>
   );

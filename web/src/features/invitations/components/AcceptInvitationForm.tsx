@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Button } from '../../../components/Button';
 import { ErrorMessage, Notice } from '../../../components/ErrorMessage';
@@ -6,12 +7,13 @@ import { PasswordField } from '../../../components/PasswordField';
 import { Loading } from '../../../components/Spinner';
 import { TextField } from '../../../components/TextField';
 import { isApiError } from '../../../lib/api';
-import { ROLE_LABELS } from '../../../lib/format';
+import { roleLabel } from '../../../lib/format';
 import { checkPassword } from '../../../lib/password-policy';
 import { useAcceptInvitation, useInvitationLookup } from '../api';
 
 /** The page an invitation link opens: who invited you to what, then your name and a password. */
 export function AcceptInvitationForm({ token, onAccepted }: { token: string; onAccepted(): void }) {
+  const { t } = useTranslation();
   const lookup = useInvitationLookup(token);
   const accept = useAcceptInvitation();
   const [name, setName] = useState<string | null>(null);
@@ -23,22 +25,19 @@ export function AcceptInvitationForm({ token, onAccepted }: { token: string; onA
     return (
       <div className="form">
         {invalid ? (
-          <Notice tone="warning" title="This invitation can’t be used">
-            <p>
-              The link is invalid, has expired, or was already used. Ask the person who invited you to send a
-              new invitation.
-            </p>
+          <Notice tone="warning" title={t('invitations.accept.invalidTitle')}>
+            <p>{t('invitations.accept.invalidBody')}</p>
           </Notice>
         ) : (
           <ErrorMessage error={lookup.error} onRetry={() => void lookup.refetch()} />
         )}
         <Link to="/sign-in" className="btn btn-secondary btn-block">
-          Go to sign in
+          {t('resetPassword.goSignIn')}
         </Link>
       </div>
     );
   }
-  if (lookup.isPending) return <Loading label="Checking your invitation…" />;
+  if (lookup.isPending) return <Loading label={t('invitations.accept.checking')} />;
 
   const preview = lookup.data;
   const displayName = name ?? preview.name ?? '';
@@ -60,14 +59,21 @@ export function AcceptInvitationForm({ token, onAccepted }: { token: string; onA
     <form className="form" onSubmit={submit}>
       <div className="invitation-summary">
         <p>
-          <strong>{preview.inviter}</strong> invited you to join <strong>{preview.organization}</strong> as{' '}
-          {preview.role === 'admin' ? 'an' : 'a'} <strong>{ROLE_LABELS[preview.role]}</strong>.
+          {/* Names go in as elements, never into the markup Trans parses. */}
+          <Trans
+            i18nKey={`invitations.accept.summary_${preview.role}`}
+            components={{
+              inviter: <strong>{preview.inviter}</strong>,
+              organization: <strong>{preview.organization}</strong>,
+              role: <strong>{roleLabel(preview.role)}</strong>,
+            }}
+          />
         </p>
       </div>
       {accept.isError ? <ErrorMessage error={accept.error} /> : null}
-      <TextField label="Email" type="email" value={preview.email} readOnly autoComplete="username" />
+      <TextField label={t('signIn.email')} type="email" value={preview.email} readOnly autoComplete="username" />
       <TextField
-        label="Your name"
+        label={t('setup.name')}
         name="name"
         autoComplete="name"
         required
@@ -77,17 +83,17 @@ export function AcceptInvitationForm({ token, onAccepted }: { token: string; onA
         onChange={(e) => setName(e.target.value)}
       />
       <PasswordField
-        label="Choose a password"
+        label={t('invitations.accept.password')}
         name="new-password"
         autoComplete="new-password"
         required
         value={password}
         onChange={setPassword}
         policy={policy}
-        error={tried && !check.ok ? 'This password does not meet the requirements yet.' : undefined}
+        error={tried && !check.ok ? t('password.notMet') : undefined}
       />
       <Button type="submit" variant="primary" className="btn-block" loading={accept.isPending}>
-        Accept invitation
+        {t('invitations.accept.submit')}
       </Button>
     </form>
   );

@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Badge } from '../../../components/Badge';
 import { Button } from '../../../components/Button';
 import { Dialog, DialogClose } from '../../../components/Dialog';
@@ -7,36 +8,36 @@ import { Menu, MenuContent, MenuItem, MenuTrigger } from '../../../components/Me
 import { Table } from '../../../components/Table';
 import { useToast } from '../../../components/Toast';
 import { MoreIcon } from '../../../components/icons';
-import { formatDateTime, formatRelative, ROLE_LABELS } from '../../../lib/format';
+import { errorMessage } from '../../../lib/errors';
+import { formatDateTime, formatRelative, roleLabel } from '../../../lib/format';
 import { useResendInvitation, useRevokeInvitation, type Invitation } from '../api';
 
-const STATUS: Record<
-  Invitation['status'],
-  { label: string; tone: 'info' | 'success' | 'neutral' | 'warning' }
-> = {
-  pending: { label: 'Invited', tone: 'info' },
-  accepted: { label: 'Accepted', tone: 'success' },
-  expired: { label: 'Expired', tone: 'warning' },
-  revoked: { label: 'Revoked', tone: 'neutral' },
+/** Each status's tone; its words are invitations.status.<status> in the catalogue. */
+const STATUS_TONE: Record<Invitation['status'], 'info' | 'success' | 'neutral' | 'warning'> = {
+  pending: 'info',
+  accepted: 'success',
+  expired: 'warning',
+  revoked: 'neutral',
 };
 
 /** Pending invitations, in the same shape as the users table, with Resend and Revoke per row. */
 export function InvitationsTable({ invitations }: { invitations: Invitation[] }) {
+  const { t } = useTranslation();
   return (
-    <Table label="Invitations" caption="Invitations">
+    <Table label={t('invitations.table')} caption={t('invitations.table')}>
       <thead>
         <tr>
-          <th scope="col">Email</th>
-          <th scope="col">Role</th>
-          <th scope="col">Status</th>
+          <th scope="col">{t('users.email')}</th>
+          <th scope="col">{t('users.role')}</th>
+          <th scope="col">{t('users.status.label')}</th>
           <th scope="col" className="col-optional">
-            Invited by
+            {t('invitations.invitedBy')}
           </th>
           <th scope="col" className="col-optional">
-            Expires
+            {t('invitations.expires')}
           </th>
           <th scope="col" className="col-actions">
-            <span className="visually-hidden">Actions</span>
+            <span className="visually-hidden">{t('users.actionsColumn')}</span>
           </th>
         </tr>
       </thead>
@@ -49,9 +50,9 @@ export function InvitationsTable({ invitations }: { invitations: Invitation[] })
                 {invitation.name ? <span className="user-email-inline always">{invitation.name}</span> : null}
               </div>
             </td>
-            <td>{ROLE_LABELS[invitation.role]}</td>
+            <td>{roleLabel(invitation.role)}</td>
             <td>
-              <Badge tone={STATUS[invitation.status].tone}>{STATUS[invitation.status].label}</Badge>
+              <Badge tone={STATUS_TONE[invitation.status]}>{t(`invitations.status.${invitation.status}`)}</Badge>
             </td>
             <td className="col-optional">{invitation.inviter.name}</td>
             <td className="col-optional">
@@ -70,6 +71,7 @@ export function InvitationsTable({ invitations }: { invitations: Invitation[] })
 }
 
 function InvitationActions({ invitation }: { invitation: Invitation }) {
+  const { t } = useTranslation();
   const [revoking, setRevoking] = useState(false);
   const trigger = useRef<HTMLButtonElement>(null);
   const resend = useResendInvitation();
@@ -82,29 +84,30 @@ function InvitationActions({ invitation }: { invitation: Invitation }) {
         <MenuTrigger
           ref={trigger}
           className="icon-button row-menu-button"
-          aria-label={`Actions for ${invitation.email}`}
+          aria-label={t('users.actions.label', { name: invitation.email })}
         >
           <MoreIcon size={18} />
         </MenuTrigger>
-        <MenuContent label={`Actions for ${invitation.email}`}>
+        <MenuContent label={t('users.actions.label', { name: invitation.email })}>
           <MenuItem
             disabled={!changeable}
             onSelect={() =>
               resend.mutate(invitation.id, {
                 onSuccess: () =>
-                  toast(`Invitation sent again to ${invitation.email}. The previous link no longer works.`),
-                onError: (error) => toast(`${invitation.email}: ${error.message}`, 'error'),
+                  toast(t('invitations.resent', { email: invitation.email })),
+                onError: (error) =>
+                  toast(t('invitations.resendFailed', { email: invitation.email, message: errorMessage(error) }), 'error'),
               })
             }
           >
-            Resend invitation
+            {t('invitations.resend')}
           </MenuItem>
           <MenuItem
             tone="danger"
             disabled={invitation.status !== 'pending'}
             onSelect={() => setRevoking(true)}
           >
-            Revoke invitation
+            {t('invitations.revoke')}
           </MenuItem>
         </MenuContent>
       </Menu>
@@ -114,19 +117,19 @@ function InvitationActions({ invitation }: { invitation: Invitation }) {
           setRevoking(open);
           if (!open) revoke.reset();
         }}
-        title={`Revoke the invitation for ${invitation.email}?`}
+        title={t('invitations.revokeTitle', { email: invitation.email })}
         returnFocus={trigger}
       >
         <div className="form">
           <p className="dialog-text">
-            The link in their email stops working at once. You can invite them again later.
+            {t('invitations.revokeBody')}
           </p>
           {revoke.isError ? (
-            <ErrorMessage error={revoke.error} title="The invitation was not revoked" />
+            <ErrorMessage error={revoke.error} title={t('invitations.revokeFailed')} />
           ) : null}
           <div className="dialog-actions">
             <DialogClose asChild>
-              <Button>Cancel</Button>
+              <Button>{t('common.cancel')}</Button>
             </DialogClose>
             <Button
               variant="danger"
@@ -134,13 +137,13 @@ function InvitationActions({ invitation }: { invitation: Invitation }) {
               onClick={() =>
                 revoke.mutate(invitation.id, {
                   onSuccess: () => {
-                    toast(`Invitation for ${invitation.email} revoked.`);
+                    toast(t('invitations.revoked', { email: invitation.email }));
                     setRevoking(false);
                   },
                 })
               }
             >
-              Revoke invitation
+              {t('invitations.revoke')}
             </Button>
           </div>
         </div>

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button } from '../../../components/Button';
 import { Dialog, DialogClose } from '../../../components/Dialog';
 import { ErrorMessage, Notice } from '../../../components/ErrorMessage';
@@ -6,7 +7,7 @@ import { MailIcon } from '../../../components/icons';
 import { SelectField, TextAreaField } from '../../../components/TextField';
 import type { Role } from '../../../lib/api';
 import { messageForCode } from '../../../lib/errors';
-import { ROLE_DESCRIPTIONS, ROLE_LABELS } from '../../../lib/format';
+import { roleDescription, roleLabel } from '../../../lib/format';
 import { useInvite, type InviteResult } from '../api';
 
 const MAX_ADDRESSES = 1000;
@@ -27,17 +28,18 @@ export function parseAddresses(text: string): { valid: string[]; invalid: string
 
 /** "Invite users": the button and its dialog (one or many addresses, one role). */
 export function InviteUsersButton() {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   return (
     <>
       <Button variant="primary" icon={<MailIcon />} onClick={() => setOpen(true)}>
-        Invite users
+        {t('invitations.invite.title')}
       </Button>
       <Dialog
         open={open}
         onOpenChange={setOpen}
-        title="Invite users"
-        description="Each person gets an email with a link to join. Links work once, for 72 hours."
+        title={t('invitations.invite.title')}
+        description={t('invitations.invite.description')}
       >
         {open ? <InviteForm onDone={() => setOpen(false)} /> : null}
       </Dialog>
@@ -46,6 +48,7 @@ export function InviteUsersButton() {
 }
 
 function InviteForm({ onDone }: { onDone(): void }) {
+  const { t } = useTranslation();
   const [text, setText] = useState('');
   const [role, setRole] = useState<Role>('member');
   const [problem, setProblem] = useState<string | null>(null);
@@ -56,12 +59,15 @@ function InviteForm({ onDone }: { onDone(): void }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (valid.length === 0 && invalid.length === 0) return setProblem('Enter at least one email address.');
+    if (valid.length === 0 && invalid.length === 0) return setProblem(t('invitations.invite.none'));
     if (invalid.length > 0)
       return setProblem(
-        `${invalid.length === 1 ? 'This is not' : 'These are not'} an email address: ${invalid.slice(0, 5).join(', ')}${invalid.length > 5 ? '…' : ''}`,
+        t('invitations.invite.invalid', {
+          count: invalid.length,
+          addresses: `${invalid.slice(0, 5).join(', ')}${invalid.length > 5 ? '…' : ''}`,
+        }),
       );
-    if (valid.length > MAX_ADDRESSES) return setProblem(`Invite at most ${MAX_ADDRESSES} people at a time.`);
+    if (valid.length > MAX_ADDRESSES) return setProblem(t('invitations.invite.tooMany', { count: MAX_ADDRESSES }));
     setProblem(null);
     invite.mutate(valid.map((email) => ({ email, role })));
   };
@@ -69,8 +75,8 @@ function InviteForm({ onDone }: { onDone(): void }) {
   return (
     <form className="form" onSubmit={submit}>
       <TextAreaField
-        label="Email addresses"
-        hint="One or more, separated by commas, spaces or new lines."
+        label={t('invitations.invite.addresses')}
+        hint={t('invitations.invite.addressesHint')}
         rows={4}
         autoFocus
         value={text}
@@ -83,19 +89,19 @@ function InviteForm({ onDone }: { onDone(): void }) {
         spellCheck={false}
       />
       <SelectField
-        label="Role"
+        label={t('users.role')}
         value={role}
         onChange={(e) => setRole(e.target.value as Role)}
-        hint={ROLE_DESCRIPTIONS[role]}
-        options={(['member', 'viewer', 'admin'] as const).map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+        hint={roleDescription(role)}
+        options={(['member', 'viewer', 'admin'] as const).map((r) => ({ value: r, label: roleLabel(r) }))}
       />
-      {invite.isError ? <ErrorMessage error={invite.error} title="No invitation was sent" /> : null}
+      {invite.isError ? <ErrorMessage error={invite.error} title={t('invitations.invite.failed')} /> : null}
       <div className="dialog-actions">
         <DialogClose asChild>
-          <Button>Cancel</Button>
+          <Button>{t('common.cancel')}</Button>
         </DialogClose>
         <Button type="submit" variant="primary" loading={invite.isPending}>
-          {valid.length > 1 ? `Send ${valid.length} invitations` : 'Send invitation'}
+          {t('invitations.invite.submit', { count: Math.max(valid.length, 1) })}
         </Button>
       </div>
     </form>
@@ -103,6 +109,7 @@ function InviteForm({ onDone }: { onDone(): void }) {
 }
 
 function InviteResults({ results, onDone }: { results: InviteResult[]; onDone(): void }) {
+  const { t } = useTranslation();
   const created = results.filter((r) => r.status === 'created');
   const failed = results.filter((r) => r.status === 'error');
   return (
@@ -110,12 +117,12 @@ function InviteResults({ results, onDone }: { results: InviteResult[]; onDone():
       {created.length > 0 ? (
         <Notice
           tone="success"
-          title={created.length === 1 ? 'Invitation sent' : `${created.length} invitations sent`}
+          title={t('invitations.invite.sent', { count: created.length })}
         >
           <p>
             {created.length === 1
-              ? `${created[0]?.email} will get an email with a link to join.`
-              : 'Each person will get an email with a link to join.'}
+              ? t('invitations.invite.sentOne', { email: created[0]?.email })
+              : t('invitations.invite.sentMany')}
           </p>
         </Notice>
       ) : null}
@@ -123,14 +130,15 @@ function InviteResults({ results, onDone }: { results: InviteResult[]; onDone():
         <div className="alert alert-error" role="alert">
           <div className="alert-content">
             <p className="alert-title">
-              {failed.length === 1
-                ? 'One address was not invited'
-                : `${failed.length} addresses were not invited`}
+              {t('invitations.invite.notInvited', { count: failed.length })}
             </p>
             <ul className="result-list">
               {failed.map((r) => (
                 <li key={r.index}>
-                  <strong>{r.email ?? `Row ${r.index + 1}`}</strong>: {messageForCode(r.code, r.message)}
+                  {t('invitations.invite.rowProblem', {
+                    address: r.email ?? t('invitations.invite.row', { row: r.index + 1 }),
+                    problem: messageForCode(r.code, r.message),
+                  })}
                 </li>
               ))}
             </ul>
@@ -139,7 +147,7 @@ function InviteResults({ results, onDone }: { results: InviteResult[]; onDone():
       ) : null}
       <div className="dialog-actions">
         <Button variant="primary" onClick={onDone} autoFocus>
-          Done
+          {t('common.done')}
         </Button>
       </div>
     </div>

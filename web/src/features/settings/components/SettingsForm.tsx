@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button } from '../../../components/Button';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { Card } from '../../../components/Page';
@@ -11,39 +12,17 @@ type Settings = ResponseOf<'/api/v1/settings', 'get'>;
 type NumberKey =
   'passwordMinLength' | 'sessionIdleMinutes' | 'sessionAbsoluteHours' | 'temporaryPasswordHours';
 
-const NUMBER_FIELDS: Array<{ key: NumberKey; label: string; hint: string; min: number; max: number }> = [
-  {
-    key: 'passwordMinLength',
-    label: 'Minimum password length',
-    hint: 'Characters. 15 or more is recommended; at least 8.',
-    min: 8,
-    max: 256,
-  },
-  {
-    key: 'sessionIdleMinutes',
-    label: 'Sign out after inactivity',
-    hint: 'Minutes without activity before a session ends.',
-    min: 1,
-    max: 1440,
-  },
-  {
-    key: 'sessionAbsoluteHours',
-    label: 'Maximum session length',
-    hint: 'Hours after sign-in when a session ends, active or not.',
-    min: 1,
-    max: 720,
-  },
-  {
-    key: 'temporaryPasswordHours',
-    label: 'Temporary password lifetime',
-    hint: 'Hours. Applies to passwords set by an admin.',
-    min: 1,
-    max: 720,
-  },
+/** Each field's label and hint are settings.fields.<key> and settings.fields.<key>Hint in the catalogue. */
+const NUMBER_FIELDS: Array<{ key: NumberKey; min: number; max: number }> = [
+  { key: 'passwordMinLength', min: 8, max: 256 },
+  { key: 'sessionIdleMinutes', min: 1, max: 1440 },
+  { key: 'sessionAbsoluteHours', min: 1, max: 720 },
+  { key: 'temporaryPasswordHours', min: 1, max: 720 },
 ];
 
 /** The organization settings; only changed values are sent, and each change is audited old → new. */
 export function SettingsForm({ settings }: { settings: Settings }) {
+  const { t } = useTranslation();
   const [draft, setDraft] = useState(() => ({
     organizationName: settings.organizationName,
     defaultLocale: settings.defaultLocale,
@@ -71,29 +50,29 @@ export function SettingsForm({ settings }: { settings: Settings }) {
     event.preventDefault();
     if (!dirty) return;
     update.mutate(changes as Parameters<typeof update.mutate>[0], {
-      onSuccess: () => toast('Settings saved.'),
+      onSuccess: () => toast(t('settings.saved')),
     });
   };
 
   return (
-    <form className="stack" onSubmit={submit} aria-label="Organization settings">
-      <Card title="Organization" description="Shown in emails and on the invitation page.">
+    <form className="stack" onSubmit={submit} aria-label={t('settings.formLabel')}>
+      <Card title={t('settings.organization')} description={t('settings.organizationDescription')}>
         <div className="form">
           <TextField
-            label="Organization name"
+            label={t('settings.organizationName')}
             required
             maxLength={200}
             value={draft.organizationName}
             onChange={(e) => setDraft((d) => ({ ...d, organizationName: e.target.value }))}
           />
           <SelectField
-            label="Default language"
-            hint="For emails to people who have not chosen a language."
+            label={t('settings.defaultLanguage')}
+            hint={t('settings.defaultLanguageHint')}
             value={draft.defaultLocale}
             onChange={(e) => setDraft((d) => ({ ...d, defaultLocale: e.target.value }))}
             options={[
-              { value: 'en', label: 'English' },
-              { value: 'fr', label: 'Français' },
+              { value: 'en', label: t('languages.en') },
+              { value: 'fr', label: t('languages.fr') },
             ]}
           />
           <label className="checkbox">
@@ -103,19 +82,19 @@ export function SettingsForm({ settings }: { settings: Settings }) {
               onChange={(e) => setDraft((d) => ({ ...d, membersMayInvite: e.target.checked }))}
             />
             <span>
-              <span className="checkbox-title">Members may invite people</span>
-              <span className="field-hint">Admins can always invite.</span>
+              <span className="checkbox-title">{t('settings.membersMayInvite')}</span>
+              <span className="field-hint">{t('settings.membersMayInviteHint')}</span>
             </span>
           </label>
         </div>
       </Card>
-      <Card title="Passwords and sessions">
+      <Card title={t('settings.passwordsAndSessions')}>
         <div className="form form-grid">
           {NUMBER_FIELDS.map((f) => (
             <TextField
               key={f.key}
-              label={f.label}
-              hint={f.hint}
+              label={t(`settings.fields.${f.key}`)}
+              hint={t(`settings.fields.${f.key}Hint`)}
               type="number"
               inputMode="numeric"
               required
@@ -130,10 +109,10 @@ export function SettingsForm({ settings }: { settings: Settings }) {
           ))}
         </div>
       </Card>
-      {update.isError ? <ErrorMessage error={update.error} title="The settings were not saved" /> : null}
+      {update.isError ? <ErrorMessage error={update.error} title={t('settings.saveFailed')} /> : null}
       <div className="form-actions sticky-actions">
         <Button type="submit" variant="primary" loading={update.isPending} disabled={!dirty}>
-          Save changes
+          {t('settings.save')}
         </Button>
       </div>
     </form>

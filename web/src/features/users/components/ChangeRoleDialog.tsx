@@ -1,10 +1,11 @@
 import { useId, useState, type FormEvent, type RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button } from '../../../components/Button';
 import { Dialog, DialogClose } from '../../../components/Dialog';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { useToast } from '../../../components/Toast';
 import type { Role, User } from '../../../lib/api';
-import { ROLE_DESCRIPTIONS, ROLE_LABELS } from '../../../lib/format';
+import { roleDescription, roleLabel } from '../../../lib/format';
 import { useChangeRole } from '../api';
 
 const ROLES: Role[] = ['admin', 'member', 'viewer'];
@@ -20,12 +21,13 @@ export function ChangeRoleDialog({
   onOpenChange(open: boolean): void;
   returnFocus?: RefObject<HTMLElement | null>;
 }) {
+  const { t } = useTranslation();
   return (
     <Dialog
       open={open}
       onOpenChange={onOpenChange}
       returnFocus={returnFocus}
-      title={`Change role for ${user.name}`}
+      title={t('users.changeRole.title', { name: user.name })}
       description={user.email}
     >
       {open ? <ChangeRoleForm key={user.id} user={user} onDone={() => onOpenChange(false)} /> : null}
@@ -34,6 +36,7 @@ export function ChangeRoleDialog({
 }
 
 function ChangeRoleForm({ user, onDone }: { user: User; onDone(): void }) {
+  const { t } = useTranslation();
   const groupName = useId();
   const [role, setRole] = useState<Role>(user.role);
   const change = useChangeRole();
@@ -45,9 +48,7 @@ function ChangeRoleForm({ user, onDone }: { user: User; onDone(): void }) {
       { id: user.id, role },
       {
         onSuccess: (updated) => {
-          toast(
-            `${updated.name} is now ${ROLE_LABELS[updated.role].toLowerCase() === 'admin' ? 'an' : 'a'} ${ROLE_LABELS[updated.role]}.`,
-          );
+          toast(t(`users.changeRole.done_${updated.role}`, { name: updated.name }));
           onDone();
         },
       },
@@ -57,30 +58,30 @@ function ChangeRoleForm({ user, onDone }: { user: User; onDone(): void }) {
   return (
     <form className="form" onSubmit={submit}>
       <fieldset className="choice-group">
-        <legend className="field-label">Role</legend>
+        <legend className="field-label">{t('users.role')}</legend>
         {ROLES.map((r) => (
           <label key={r} className="choice" data-checked={role === r || undefined}>
             <input type="radio" name={groupName} value={r} checked={role === r} onChange={() => setRole(r)} />
             <span className="choice-text">
               <span className="choice-title">
-                {ROLE_LABELS[r]}
-                {r === user.role ? <span className="muted"> (current)</span> : null}
+                {roleLabel(r)}
+                {r === user.role ? <span className="muted"> {t('users.changeRole.current')}</span> : null}
               </span>
-              <span className="choice-body">{ROLE_DESCRIPTIONS[r]}</span>
+              <span className="choice-body">{roleDescription(r)}</span>
             </span>
           </label>
         ))}
       </fieldset>
       <p className="field-hint">
-        The change applies at once, on their next request. They get an email about it.
+        {t('users.changeRole.hint')}
       </p>
-      {change.isError ? <ErrorMessage error={change.error} title="The role was not changed" /> : null}
+      {change.isError ? <ErrorMessage error={change.error} title={t('users.changeRole.failed')} /> : null}
       <div className="dialog-actions">
         <DialogClose asChild>
-          <Button>Cancel</Button>
+          <Button>{t('common.cancel')}</Button>
         </DialogClose>
         <Button type="submit" variant="primary" loading={change.isPending} disabled={role === user.role}>
-          Change role
+          {t('users.changeRole.submit')}
         </Button>
       </div>
     </form>

@@ -1,4 +1,5 @@
 import type { ReactNode, RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button } from '../../../components/Button';
 import { Dialog, DialogClose } from '../../../components/Dialog';
 import { ErrorMessage } from '../../../components/ErrorMessage';
@@ -29,6 +30,7 @@ export function ConfirmActionDialog({
   onConfirm(): void;
   returnFocus?: RefObject<HTMLElement | null>;
 }) {
+  const { t } = useTranslation();
   return (
     <Dialog open={open} onOpenChange={onOpenChange} title={title} returnFocus={returnFocus}>
       <div className="form">
@@ -36,7 +38,7 @@ export function ConfirmActionDialog({
         {error ? <ErrorMessage error={error} {...(errorTitle ? { title: errorTitle } : {})} /> : null}
         <div className="dialog-actions">
           <DialogClose asChild>
-            <Button>Cancel</Button>
+            <Button>{t('common.cancel')}</Button>
           </DialogClose>
           <Button variant={tone} loading={pending} onClick={onConfirm}>
             {confirmLabel}

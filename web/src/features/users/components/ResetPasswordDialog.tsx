@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent, type RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button } from '../../../components/Button';
 import { CopyField } from '../../../components/CopyField';
 import { Dialog, DialogClose } from '../../../components/Dialog';
@@ -35,13 +36,14 @@ export function ResetPasswordDialog({
   onOpenChange(open: boolean): void;
   returnFocus?: RefObject<HTMLElement | null>;
 }) {
+  const { t } = useTranslation();
   return (
     <Dialog
       open={open}
       onOpenChange={onOpenChange}
       returnFocus={returnFocus}
       size="lg"
-      title={`Reset password for ${user.name}`}
+      title={t('users.reset.title', { name: user.name })}
       description={user.email}
     >
       {open ? <ResetPasswordFlow key={user.id} user={user} onDone={() => onOpenChange(false)} /> : null}
@@ -50,6 +52,7 @@ export function ResetPasswordDialog({
 }
 
 function ResetPasswordFlow({ user, onDone }: { user: User; onDone(): void }) {
+  const { t } = useTranslation();
   const groupName = useId();
   const [method, setMethod] = useState<Method>('type');
   const [password, setPassword] = useState('');
@@ -104,51 +107,35 @@ function ResetPasswordFlow({ user, onDone }: { user: User; onDone(): void }) {
     }
   };
 
-  const options: Array<{ value: Method; title: string; body: string }> = [
-    {
-      value: 'type',
-      title: 'Type a new password',
-      body: `You choose a temporary password and give it to ${name}.`,
-    },
-    {
-      value: 'generate',
-      title: 'Generate a password',
-      body: 'Gatehouse creates a strong temporary password and shows it to you once.',
-    },
-    {
-      value: 'email',
-      title: 'Email a reset link',
-      body: `${name} gets an email with a link to choose a new password.`,
-    },
-    { value: 'copy', title: 'Copy a reset link', body: `You get a link to pass on to ${name} yourself.` },
-  ];
+  const options: Array<{ value: Method; title: string; body: string }> = (
+    ['type', 'generate', 'email', 'copy'] as const
+  ).map((value) => ({
+    value,
+    title: t(`users.reset.methods.${value}`),
+    body: t(`users.reset.methods.${value}Body`, { name }),
+  }));
 
   const consequences =
     method === 'type' || method === 'generate'
       ? [
-          `${name} is signed out everywhere: all of their sessions end now.`,
-          `They must choose a new password the next time they sign in. The temporary password expires after ${hours} hours.`,
-          'They get an email saying their password was reset. The password itself is never emailed.',
+          t('users.reset.consequences.signedOut', { name }),
+          t('users.reset.consequences.mustChange', { count: hours }),
+          t('users.reset.consequences.emailed'),
         ]
       : [
           method === 'email'
-            ? `We email ${user.email} a link to choose a new password. It works once, for 24 hours.`
-            : 'You get a link to pass on. It works once, for 24 hours, and is shown only once.',
-          'Their current password keeps working until the link is used; then all of their sessions end.',
-          'Any reset link sent earlier stops working.',
+            ? t('users.reset.consequences.linkEmailed', { email: user.email })
+            : t('users.reset.consequences.linkCopied'),
+          t('users.reset.consequences.linkKeeps'),
+          t('users.reset.consequences.linkReplaces'),
         ];
 
-  const confirmLabel = {
-    type: 'Reset password',
-    generate: 'Generate password',
-    email: 'Send reset link',
-    copy: 'Create reset link',
-  }[method];
+  const confirmLabel = t(`users.reset.confirm.${method}`);
 
   return (
-    <form onSubmit={submit} className="form" aria-label={`Reset password for ${user.name}`}>
+    <form onSubmit={submit} className="form" aria-label={t('users.reset.title', { name: user.name })}>
       <fieldset className="choice-group">
-        <legend className="field-label">How do you want to reset it?</legend>
+        <legend className="field-label">{t('users.reset.how')}</legend>
         {options.map((option) => (
           <label key={option.value} className="choice" data-checked={method === option.value || undefined}>
             <input
@@ -168,18 +155,18 @@ function ResetPasswordFlow({ user, onDone }: { user: User; onDone(): void }) {
 
       {method === 'type' ? (
         <PasswordField
-          label="New temporary password"
+          label={t('users.reset.newTemporary')}
           name="new-password"
           autoComplete="new-password"
           value={password}
           onChange={setPassword}
           policy={policy}
-          error={tried && !check.ok ? 'This password does not meet the requirements yet.' : undefined}
+          error={tried && !check.ok ? t('password.notMet') : undefined}
         />
       ) : null}
 
       <div className="consequences">
-        <p className="consequences-title">What will happen</p>
+        <p className="consequences-title">{t('users.reset.whatHappens')}</p>
         <ul>
           {consequences.map((line) => (
             <li key={line}>{line}</li>
@@ -190,16 +177,16 @@ function ResetPasswordFlow({ user, onDone }: { user: User; onDone(): void }) {
       {error ? (
         <ErrorMessage
           error={error}
-          title="The password was not reset"
+          title={t('users.reset.failed')}
           overrides={{
-            password_contains_context: `The password must not contain ${name}’s name or email, the organization’s name, or “gatehouse”.`,
+            password_contains_context: t('users.reset.containsContext', { name }),
           }}
         />
       ) : null}
 
       <div className="dialog-actions">
         <DialogClose asChild>
-          <Button>Cancel</Button>
+          <Button>{t('common.cancel')}</Button>
         </DialogClose>
         <Button type="submit" variant="primary" loading={pending}>
           {confirmLabel}
@@ -220,50 +207,43 @@ function ResetResult({
   hours: number;
   onDone(): void;
 }) {
+  const { t } = useTranslation();
   const name = firstName(user);
   return (
     <div className="form">
       {result.kind === 'typed' ? (
-        <Notice tone="success" title="Password reset">
-          <p>
-            {name} was signed out everywhere and must choose a new password the next time they sign in. Give
-            them the temporary password you typed; it expires after {hours} hours.
-          </p>
+        <Notice tone="success" title={t('users.reset.done')}>
+          <p>{t('users.reset.typedResult', { name, count: hours })}</p>
         </Notice>
       ) : null}
       {result.kind === 'generated' ? (
         <>
-          <Notice tone="success" title="Password reset">
-            <p>
-              {name} was signed out everywhere. Give them this temporary password; they must choose a new one
-              when they sign in. It expires after {hours} hours.
-            </p>
+          <Notice tone="success" title={t('users.reset.done')}>
+            <p>{t('users.reset.generatedResult', { name, count: hours })}</p>
           </Notice>
-          <CopyField label="Temporary password" value={result.password} monospace />
-          <p className="warning-text">This password will not be shown again.</p>
+          <CopyField label={t('users.temporaryPassword')} value={result.password} monospace />
+          <p className="warning-text">{t('users.reset.passwordOnce')}</p>
         </>
       ) : null}
       {result.kind === 'emailed' ? (
-        <Notice tone="success" title="Reset link sent">
+        <Notice tone="success" title={t('users.reset.linkSent')}>
           <p>
-            We emailed a reset link to {user.email}. It works once, until {formatDateTime(result.expiresAt)}.
+            {t('users.reset.linkSentBody', { email: user.email, until: formatDateTime(result.expiresAt) })}
           </p>
         </Notice>
       ) : null}
       {result.kind === 'link' ? (
         <>
-          <Notice tone="success" title="Reset link created">
-            <p>
-              Pass this link on to {name}. It works once, until {formatDateTime(result.expiresAt)}.
-            </p>
+          <Notice tone="success" title={t('users.reset.linkCreated')}>
+            <p>{t('users.reset.linkCreatedBody', { name, until: formatDateTime(result.expiresAt) })}</p>
           </Notice>
-          <CopyField label="Reset link" value={result.link} />
-          <p className="warning-text">This link will not be shown again.</p>
+          <CopyField label={t('users.reset.link')} value={result.link} />
+          <p className="warning-text">{t('users.reset.linkOnce')}</p>
         </>
       ) : null}
       <div className="dialog-actions">
         <Button variant="primary" onClick={onDone} autoFocus>
-          Done
+          {t('common.done')}
         </Button>
       </div>
     </div>

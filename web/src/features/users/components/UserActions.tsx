@@ -1,4 +1,5 @@
 import { useRef, useState, type RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Menu, MenuContent, MenuItem, MenuSeparator, MenuTrigger } from '../../../components/Menu';
 import { useToast } from '../../../components/Toast';
 import { MoreIcon } from '../../../components/icons';
@@ -12,6 +13,7 @@ type Action = 'reset' | 'role' | 'status' | 'sessions' | null;
 
 /** The ⋮ menu of a user row, and the dialogs its items open. */
 export function UserActions({ user }: { user: User }) {
+  const { t } = useTranslation();
   const [action, setAction] = useState<Action>(null);
   const trigger = useRef<HTMLButtonElement>(null);
   const close = (open: boolean) => {
@@ -24,17 +26,17 @@ export function UserActions({ user }: { user: User }) {
         <MenuTrigger
           ref={trigger}
           className="icon-button row-menu-button"
-          aria-label={`Actions for ${user.name}`}
+          aria-label={t('users.actions.label', { name: user.name })}
         >
           <MoreIcon size={18} />
         </MenuTrigger>
-        <MenuContent label={`Actions for ${user.name}`}>
-          <MenuItem onSelect={() => setAction('reset')}>Reset password</MenuItem>
-          <MenuItem onSelect={() => setAction('role')}>Change role</MenuItem>
-          <MenuItem onSelect={() => setAction('sessions')}>Sign out everywhere</MenuItem>
+        <MenuContent label={t('users.actions.label', { name: user.name })}>
+          <MenuItem onSelect={() => setAction('reset')}>{t('users.actions.resetPassword')}</MenuItem>
+          <MenuItem onSelect={() => setAction('role')}>{t('users.actions.changeRole')}</MenuItem>
+          <MenuItem onSelect={() => setAction('sessions')}>{t('users.actions.signOutEverywhere')}</MenuItem>
           <MenuSeparator />
           <MenuItem tone={deactivating ? 'danger' : 'default'} onSelect={() => setAction('status')}>
-            {deactivating ? 'Deactivate' : 'Activate'}
+            {deactivating ? t('users.actions.deactivate') : t('users.actions.activate')}
           </MenuItem>
         </MenuContent>
       </Menu>
@@ -57,6 +59,7 @@ function StatusDialog({
   onOpenChange(open: boolean): void;
   returnFocus: RefObject<HTMLElement | null>;
 }) {
+  const { t } = useTranslation();
   const setStatus = useSetUserStatus();
   const toast = useToast();
   const deactivating = user.status === 'active';
@@ -65,18 +68,18 @@ function StatusDialog({
       open
       onOpenChange={onOpenChange}
       returnFocus={returnFocus}
-      title={deactivating ? `Deactivate ${user.name}?` : `Activate ${user.name}?`}
-      confirmLabel={deactivating ? 'Deactivate' : 'Activate'}
+      title={t(deactivating ? 'users.status.deactivateTitle' : 'users.status.activateTitle', { name: user.name })}
+      confirmLabel={deactivating ? t('users.actions.deactivate') : t('users.actions.activate')}
       tone={deactivating ? 'danger' : 'primary'}
       pending={setStatus.isPending}
       error={setStatus.error}
-      errorTitle={deactivating ? 'The user was not deactivated' : 'The user was not activated'}
+      errorTitle={deactivating ? t('users.status.deactivateFailed') : t('users.status.activateFailed')}
       onConfirm={() =>
         setStatus.mutate(
           { id: user.id, active: !deactivating },
           {
             onSuccess: () => {
-              toast(deactivating ? `${user.name} was deactivated.` : `${user.name} was activated.`);
+              toast(t(deactivating ? 'users.status.deactivated' : 'users.status.activated', { name: user.name }));
               onOpenChange(false);
             },
           },
@@ -85,12 +88,12 @@ function StatusDialog({
     >
       {deactivating ? (
         <ul>
-          <li>{user.name} is signed out everywhere at once and cannot sign in until activated again.</li>
-          <li>Reset links sent to them stop working.</li>
-          <li>They get an email about it.</li>
+          <li>{t('users.status.deactivateSignedOut', { name: user.name })}</li>
+          <li>{t('users.status.deactivateLinks')}</li>
+          <li>{t('users.status.deactivateEmail')}</li>
         </ul>
       ) : (
-        <p>{user.name} can sign in again with their current password.</p>
+        <p>{t('users.status.activateBody', { name: user.name })}</p>
       )}
     </ConfirmActionDialog>
   );
@@ -105,6 +108,7 @@ function SignOutEverywhereDialog({
   onOpenChange(open: boolean): void;
   returnFocus: RefObject<HTMLElement | null>;
 }) {
+  const { t } = useTranslation();
   const endSessions = useEndUserSessions();
   const toast = useToast();
   return (
@@ -112,8 +116,8 @@ function SignOutEverywhereDialog({
       open
       onOpenChange={onOpenChange}
       returnFocus={returnFocus}
-      title={`Sign ${user.name} out everywhere?`}
-      confirmLabel="Sign out everywhere"
+      title={t('users.sessions.title', { name: user.name })}
+      confirmLabel={t('users.actions.signOutEverywhere')}
       pending={endSessions.isPending}
       error={endSessions.error}
       onConfirm={() =>
@@ -123,8 +127,8 @@ function SignOutEverywhereDialog({
             onSuccess: ({ sessionsEnded }) => {
               toast(
                 sessionsEnded === 0
-                  ? `${user.name} had no active sessions.`
-                  : `${user.name} was signed out of ${sessionsEnded} ${sessionsEnded === 1 ? 'session' : 'sessions'}.`,
+                  ? t('users.sessions.none', { name: user.name })
+                  : t('users.sessions.ended', { name: user.name, count: sessionsEnded }),
               );
               onOpenChange(false);
             },
@@ -132,10 +136,7 @@ function SignOutEverywhereDialog({
         )
       }
     >
-      <p>
-        Every session of {user.name} ends now: they must sign in again on each device. Their password does not
-        change.
-      </p>
+      <p>{t('users.sessions.body', { name: user.name })}</p>
     </ConfirmActionDialog>
   );
 }

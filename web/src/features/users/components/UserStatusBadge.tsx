@@ -1,14 +1,16 @@
+import { useTranslation } from 'react-i18next';
 import { Badge } from '../../../components/Badge';
 import type { User } from '../../../lib/api';
 
 export function UserStatusBadge({ user }: { user: User }) {
-  if (user.status === 'deactivated') return <Badge tone="neutral">Deactivated</Badge>;
+  const { t } = useTranslation();
+  if (user.status === 'deactivated') return <Badge tone="neutral">{t('users.statusDeactivated')}</Badge>;
   return (
     <span className="badge-group">
-      <Badge tone="success">Active</Badge>
+      <Badge tone="success">{t('users.statusActive')}</Badge>
       {user.passwordChangeRequired ? (
         <span className="hide-narrow">
-          <Badge tone="warning">Temporary password</Badge>
+          <Badge tone="warning">{t('users.temporaryPassword')}</Badge>
         </span>
       ) : null}
     </span>

@@ -1,7 +1,8 @@
+import { useTranslation } from 'react-i18next';
 import { Avatar } from '../../../components/Avatar';
 import { Table, SortHeader, type SortDirection } from '../../../components/Table';
 import type { User } from '../../../lib/api';
-import { formatDateTime, formatRelative, ROLE_LABELS } from '../../../lib/format';
+import { formatDateTime, formatRelative, roleLabel } from '../../../lib/format';
 import type { UsersQuery } from '../api';
 import { UserActions } from './UserActions';
 import { UserStatusBadge } from './UserStatusBadge';
@@ -22,33 +23,34 @@ export function UsersTable({
   onSort(key: SortKey): void;
   currentUserId: string | undefined;
 }) {
+  const { t } = useTranslation();
   const direction = (key: SortKey): SortDirection =>
     sort === key ? (order === 'asc' ? 'ascending' : 'descending') : 'none';
   return (
-    <Table label="Users" caption="Users">
+    <Table label={t('users.table')} caption={t('users.table')}>
       <thead>
         <tr>
-          <SortHeader label="Name" direction={direction('name')} onSort={() => onSort('name')} />
+          <SortHeader label={t('users.name')} direction={direction('name')} onSort={() => onSort('name')} />
           <SortHeader
-            label="Email"
+            label={t('users.email')}
             direction={direction('email')}
             onSort={() => onSort('email')}
             className="col-optional"
           />
           <th scope="col" className="col-optional">
-            Role
+            {t('users.role')}
           </th>
           <th scope="col" className="col-shrink">
-            Status
+            {t('users.status.label')}
           </th>
           <SortHeader
-            label="Last sign-in"
+            label={t('users.lastSignIn')}
             direction={direction('lastSignInAt')}
             onSort={() => onSort('lastSignInAt')}
             className="col-optional"
           />
           <th scope="col" className="col-actions">
-            <span className="visually-hidden">Actions</span>
+            <span className="visually-hidden">{t('users.actionsColumn')}</span>
           </th>
         </tr>
       </thead>
@@ -61,16 +63,16 @@ export function UsersTable({
                 <div className="user-cell-text">
                   <span className="user-name">
                     {user.name}
-                    {user.id === currentUserId ? <span className="muted"> (you)</span> : null}
+                    {user.id === currentUserId ? <span className="muted"> {t('users.you')}</span> : null}
                   </span>
                   <span className="user-email-inline">
-                    {ROLE_LABELS[user.role]} · {user.email}
+                    {roleLabel(user.role)} · {user.email}
                   </span>
                 </div>
               </div>
             </td>
             <td className="col-optional">{user.email}</td>
-            <td className="col-optional">{ROLE_LABELS[user.role]}</td>
+            <td className="col-optional">{roleLabel(user.role)}</td>
             <td className="col-shrink">
               <UserStatusBadge user={user} />
             </td>
@@ -80,7 +82,7 @@ export function UsersTable({
                   {formatRelative(user.lastSignInAt)}
                 </time>
               ) : (
-                <span className="muted">Never</span>
+                <span className="muted">{t('time.never')}</span>
               )}
             </td>
             <td className="col-actions">
