@@ -1,11 +1,32 @@
-import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { QueryClientProvider, useQuery, type QueryClient } from '@tanstack/react-query';
+import { useEffect, type ReactNode } from 'react';
+import { I18nextProvider } from 'react-i18next';
 import { ToastProvider } from '../components/Toast';
+import { meQuery } from '../features/auth/api';
+import { chooseLanguage, i18n } from '../lib/i18n';
 
 export function Providers({ queryClient, children }: { queryClient: QueryClient; children: ReactNode }) {
   return (
-    <QueryClientProvider client={queryClient}>
-      <ToastProvider>{children}</ToastProvider>
-    </QueryClientProvider>
+    <I18nextProvider i18n={i18n}>
+      <QueryClientProvider client={queryClient}>
+        <LanguageFromSession />
+        <ToastProvider>{children}</ToastProvider>
+      </QueryClientProvider>
+    </I18nextProvider>
   );
+}
+
+/**
+ * Follows the session: once `GET /me` has answered, the console speaks the user's language (or the
+ * organization's); signed out, the browser's. Reads the cached answer only (enabled: false): the
+ * pages that need the user load it.
+ */
+function LanguageFromSession() {
+  const me = useQuery({ ...meQuery, enabled: false });
+  useEffect(() => {
+    if (me.data === undefined) return;
+    const language = chooseLanguage(me.data);
+    if (language !== i18n.language) void i18n.changeLanguage(language);
+  }, [me.data]);
+  return null;
 }

@@ -41,11 +41,7 @@ export function CopyField({
         </Button>
       </div>
       <p className="field-hint" role="status">
-        {state === 'copied'
-          ? t('copy.copiedToClipboard')
-          : state === 'failed'
-            ? t('copy.failed')
-            : ''}
+        {state === 'copied' ? t('copy.copiedToClipboard') : state === 'failed' ? t('copy.failed') : ''}
       </p>
     </div>
   );

@@ -97,7 +97,9 @@ export function PasswordField({
               <li key={rule.id} data-state={!value ? 'idle' : rule.met ? 'met' : 'unmet'}>
                 {value && rule.met ? <CheckIcon size={14} /> : <DotIcon size={14} />}
                 <span>{rule.label}</span>
-                <span className="visually-hidden">{!value ? '' : rule.met ? t('password.ruleDone') : t('password.ruleNotYet')}</span>
+                <span className="visually-hidden">
+                  {!value ? '' : rule.met ? t('password.ruleDone') : t('password.ruleNotYet')}
+                </span>
               </li>
             ))}
           </ul>

@@ -98,5 +98,11 @@ export function checkPassword(password: string, policy: PasswordPolicy): Passwor
   const bits = estimateBits(password);
   let strength: PasswordCheck['strength'] = 0;
   if (length >= policy.minLength) strength = bits >= 90 ? 4 : bits >= 70 ? 3 : bits >= 50 ? 2 : 1;
-  return { length, rules, ok, strength, strengthLabel: t(`password.strengthLabels.${STRENGTH_KEYS[strength]}`) };
+  return {
+    length,
+    rules,
+    ok,
+    strength,
+    strengthLabel: t(`password.strengthLabels.${STRENGTH_KEYS[strength]}`),
+  };
 }

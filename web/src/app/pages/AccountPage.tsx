@@ -31,10 +31,7 @@ export function AccountPage() {
           </div>
         </Card>
         <Card title={t('account.changePassword')} description={t('account.changePasswordDescription')}>
-          <ChangePasswordForm
-            me={me}
-            onChanged={() => toast(t('account.passwordChanged'))}
-          />
+          <ChangePasswordForm me={me} onChanged={() => toast(t('account.passwordChanged'))} />
         </Card>
         <Card title={t('account.sessions')} description={t('account.sessionsDescription')}>
           <SessionsList

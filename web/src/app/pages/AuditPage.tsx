@@ -78,10 +78,7 @@ export function AuditPage() {
             onRetry={() => void events.refetch()}
           />
         ) : events.data.items.length === 0 ? (
-          <EmptyState
-            icon={<ListIcon size={28} />}
-            title={filtered ? t('audit.noMatch') : t('audit.empty')}
-          >
+          <EmptyState icon={<ListIcon size={28} />} title={filtered ? t('audit.noMatch') : t('audit.empty')}>
             {filtered ? <p>{t('audit.noMatchHint')}</p> : null}
           </EmptyState>
         ) : (

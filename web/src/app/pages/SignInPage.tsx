@@ -26,7 +26,11 @@ export function SignInPage() {
   if (me.data) return <Navigate to={safeFrom(location.state)} replace />;
   return (
     <AuthCard title={t('signIn.title')} description={t('signIn.description')}>
-      {me.isPending ? <Loading /> : <SignInForm notice={notice ? t(notice) : null} onSignedIn={() => undefined} />}
+      {me.isPending ? (
+        <Loading />
+      ) : (
+        <SignInForm notice={notice ? t(notice) : null} onSignedIn={() => undefined} />
+      )}
     </AuthCard>
   );
 }

@@ -239,11 +239,7 @@ export function UsersPage() {
               ) : undefined
             }
           >
-            {filtered ? (
-              <p>{t('users.page.noMatchHint')}</p>
-            ) : (
-              <p>{t('users.page.emptyHint')}</p>
-            )}
+            {filtered ? <p>{t('users.page.noMatchHint')}</p> : <p>{t('users.page.emptyHint')}</p>}
           </EmptyState>
         ) : (
           <>

@@ -69,11 +69,18 @@ export function AuditFilters({
         onChange={set('action')}
         options={[
           { value: '', label: t('audit.filters.allActions') },
-          ...ACTIONS.map((value) => ({ value, label: actionLabel(value) }))
-            .sort((a, b) => a.label.localeCompare(b.label, i18n.language)),
+          ...ACTIONS.map((value) => ({ value, label: actionLabel(value) })).sort((a, b) =>
+            a.label.localeCompare(b.label, i18n.language),
+          ),
         ]}
       />
-      <TextField label={t('audit.filters.since')} type="date" value={draft.since} onChange={set('since')} max="9999-12-31" />
+      <TextField
+        label={t('audit.filters.since')}
+        type="date"
+        value={draft.since}
+        onChange={set('since')}
+        max="9999-12-31"
+      />
       <div className="filters-actions">
         <Button type="submit" variant="primary">
           {t('audit.filters.apply')}

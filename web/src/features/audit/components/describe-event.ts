@@ -64,6 +64,7 @@ function sentence(
 ): Sentence {
   const text = t(`audit.events.${key}`, { ...values, actor: ACTOR, target: TARGET });
   const parts = text
+    // eslint-disable-next-line no-control-regex -- the markers are control characters no name contains
     .split(/(\u0001(?:actor|target)\u0001)/)
     .filter((part) => part !== '')
     .map((part) => (part === ACTOR ? names.actor : part === TARGET ? names.target : { text: part }));

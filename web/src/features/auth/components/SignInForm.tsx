@@ -32,10 +32,7 @@ export function SignInForm({ notice, onSignedIn }: { notice?: string | null; onS
     <form className="form" onSubmit={submit}>
       {notice && !signIn.isError ? <Notice tone="warning">{notice}</Notice> : null}
       {signIn.isError ? (
-        <ErrorMessage
-          error={signIn.error}
-          overrides={{ rate_limited: t('signIn.rateLimited') }}
-        />
+        <ErrorMessage error={signIn.error} overrides={{ rate_limited: t('signIn.rateLimited') }} />
       ) : null}
       <TextField
         label={t('signIn.email')}

@@ -71,7 +71,13 @@ export function AcceptInvitationForm({ token, onAccepted }: { token: string; onA
         </p>
       </div>
       {accept.isError ? <ErrorMessage error={accept.error} /> : null}
-      <TextField label={t('signIn.email')} type="email" value={preview.email} readOnly autoComplete="username" />
+      <TextField
+        label={t('signIn.email')}
+        type="email"
+        value={preview.email}
+        readOnly
+        autoComplete="username"
+      />
       <TextField
         label={t('setup.name')}
         name="name"

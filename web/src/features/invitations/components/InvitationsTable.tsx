@@ -52,7 +52,9 @@ export function InvitationsTable({ invitations }: { invitations: Invitation[] })
             </td>
             <td>{roleLabel(invitation.role)}</td>
             <td>
-              <Badge tone={STATUS_TONE[invitation.status]}>{t(`invitations.status.${invitation.status}`)}</Badge>
+              <Badge tone={STATUS_TONE[invitation.status]}>
+                {t(`invitations.status.${invitation.status}`)}
+              </Badge>
             </td>
             <td className="col-optional">{invitation.inviter.name}</td>
             <td className="col-optional">
@@ -93,10 +95,12 @@ function InvitationActions({ invitation }: { invitation: Invitation }) {
             disabled={!changeable}
             onSelect={() =>
               resend.mutate(invitation.id, {
-                onSuccess: () =>
-                  toast(t('invitations.resent', { email: invitation.email })),
+                onSuccess: () => toast(t('invitations.resent', { email: invitation.email })),
                 onError: (error) =>
-                  toast(t('invitations.resendFailed', { email: invitation.email, message: errorMessage(error) }), 'error'),
+                  toast(
+                    t('invitations.resendFailed', { email: invitation.email, message: errorMessage(error) }),
+                    'error',
+                  ),
               })
             }
           >
@@ -121,9 +125,7 @@ function InvitationActions({ invitation }: { invitation: Invitation }) {
         returnFocus={trigger}
       >
         <div className="form">
-          <p className="dialog-text">
-            {t('invitations.revokeBody')}
-          </p>
+          <p className="dialog-text">{t('invitations.revokeBody')}</p>
           {revoke.isError ? (
             <ErrorMessage error={revoke.error} title={t('invitations.revokeFailed')} />
           ) : null}

@@ -67,7 +67,8 @@ function InviteForm({ onDone }: { onDone(): void }) {
           addresses: `${invalid.slice(0, 5).join(', ')}${invalid.length > 5 ? '…' : ''}`,
         }),
       );
-    if (valid.length > MAX_ADDRESSES) return setProblem(t('invitations.invite.tooMany', { count: MAX_ADDRESSES }));
+    if (valid.length > MAX_ADDRESSES)
+      return setProblem(t('invitations.invite.tooMany', { count: MAX_ADDRESSES }));
     setProblem(null);
     invite.mutate(valid.map((email) => ({ email, role })));
   };
@@ -115,10 +116,7 @@ function InviteResults({ results, onDone }: { results: InviteResult[]; onDone():
   return (
     <div className="form">
       {created.length > 0 ? (
-        <Notice
-          tone="success"
-          title={t('invitations.invite.sent', { count: created.length })}
-        >
+        <Notice tone="success" title={t('invitations.invite.sent', { count: created.length })}>
           <p>
             {created.length === 1
               ? t('invitations.invite.sentOne', { email: created[0]?.email })
@@ -129,9 +127,7 @@ function InviteResults({ results, onDone }: { results: InviteResult[]; onDone():
       {failed.length > 0 ? (
         <div className="alert alert-error" role="alert">
           <div className="alert-content">
-            <p className="alert-title">
-              {t('invitations.invite.notInvited', { count: failed.length })}
-            </p>
+            <p className="alert-title">{t('invitations.invite.notInvited', { count: failed.length })}</p>
             <ul className="result-list">
               {failed.map((r) => (
                 <li key={r.index}>

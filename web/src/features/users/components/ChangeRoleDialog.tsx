@@ -72,9 +72,7 @@ function ChangeRoleForm({ user, onDone }: { user: User; onDone(): void }) {
           </label>
         ))}
       </fieldset>
-      <p className="field-hint">
-        {t('users.changeRole.hint')}
-      </p>
+      <p className="field-hint">{t('users.changeRole.hint')}</p>
       {change.isError ? <ErrorMessage error={change.error} title={t('users.changeRole.failed')} /> : null}
       <div className="dialog-actions">
         <DialogClose asChild>

@@ -68,7 +68,9 @@ function StatusDialog({
       open
       onOpenChange={onOpenChange}
       returnFocus={returnFocus}
-      title={t(deactivating ? 'users.status.deactivateTitle' : 'users.status.activateTitle', { name: user.name })}
+      title={t(deactivating ? 'users.status.deactivateTitle' : 'users.status.activateTitle', {
+        name: user.name,
+      })}
       confirmLabel={deactivating ? t('users.actions.deactivate') : t('users.actions.activate')}
       tone={deactivating ? 'danger' : 'primary'}
       pending={setStatus.isPending}
@@ -79,7 +81,9 @@ function StatusDialog({
           { id: user.id, active: !deactivating },
           {
             onSuccess: () => {
-              toast(t(deactivating ? 'users.status.deactivated' : 'users.status.activated', { name: user.name }));
+              toast(
+                t(deactivating ? 'users.status.deactivated' : 'users.status.activated', { name: user.name }),
+              );
               onOpenChange(false);
             },
           },
