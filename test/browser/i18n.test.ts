@@ -198,8 +198,14 @@ describe('the pseudo-locale', () => {
       'bob.stone@acme.test',
       'Bob Stone',
       'new.person@acme.test',
+      'not-an-address',
+      'nobody@acme.test',
+      // The CLI's user agent (the seeded users were created through the CLI's context).
+      'gatehouse-cli',
       'Acme',
     ];
+    // First names too: the dialogs address people by them ("Carol gets an email…").
+    data.push(...data.filter((d) => !d.includes('@') && d.includes(' ')).map((d) => d.split(' ')[0]!));
     const seen: string[] = [];
     const expectPseudo = async (page: Page, screen: string) => {
       // Settle: no spinner left, then walk.

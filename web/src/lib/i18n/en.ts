@@ -472,6 +472,9 @@ export const en = {
     requestId: 'Request id',
     someone: 'Someone',
     someoneLower: 'someone',
+    yes: 'yes',
+    no: 'no',
+    actorLabels: { anonymous: 'Anonymous', setup: 'First-run setup', cli: 'Command line (CLI)' },
     filters: {
       label: 'Filter audit events',
       actor: 'Actor email',

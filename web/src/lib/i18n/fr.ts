@@ -489,6 +489,9 @@ export const fr: Catalogue = {
     requestId: 'Identifiant de requête',
     someone: 'Quelqu’un',
     someoneLower: 'quelqu’un',
+    yes: 'oui',
+    no: 'non',
+    actorLabels: { anonymous: 'Anonyme', setup: 'Installation initiale', cli: 'Ligne de commande (CLI)' },
     filters: {
       label: 'Filtrer les événements d’audit',
       actor: 'E-mail de l’auteur',

@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../../components/ErrorMessage';
 import { SelectField } from '../../../components/TextField';
 import { useToast } from '../../../components/Toast';
 import type { Me } from '../../../lib/api';
+import { chooseLanguage, i18n } from '../../../lib/i18n';
 import { useSetLocale } from '../api';
 
 /** The language of the console and of the emails Gatehouse sends you; empty follows the organization's default. */
@@ -16,7 +17,11 @@ export function LanguageForm({ me }: { me: Me }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     save.mutate(locale === 'en' || locale === 'fr' ? locale : null, {
-      onSuccess: () => toast(t('account.language.saved')),
+      // Switch first, so the confirmation is already in the language just chosen.
+      onSuccess: async (updated) => {
+        await i18n.changeLanguage(chooseLanguage(updated));
+        toast(i18n.t('account.language.saved'));
+      },
     });
   };
   return (

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Badge } from '../../../components/Badge';
 import { formatDateTime, formatRelative } from '../../../lib/format';
 import { useUserNames, type AuditEvent } from '../api';
-import { actionLabel, describeEvent, targetIsUser } from './describe-event';
+import { actionLabel, actorLabel, describeEvent, targetIsUser } from './describe-event';
 
 /** Events newest first, each as a sentence with when, where from, and the raw details on demand. */
 export function AuditLog({ events }: { events: AuditEvent[] }) {
@@ -59,7 +59,7 @@ export function AuditLog({ events }: { events: AuditEvent[] }) {
                   <code>{event.action}</code>
                 </dd>
                 <dt>{t('audit.actor')}</dt>
-                <dd>{event.actor.label}</dd>
+                <dd>{actorLabel(event.actor.label)}</dd>
                 {event.target.label ? (
                   <>
                     <dt>{t('audit.target')}</dt>

@@ -71,12 +71,27 @@ function sentence(
   return { parts };
 }
 
+/**
+ * Who acted, when it was no signed-in person: the server's fixed labels (anonymous, setup, cli) in
+ * words; anything else is a person's email, shown as it is.
+ */
+export function actorLabel(label: string): string {
+  return ['anonymous', 'setup', 'cli'].includes(label) ? t(`audit.actorLabels.${label}`) : label;
+}
+
+/** A setting's value in words: a language by its name, yes or no; numbers and names as they are. */
+function settingValue(setting: unknown, value: unknown): string {
+  if (typeof value === 'boolean') return value ? t('audit.yes') : t('audit.no');
+  if (setting === 'defaultLocale' && (value === 'en' || value === 'fr')) return t(`languages.${value}`);
+  return str(value);
+}
+
 /** Invitation events name the invitation as their target; every other target id is a user's. */
 export const targetIsUser = (event: AuditEvent): boolean => !event.action.startsWith('invitation.');
 
 /** An event in words: "Ana Lima reset Bob Stone's password". Unknown actions still read sensibly. */
 export function describeEvent(event: AuditEvent, names: Map<string, string>): Sentence {
-  const actorName = (event.actor.id && names.get(event.actor.id)) || event.actor.label;
+  const actorName = (event.actor.id && names.get(event.actor.id)) || actorLabel(event.actor.label);
   const targetName =
     (targetIsUser(event) && event.target.id && names.get(event.target.id)) ||
     event.target.label ||
@@ -144,8 +159,8 @@ export function describeEvent(event: AuditEvent, names: Map<string, string>): Se
     case 'settings.changed':
       return say('settingChanged', {
         setting: wordFor('settings', d.setting),
-        from: str(d.from),
-        to: str(d.to),
+        from: settingValue(d.setting, d.from),
+        to: settingValue(d.setting, d.to),
       });
     case 'setup.completed':
       return say('setupCompleted');
