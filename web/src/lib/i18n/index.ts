@@ -108,9 +108,16 @@ i18n.on('languageChanged', setDocumentLanguage);
 
 export const t = i18n.t.bind(i18n);
 
-/** The locale for Intl formatters: the active language (the pseudo-locale formats as English). */
+/**
+ * The locale for Intl formatters: the active language, in the browser's regional variant when it
+ * has one (en-GB writes "4 Dec 2026", en-US "Dec 4, 2026"); the pseudo-locale formats as English.
+ */
 export function intlLocale(): string {
-  return i18n.language === PSEUDO_LANGUAGE ? 'en' : i18n.language;
+  const language = i18n.language === PSEUDO_LANGUAGE ? 'en' : i18n.language;
+  const regional = (navigator.languages?.length ? navigator.languages : [navigator.language]).find(
+    (tag) => supported(tag) === language,
+  );
+  return regional ?? language;
 }
 
 /** Text made by Intl (a date, "3 minutes ago"), pseudo-localized too so the pseudo test can tell it from a hard-coded string. */
