@@ -29,7 +29,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const lang = (page: Page) => page.evaluate(() => document.documentElement.lang);
+const lang = (page: Page) => page.evaluate('document.documentElement.lang') as Promise<string>;
 
 /** Signs in through the form by field names (the labels depend on the language). */
 async function signInByName(page: Page, email: string, password: string): Promise<void> {
@@ -150,30 +150,32 @@ describe('the console in French', () => {
 async function plainStrings(page: Page, data: string[]): Promise<string[]> {
   const userAgent = await page.evaluate(() => navigator.userAgent);
   const allowed = [...data, userAgent, 'Chrome', 'Linux'].sort((a, b) => b.length - a.length);
-  return page.evaluate((allowedData) => {
-    const found: string[] = [];
-    const check = (where: string, text: string) => {
-      let rest = text;
-      for (const value of allowedData) rest = rest.split(value).join('');
-      if (/[A-Za-z]/.test(rest)) found.push(`${where}: ${text.trim().slice(0, 160)}`);
-    };
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      // <code> shows identifiers on purpose (an action code, a request id, raw details).
-      if (!node.parentElement || node.parentElement.closest('script, style, noscript, code')) continue;
-      if (node.textContent?.trim())
-        check(`text in <${node.parentElement.tagName.toLowerCase()}>`, node.textContent);
-    }
-    for (const element of document.querySelectorAll('[aria-label], [title], [placeholder], [alt]')) {
-      for (const attribute of ['aria-label', 'title', 'placeholder', 'alt']) {
-        const value = element.getAttribute(attribute);
-        if (value) check(`${attribute} of <${element.tagName.toLowerCase()}>`, value);
-      }
-    }
-    check('document.title', document.title);
-    return found;
-  }, allowed);
+  // Evaluated in the page as a string: the server's tsconfig has no DOM types (as in harness.ts).
+  return (await page.evaluate(`(${PLAIN_STRINGS_IN_PAGE})(${JSON.stringify(allowed)})`)) as string[];
 }
+
+const PLAIN_STRINGS_IN_PAGE = `(allowedData) => {
+  const found = [];
+  const check = (where, text) => {
+    let rest = text;
+    for (const value of allowedData) rest = rest.split(value).join('');
+    if (/[A-Za-z]/.test(rest)) found.push(where + ': ' + text.trim().slice(0, 160));
+  };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    // <code> shows identifiers on purpose (an action code, a request id, raw details).
+    if (!node.parentElement || node.parentElement.closest('script, style, noscript, code')) continue;
+    if (node.textContent.trim()) check('text in <' + node.parentElement.tagName.toLowerCase() + '>', node.textContent);
+  }
+  for (const element of document.querySelectorAll('[aria-label], [title], [placeholder], [alt]')) {
+    for (const attribute of ['aria-label', 'title', 'placeholder', 'alt']) {
+      const value = element.getAttribute(attribute);
+      if (value) check(attribute + ' of <' + element.tagName.toLowerCase() + '>', value);
+    }
+  }
+  check('document.title', document.title);
+  return found;
+}`;
 
 describe('the pseudo-locale', () => {
   it('every screen shows only catalogue strings (pseudo-localized) besides user data', async () => {
