@@ -30,6 +30,7 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
   }
   return out;
 }
+const { withManyFromOther } = await load<{ withManyFromOther(tree: Tree): Tree }>('plurals.ts');
 const EN = flatten(en);
 const FR = flatten(fr);
 
@@ -101,6 +102,14 @@ describe('the console catalogues', () => {
     expect(codes.size).toBeGreaterThan(30);
     const missing = [...codes].filter((code) => !EN.has(`errors.${code}`) || !FR.has(`errors.${code}`));
     expect(missing).toEqual([]);
+  });
+
+  it('French gets a _many form for every plural (a million users must not fall back to English)', () => {
+    expect(new Intl.PluralRules('fr').select(1_000_000)).toBe('many');
+    const withMany = flatten(withManyFromOther(fr));
+    const others = [...FR.keys()].filter((key) => key.endsWith('_other'));
+    expect(others.length).toBeGreaterThan(10);
+    for (const key of others) expect(withMany.get(key.replace(/_other$/, '_many')), key).toBe(FR.get(key));
   });
 
   it('the pseudo-locale accents every letter and keeps placeholders and tags', () => {

@@ -12,6 +12,7 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en, type Catalogue } from './en';
 import { fr } from './fr';
+import { withManyFromOther } from './plurals';
 import { PSEUDO_LANGUAGE, pseudoCatalogue, pseudoLocalize } from './pseudo';
 
 export const LANGUAGES = ['en', 'fr'] as const;
@@ -63,24 +64,6 @@ export function chooseLanguage(
     tabOverride() ??
     (me ? (supported(me.user.locale) ?? supported(me.defaultLocale) ?? 'en') : browserLanguage())
   );
-}
-
-type Tree = { [key: string]: string | Tree };
-
-/**
- * French has a third plural category, "many" (1 000 000, 2 000 000…), which reads like "other":
- * the catalogue writes _one and _other, and _many is copied from _other here, so a million users
- * never falls back to English.
- */
-export function withManyFromOther<T extends object>(catalogue: T): T {
-  const out: Tree = {};
-  for (const [key, value] of Object.entries(catalogue as Tree)) {
-    out[key] = typeof value === 'string' ? value : withManyFromOther(value);
-    const base = key.endsWith('_other') ? key.slice(0, -'_other'.length) : null;
-    if (base !== null && typeof value === 'string' && !(`${base}_many` in catalogue))
-      out[`${base}_many`] = value;
-  }
-  return out as T;
 }
 
 export const i18n = i18next.createInstance();
