@@ -38,6 +38,7 @@ import { registerTokenRoutes } from '../modules/tokens/tokens.routes.js';
 import { getUser, type NoticeSender } from '../modules/users/index.js';
 import { registerUsersRoutes } from '../modules/users/users.routes.js';
 import type { Clock } from '../shared/clock.js';
+import { createClockOffsetMonitor, type ClockOffsetMonitor } from './clock-offset.js';
 import { newId } from '../shared/crypto.js';
 import { registerConsole } from './console.js';
 import { registerHealthRoutes } from './health.js';
@@ -56,6 +57,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     routeTable: RouteEntry[];
     mail: { transport: MailTransport; dispatcher: Dispatcher };
+    clockOffset: ClockOffsetMonitor;
   }
 }
 
@@ -172,7 +174,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     publicUrl: config.publicUrl,
     sessionCookieName: sessionCookie(config).name,
   });
-  registerHealthRoutes(app, database, transport, storage);
+  // The node's clock against the database's (SEC-BF-06): measured once now; server.ts starts the
+  // minute-by-minute checks (as it starts the dispatcher), so tests' apps run no timer.
+  const clockOffset = createClockOffsetMonitor({
+    db: database.db,
+    clock: deps.clock,
+    limits: config.clock,
+    log: app.log,
+  });
+  await clockOffset.measure();
+  app.decorate('clockOffset', clockOffset);
+  app.addHook('onClose', () => clockOffset.stop());
+  registerHealthRoutes(app, database, transport, storage, clockOffset);
   registerAuthRoutes(app, services);
   // Forgot-password for an invited address sends the invitation again (issue 3, item 2).
   registerRecoveryRoutes(app, {

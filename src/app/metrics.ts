@@ -1,3 +1,4 @@
+import { dbNow } from '../db/time.js';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Config } from '../config/config.js';
@@ -57,7 +58,7 @@ export function registerMetrics(
     help: 'Accounts in a sign-in lockout right now',
     registers: [registry],
     async collect() {
-      this.set(await lockedAccountCount(deps.db, deps.clock.now()));
+      this.set(await lockedAccountCount(deps.db, await dbNow(deps.db, deps.clock)));
     },
   });
 

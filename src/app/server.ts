@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import { createDb } from '../db/db.js';
 import { issueSetupLink } from '../modules/auth/index.js';
 import { createArgon2Hasher, loadBlocklist, PRODUCTION_ARGON2 } from '../modules/passwords/index.js';
-import { systemClock } from '../shared/clock.js';
+import { nodeClock } from '../shared/clock.js';
 import { buildApp } from './build-app.js';
 
 export interface RunningServer {
@@ -24,7 +24,9 @@ export async function startServer(
   await database.migrate();
   loadBlocklist();
   const hasher = createArgon2Hasher(PRODUCTION_ARGON2, config.hashConcurrency);
-  const deps = { config, database, clock: systemClock, hasher };
+  // The node's own clock; every decision on stored times asks the database instead (SEC-BF-06).
+  const clock = nodeClock(config.clock.testOffsetMs);
+  const deps = { config, database, clock, hasher };
   const app = await buildApp(deps);
   const address = await app.listen({ port: config.port, host: config.host });
   app.log.info(
@@ -33,8 +35,9 @@ export async function startServer(
   );
 
   app.mail.dispatcher.start();
+  app.clockOffset.start();
 
-  const setupLink = await issueSetupLink({ config, clock: systemClock, db: database.db });
+  const setupLink = await issueSetupLink({ config, clock, db: database.db });
   if (setupLink) {
     // The one intended place a setup secret appears: the operator's terminal at first start.
     process.stdout.write(

@@ -72,6 +72,14 @@ const envSchema = z.object({
   SESSION_ABSOLUTE_HOURS: intIn(1, 24 * 30, 12),
   TEMP_PASSWORD_HOURS: intIn(1, 24 * 30, 72),
   HASH_CONCURRENCY: intIn(1, 64, availableParallelism()),
+  CLOCK_SKEW_LIMIT_SECONDS: intIn(1, 3600, 30),
+  /** Testing only: shifts this node's own clock, to prove the database's clock decides (SEC-BF-06). */
+  CLOCK_OFFSET_SECONDS_FOR_TESTING: z.coerce
+    .number({ error: 'a whole number of seconds from -86400 to 86400 (testing only)' })
+    .int({ error: 'a whole number of seconds from -86400 to 86400 (testing only)' })
+    .min(-86_400, { error: 'a whole number of seconds from -86400 to 86400 (testing only)' })
+    .max(86_400, { error: 'a whole number of seconds from -86400 to 86400 (testing only)' })
+    .default(0),
   TRUST_PROXY: trustProxy,
   DEFAULT_LOCALE: z
     .string()
@@ -103,6 +111,11 @@ export interface Config {
   readonly session: { readonly idleMs: number; readonly absoluteMs: number };
   readonly temporaryPasswordMs: number;
   readonly hashConcurrency: number;
+  /**
+   * The node's clock against the database's (SEC-BF-06): /readyz answers 503 past `skewLimitMs`,
+   * a warning is logged from `skewWarnMs`. `testOffsetMs` shifts the node's clock (tests only).
+   */
+  readonly clock: { readonly skewLimitMs: number; readonly skewWarnMs: number; readonly testOffsetMs: number };
   /** false, true (every hop), or the trusted proxies' addresses and CIDR ranges. */
   readonly trustProxy: boolean | readonly string[];
   readonly defaultLocale: string;
@@ -159,6 +172,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
     temporaryPasswordMs: e.TEMP_PASSWORD_HOURS * 3_600_000,
     hashConcurrency: e.HASH_CONCURRENCY,
+    clock: Object.freeze({
+      skewLimitMs: e.CLOCK_SKEW_LIMIT_SECONDS * 1000,
+      // A few seconds of drift is worth an operator's look long before it matters (TOTP steps are 30 s).
+      skewWarnMs: Math.min(5_000, e.CLOCK_SKEW_LIMIT_SECONDS * 1000),
+      testOffsetMs: e.CLOCK_OFFSET_SECONDS_FOR_TESTING * 1000,
+    }),
     trustProxy: typeof e.TRUST_PROXY === 'boolean' ? e.TRUST_PROXY : Object.freeze(e.TRUST_PROXY),
     defaultLocale: e.DEFAULT_LOCALE,
     metricsToken: e.METRICS_TOKEN,

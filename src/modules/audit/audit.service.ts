@@ -1,4 +1,5 @@
 import type { Db, Executor } from '../../db/db.js';
+import { dbNow } from '../../db/time.js';
 import type { Clock } from '../../shared/clock.js';
 import type { ActorContext } from '../../shared/context.js';
 import { sha256Hex } from '../../shared/crypto.js';
@@ -60,7 +61,8 @@ export async function recordAuditEvent(
   await store.lockChain(exec);
   const prevHash = (await store.lastHash(exec)) ?? GENESIS;
   const row = {
-    at: clock.now(),
+    // Read after the chain's lock, so events from every node come in the order of one clock (SEC-BF-06).
+    at: await dbNow(exec, clock),
     action: input.action,
     outcome: input.outcome ?? 'success',
     actorId: actor.actorId,

@@ -1,3 +1,4 @@
+import { dbNow } from '../../db/time.js';
 import type { Db } from '../../db/db.js';
 import type { Clock } from '../../shared/clock.js';
 import type { ActorContext } from '../../shared/context.js';
@@ -60,7 +61,7 @@ export async function changeOwnPassword(
   if (await deps.hasher.verify(found.passwordHash, input.newPassword)) throw passwordErrors.password_reused();
   const passwordHash = await deps.hasher.hash(input.newPassword);
   return deps.db.transaction().execute(async (trx) => {
-    const now = deps.clock.now();
+    const now = await dbNow(trx, deps.clock);
     await users.replaceOwnPassword(trx, found.user.id, passwordHash, now);
     await invalidateResetTokens(trx, found.user.id);
     await endAllSessions(trx, found.user.id);
@@ -88,7 +89,7 @@ export async function issueSetupLink(
 ): Promise<string | null> {
   if (await users.anyUserExists(deps.db)) return null;
   const secret = randomSecret(32);
-  await store.insertSetupToken(deps.db, sha256Hex(secret), deps.clock.now());
+  await store.insertSetupToken(deps.db, sha256Hex(secret), await dbNow(deps.db, deps.clock));
   return `${deps.config.publicUrl}/setup?token=${secret}`;
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/db.js';
+import { nowValue } from '../../db/time.js';
 import type { Clock } from '../../shared/clock.js';
 import { keepSessionAlive, sessionLookupHash, type SessionsDeps } from '../sessions/index.js';
 import { keepTokenInUse, tokenLookupHash } from '../tokens/index.js';
@@ -20,11 +21,11 @@ export async function principalOfSession(
 ): Promise<{ principal: Principal; sessionId: string } | null> {
   const tokenHash = sessionLookupHash(secret);
   if (!tokenHash) return null;
-  const [row] = await store.bySessionHash(deps.db, tokenHash, deps.clock.now());
+  const [row] = await store.bySessionHash(deps.db, tokenHash, nowValue(deps.db, deps.clock));
   if (!row) return null;
-  const { credentialId, sessionLastSeenAt, sessionExpiresAt, lockedUntil, ...user } = row;
+  const { credentialId, sessionLastSeenAt, sessionExpiresAt, lockedUntil, dbNow, ...user } = row;
   const session = { id: credentialId, lastSeenAt: sessionLastSeenAt, expiresAt: sessionExpiresAt };
-  if (!(await keepSessionAlive(deps, session))) return null;
+  if (!(await keepSessionAlive(deps, session, Number(dbNow)))) return null;
   return { principal: principalFromRow(user, lockedUntil), sessionId: credentialId };
 }
 
@@ -32,13 +33,10 @@ export async function principalOfSession(
 export async function principalOfToken(deps: PrincipalDeps, token: string): Promise<Principal | null> {
   const tokenHash = tokenLookupHash(token);
   if (!tokenHash) return null;
-  const [row] = await store.byTokenHash(deps.db, tokenHash, deps.clock.now());
+  const [row] = await store.byTokenHash(deps.db, tokenHash, nowValue(deps.db, deps.clock));
   if (!row) return null;
-  const { credentialId, tokenLastUsedAt, tokenExpiresAt, lockedUntil, ...user } = row;
-  const live = await keepTokenInUse(deps, {
-    id: credentialId,
-    lastUsedAt: tokenLastUsedAt,
-    expiresAt: tokenExpiresAt,
-  });
+  const { credentialId, tokenLastUsedAt, tokenExpiresAt, lockedUntil, dbNow, ...user } = row;
+  const credential = { id: credentialId, lastUsedAt: tokenLastUsedAt, expiresAt: tokenExpiresAt };
+  const live = await keepTokenInUse(deps, credential, Number(dbNow));
   return live ? principalFromRow(user, lockedUntil) : null;
 }

@@ -1,5 +1,6 @@
 import type { Executor } from '../../db/db.js';
 import { preparedQuery } from '../../db/prepared.js';
+import { nowSql } from '../../db/time.js';
 
 /**
  * The request guard's reads (docs/adr/0003): the credential (a session or an API token), its user
@@ -24,15 +25,23 @@ const USER_COLUMNS = [
   'users.locale',
 ] as const;
 
-export const bySessionHash = preparedQuery((exec: Executor, tokenHash: string, now: number) =>
+/**
+ * `now` is nowValue()'s: bound (SQLite, tests' clock), or null for the database's own time, evaluated
+ * in this statement and returned as `dbNow` so the expiry rules compare with it (SEC-BF-06) at no
+ * extra round trip.
+ */
+export const bySessionHash = preparedQuery((exec: Executor, tokenHash: string, now: number | null) =>
   exec
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.userId')
     .leftJoin('accountThrottle', (join) =>
-      join.onRef('accountThrottle.key', '=', 'users.email').on('accountThrottle.lockedUntil', '>', now),
+      join
+        .onRef('accountThrottle.key', '=', 'users.email')
+        .on('accountThrottle.lockedUntil', '>', nowSql(exec, now)),
     )
     .select(USER_COLUMNS)
     .select([
+      nowSql(exec, now).as('dbNow'),
       'sessions.id as credentialId',
       'sessions.lastSeenAt as sessionLastSeenAt',
       'sessions.expiresAt as sessionExpiresAt',
@@ -41,15 +50,18 @@ export const bySessionHash = preparedQuery((exec: Executor, tokenHash: string, n
     .where('sessions.tokenHash', '=', tokenHash),
 );
 
-export const byTokenHash = preparedQuery((exec: Executor, tokenHash: string, now: number) =>
+export const byTokenHash = preparedQuery((exec: Executor, tokenHash: string, now: number | null) =>
   exec
     .selectFrom('apiTokens')
     .innerJoin('users', 'users.id', 'apiTokens.userId')
     .leftJoin('accountThrottle', (join) =>
-      join.onRef('accountThrottle.key', '=', 'users.email').on('accountThrottle.lockedUntil', '>', now),
+      join
+        .onRef('accountThrottle.key', '=', 'users.email')
+        .on('accountThrottle.lockedUntil', '>', nowSql(exec, now)),
     )
     .select(USER_COLUMNS)
     .select([
+      nowSql(exec, now).as('dbNow'),
       'apiTokens.id as credentialId',
       'apiTokens.lastUsedAt as tokenLastUsedAt',
       'apiTokens.expiresAt as tokenExpiresAt',

@@ -1,3 +1,4 @@
+import { dbNow } from '../../db/time.js';
 import type { ActorContext } from '../../shared/context.js';
 import { recordAuditEvent } from '../audit/index.js';
 import { enqueueMail } from '../mail/index.js';
@@ -37,7 +38,7 @@ export async function requestPasswordReset(
   input: { email: string },
 ): Promise<void> {
   const email = users.normalizeEmail(input.email);
-  const now = deps.clock.now();
+  const now = await dbNow(deps.db, deps.clock);
   // Per client IP: 10 requests an hour, then 429 (SEC-BF-04).
   const perIp = await hitRateLimit(deps.db, 'forgotPasswordPerIp', actor.ip ?? 'unknown', now);
   if (!perIp.allowed) throw commonErrors.rate_limited().withRetryAfter(perIp.retryAfterSeconds);
@@ -59,7 +60,7 @@ export async function requestPasswordReset(
       const { token } = await issueResetToken(trx, {
         userId: found.user.id,
         purpose: 'self',
-        now: deps.clock.now(),
+        now,
         lifetimeMs: SELF_RESET_LINK_MS,
       });
       await enqueueMail(trx, deps, {
@@ -91,7 +92,7 @@ export async function requestPasswordReset(
 
 /** Tells the console whether a link is still usable, without consuming it (SEC-RST-08). */
 export async function checkResetToken(deps: AuthDeps, token: string): Promise<void> {
-  const peek = await peekResetToken(deps.db, token, deps.clock.now());
+  const peek = await peekResetToken(deps.db, token, await dbNow(deps.db, deps.clock));
   const found = peek ? await users.findCredentialsById(deps.db, peek.userId) : null;
   if (!found || found.status !== 'active') throw authErrors.invalid_token();
 }
@@ -106,13 +107,13 @@ export async function completePasswordReset(
   actor: ActorContext,
   input: { token: string; newPassword: string },
 ): Promise<void> {
-  const peek = await peekResetToken(deps.db, input.token, deps.clock.now());
+  const peek = await peekResetToken(deps.db, input.token, await dbNow(deps.db, deps.clock));
   const found = peek ? await users.findCredentialsById(deps.db, peek.userId) : null;
   if (!found || found.status !== 'active') throw authErrors.invalid_token();
   users.choosePassword(deps, { password: input.newPassword }, found.user);
   const passwordHash = await deps.hasher.hash(input.newPassword);
   await deps.db.transaction().execute(async (trx) => {
-    const now = deps.clock.now();
+    const now = await dbNow(trx, deps.clock);
     const consumed = await consumeResetToken(trx, input.token, now);
     if (!consumed || consumed.userId !== found.user.id) throw authErrors.invalid_token();
     await users.replaceOwnPassword(trx, found.user.id, passwordHash, now);

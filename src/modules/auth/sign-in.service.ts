@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/db.js';
+import { dbNow } from '../../db/time.js';
 import type { ActorContext } from '../../shared/context.js';
 import { commonErrors } from '../../shared/common.errors.js';
 import { recordAuditEvent } from '../audit/index.js';
@@ -37,15 +38,18 @@ export async function signIn(
   // durable commit fewer per sign-in (on SQLite a commit's fsync holds up the event loop). The IP's
   // row is taken before the account's, here and when a success gives them back.
   const { ipHit, attempt } = await deps.db.transaction().execute(async (trx) => {
-    const hit = await hitRateLimit(trx, 'signInFailuresPerIp', ip, deps.clock.now());
+    // The database's time decides the window and the lockout, whichever node counts (SEC-BF-06).
+    const now = await dbNow(trx, deps.clock);
+    const hit = await hitRateLimit(trx, 'signInFailuresPerIp', ip, now);
     if (!hit.allowed) return { ipHit: hit, attempt: null };
-    return { ipHit: hit, attempt: await reserveSignInAttempt(trx, email, deps.clock.now()) };
+    return { ipHit: hit, attempt: await reserveSignInAttempt(trx, email, now) };
   });
   if (!ipHit.allowed) throw commonErrors.rate_limited().withRetryAfter(ipHit.retryAfterSeconds);
 
   const found = await users.findCredentialsByEmail(deps.db, email);
   const passwordOk = await deps.hasher.verify(found?.passwordHash ?? null, input.password);
-  const now = deps.clock.now();
+  // Read again after the hash: a temporary password expiring while it was being checked has expired.
+  const now = await dbNow(deps.db, deps.clock);
 
   let failure: FailureReason | null = null;
   if (!found) failure = 'unknown_email';
@@ -109,7 +113,7 @@ async function recordFailure(
   lockout: { lockoutStarted: boolean; lockedUntil: number | null } | null,
 ): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
-    const now = deps.clock.now();
+    const now = await dbNow(trx, deps.clock);
     const target = { id: found?.user.id ?? null, label: email };
     await recordAuditEvent(trx, deps.clock, actor, {
       action: 'auth.sign_in',

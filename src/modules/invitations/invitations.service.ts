@@ -1,3 +1,4 @@
+import { dbNow } from '../../db/time.js';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/db.js';
 import { isUniqueViolation } from '../../db/errors.js';
@@ -135,7 +136,7 @@ async function insertInvitation(
   input: InvitationInput,
 ): Promise<Invitation> {
   const email = users.normalizeEmail(input.email);
-  const now = deps.clock.now();
+  const now = await dbNow(trx, deps.clock);
   if (await users.findUserByEmail({ db: trx }, email)) throw invitationErrors.email_taken();
   const pending = await store.findPendingByEmail(trx, email);
   if (pending && pending.expiresAt > now) throw invitationErrors.already_invited();
@@ -296,7 +297,7 @@ export async function listInvitations(
   deps: Pick<InvitationsDeps, 'db' | 'clock'>,
   input: ListInvitationsInput,
 ): Promise<{ items: Invitation[]; nextCursor: string | null; total: number }> {
-  const now = deps.clock.now();
+  const now = await dbNow(deps.db, deps.clock);
   const after = input.cursor ? decodeCursor(input.cursor) : undefined;
   const filter = { status: input.status, search: input.q?.trim().toLowerCase() || undefined, now };
   const [rows, total] = await Promise.all([
@@ -320,7 +321,7 @@ async function reissue(
   row: InvitationRow,
   via: 'resend' | 'forgot_password',
 ): Promise<InvitationRow | null> {
-  const now = deps.clock.now();
+  const now = await dbNow(exec, deps.clock);
   const secret = randomSecret(32);
   const updated = { ...row, tokenHash: sha256Hex(secret), expiresAt: now + INVITATION_LIFETIME_MS };
   if (!(await store.rotateToken(exec, row.id, updated.tokenHash, updated.expiresAt))) return null;
@@ -346,7 +347,7 @@ export async function resendInvitation(
     if (await users.findUserByEmail({ db: trx }, row.email)) throw invitationErrors.email_taken();
     const updated = await reissue(trx, deps, actor, row, 'resend');
     if (!updated) throw invitationErrors.invitation_not_pending();
-    return present(updated, deps.clock.now());
+    return present(updated, await dbNow(trx, deps.clock));
   });
 }
 
@@ -373,7 +374,7 @@ export async function revokeInvitation(
   await deps.db.transaction().execute(async (trx) => {
     const row = await store.findById(trx, id);
     if (!row) throw invitationErrors.invitation_not_found();
-    if (!(await store.revoke(trx, id, deps.clock.now()))) throw invitationErrors.invitation_not_pending();
+    if (!(await store.revoke(trx, id, await dbNow(trx, deps.clock)))) throw invitationErrors.invitation_not_pending();
     await recordAuditEvent(trx, deps.clock, actor, {
       action: 'invitation.revoked',
       target: target(row),
@@ -391,7 +392,7 @@ async function usableInvitation(
 ): Promise<InvitationRow> {
   const row =
     token.length > 0 && token.length <= MAX_TOKEN_LENGTH
-      ? await store.findUsableByTokenHash(deps.db, sha256Hex(token), deps.clock.now())
+      ? await store.findUsableByTokenHash(deps.db, sha256Hex(token), await dbNow(deps.db, deps.clock))
       : undefined;
   // An address that became a user since cannot accept: the link is as dead as a used one.
   if (!row || (await users.findUserByEmail(deps, row.email))) throw invitationErrors.invalid_token();
@@ -439,7 +440,7 @@ export async function acceptInvitation(
   const passwordHash = await deps.hasher.hash(input.password);
   const tokenHash = sha256Hex(input.token);
   return deps.db.transaction().execute(async (trx) => {
-    const now = deps.clock.now();
+    const now = await dbNow(trx, deps.clock);
     if (!(await store.consume(trx, tokenHash, now))) throw invitationErrors.invalid_token();
     const invitation = await store.findById(trx, found.id);
     if (!invitation || invitation.tokenHash !== tokenHash) throw invitationErrors.invalid_token();

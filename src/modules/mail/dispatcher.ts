@@ -1,3 +1,4 @@
+import { dbNow } from '../../db/time.js';
 import type { Db } from '../../db/db.js';
 import type { Clock } from '../../shared/clock.js';
 import * as store from './outbox.store.js';
@@ -64,7 +65,7 @@ export function createDispatcher(
   async function recordSent(id: string): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await store.markSent(deps.db, id, deps.clock.now());
+        await store.markSent(deps.db, id, await dbNow(deps.db, deps.clock));
         return;
       } catch (error) {
         deps.log?.warn({ outboxId: id, attempt, reason: describe(error) }, 'could not record a sent message');
@@ -78,7 +79,7 @@ export function createDispatcher(
     let attempted = 0;
     for (;;) {
       if (stopping) return attempted;
-      const batch = await store.claimDue(deps.db, deps.clock.now(), options.claimMs, options.batchSize);
+      const batch = await store.claimDue(deps.db, await dbNow(deps.db, deps.clock), options.claimMs, options.batchSize);
       if (batch.length === 0) return attempted;
       for (const [index, message] of batch.entries()) {
         if (stopping) {
@@ -104,7 +105,7 @@ export function createDispatcher(
             await store.markRetry(
               deps.db,
               message.id,
-              deps.clock.now() + backoffMs(message.attempts, options),
+              (await dbNow(deps.db, deps.clock)) + backoffMs(message.attempts, options),
               reason,
             );
           continue;

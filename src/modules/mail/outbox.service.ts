@@ -1,3 +1,4 @@
+import { dbNow } from '../../db/time.js';
 import type { Db, Executor } from '../../db/db.js';
 import type { Clock } from '../../shared/clock.js';
 import { newId } from '../../shared/crypto.js';
@@ -30,7 +31,7 @@ export async function enqueueMail(exec: Executor, deps: MailDeps, request: MailR
     ...(request.recipientName ? { recipientName: request.recipientName } : {}),
     ...request.vars,
   });
-  const now = deps.clock.now();
+  const now = await dbNow(exec, deps.clock);
   await store.insertMessage(exec, {
     id: newId(),
     createdAt: now,
@@ -83,5 +84,5 @@ export async function outboxSummary(deps: { db: Db }): Promise<OutboxSummary> {
 
 /** Puts finally failed messages back in the queue (after the SMTP problem is fixed). */
 export async function retryFailedMail(deps: { db: Db; clock: Clock }): Promise<number> {
-  return store.requeueFailed(deps.db, deps.clock.now());
+  return store.requeueFailed(deps.db, await dbNow(deps.db, deps.clock));
 }

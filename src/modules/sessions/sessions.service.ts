@@ -1,4 +1,5 @@
 import type { Db, Executor } from '../../db/db.js';
+import { dbNow } from '../../db/time.js';
 import type { Clock } from '../../shared/clock.js';
 import { newId, randomSecret, sha256Hex } from '../../shared/crypto.js';
 import * as store from './sessions.store.js';
@@ -36,7 +37,7 @@ export async function startSession(
   deps: Pick<SessionsDeps, 'clock' | 'config'>,
   input: { userId: string; ip: string | null; userAgent: string | null },
 ): Promise<{ secret: string; sessionId: string }> {
-  const now = deps.clock.now();
+  const now = await dbNow(exec, deps.clock);
   const secret = randomSecret(32);
   const sessionId = newId();
   await store.insertSession(exec, {
@@ -57,7 +58,7 @@ export async function validateSession(deps: SessionsDeps, secret: string): Promi
   const tokenHash = sessionLookupHash(secret);
   if (!tokenHash) return null;
   const row = await store.findByTokenHash(deps.db, tokenHash);
-  if (!row || !(await keepSessionAlive(deps, row))) return null;
+  if (!row || !(await keepSessionAlive(deps, row, await dbNow(deps.db, deps.clock)))) return null;
   return { sessionId: row.id, userId: row.userId };
 }
 
@@ -72,10 +73,11 @@ export function sessionLookupHash(secret: string): string | null {
  * a live one has its last-seen time written at most once a minute.
  */
 export async function keepSessionAlive(
-  deps: SessionsDeps,
+  deps: Pick<SessionsDeps, 'db' | 'config'>,
   session: { id: string; lastSeenAt: number; expiresAt: number },
+  /** The database's time, read with the session (SEC-BF-06): every node decides alike. */
+  now: number,
 ): Promise<boolean> {
-  const now = deps.clock.now();
   if (now >= session.expiresAt || now - session.lastSeenAt >= deps.config.session.idleMs) {
     await store.deleteById(deps.db, session.id);
     return false;
@@ -106,7 +108,7 @@ export async function listSessions(
   userId: string,
   currentSessionId: string | null,
 ): Promise<SessionInfo[]> {
-  const now = deps.clock.now();
+  const now = await dbNow(deps.db, deps.clock);
   const rows = await store.listForUser(deps.db, userId, now - deps.config.session.idleMs, now);
   return rows.map((r) => ({
     id: r.id,
@@ -120,6 +122,6 @@ export async function listSessions(
 }
 
 export async function purgeExpiredSessions(deps: SessionsDeps): Promise<number> {
-  const now = deps.clock.now();
+  const now = await dbNow(deps.db, deps.clock);
   return store.deleteExpired(deps.db, now - deps.config.session.idleMs, now);
 }

@@ -1,3 +1,4 @@
+import { dbNow } from '../../db/time.js';
 import type { Db, Executor } from '../../db/db.js';
 import type { Clock } from '../../shared/clock.js';
 import type { ActorContext } from '../../shared/context.js';
@@ -44,7 +45,7 @@ export async function updateSettings(
 ): Promise<OrgSettings> {
   return deps.db.transaction().execute(async (trx) => {
     const before = await readSettings(trx, defaults);
-    const now = deps.clock.now();
+    const now = await dbNow(trx, deps.clock);
     for (const key of SETTING_KEYS) {
       const value = patch[key];
       if (value === undefined || value === before[key]) continue;

@@ -1,4 +1,5 @@
 import type { Db, Executor } from '../../db/db.js';
+import { dbNow } from '../../db/time.js';
 import type { Clock } from '../../shared/clock.js';
 import type { ActorContext } from '../../shared/context.js';
 import { newId, randomSecret, sha256Hex } from '../../shared/crypto.js';
@@ -53,7 +54,7 @@ export async function createToken(
   owner: { id: string; email: string; name: string; locale: string | null },
   input: { name: string; expiresAt?: string | undefined },
 ): Promise<{ token: string; info: TokenInfo }> {
-  const now = deps.clock.now();
+  const now = await dbNow(deps.db, deps.clock);
   const expiresAt = input.expiresAt ? Date.parse(input.expiresAt) : null;
   if (expiresAt !== null && expiresAt <= now) throw tokenErrors.token_expiry_in_past();
   const token = `${TOKEN_PREFIX}${randomSecret(32)}`;
@@ -126,10 +127,11 @@ export function tokenLookupHash(token: string): string | null {
  * once a minute. Rights come from the owner's current role, read in the same query.
  */
 export async function keepTokenInUse(
-  deps: { db: Db; clock: Clock },
+  deps: { db: Db },
   token: { id: string; expiresAt: number | null; lastUsedAt: number | null },
+  /** The database's time, read with the token (SEC-BF-06). */
+  now: number,
 ): Promise<boolean> {
-  const now = deps.clock.now();
   if (token.expiresAt !== null && token.expiresAt <= now) return false;
   if (token.lastUsedAt === null || now - token.lastUsedAt >= TOUCH_INTERVAL_MS)
     await store.touch(deps.db, token.id, now);

@@ -1,3 +1,4 @@
+import { dbNow } from '../../db/time.js';
 import type { Db, Executor } from '../../db/db.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Clock } from '../../shared/clock.js';
@@ -144,7 +145,7 @@ export async function listUsers(
   const locks = await lockedAccounts(
     deps.db,
     page.map((r) => r.email),
-    deps.clock.now(),
+    await dbNow(deps.db, deps.clock),
   );
   const last = page.at(-1);
   const nextCursor =
@@ -167,7 +168,7 @@ function withLock(user: User, locks: Map<string, number>): User {
 
 export async function getUser(deps: Pick<UsersDeps, 'db' | 'clock'>, id: string): Promise<User> {
   const user = presentUser(await requireUser(deps.db, id));
-  return withLock(user, await lockedAccounts(deps.db, [user.email], deps.clock.now()));
+  return withLock(user, await lockedAccounts(deps.db, [user.email], await dbNow(deps.db, deps.clock)));
 }
 
 /** Lifts a sign-in lockout before it runs out (SEC-BF-03). */
@@ -215,7 +216,7 @@ export async function insertUser(
 ): Promise<User> {
   const email = normalizeEmail(input.email);
   const name = input.name.trim();
-  const now = deps.clock.now();
+  const now = await dbNow(trx, deps.clock);
   const row: store.UserRow = {
     id: newId(),
     email,
@@ -256,7 +257,7 @@ export async function updateUser(
 ): Promise<User> {
   return deps.db.transaction().execute(async (trx) => {
     const before = await requireUser(trx, id);
-    const now = deps.clock.now();
+    const now = await dbNow(trx, deps.clock);
     const name = patch.name?.trim() ?? before.name;
     const role = patch.role ?? before.role;
     if (before.role === 'admin' && role !== 'admin' && before.status === 'active') {
@@ -304,7 +305,7 @@ export async function setUserStatus(
     const before = await requireUser(trx, id);
     if (before.status === status) return presentUser(before);
     if (status === 'deactivated' && before.role === 'admin') await assertAnotherActiveAdmin(trx, id);
-    const now = deps.clock.now();
+    const now = await dbNow(trx, deps.clock);
     await store.update(trx, id, { status, updatedAt: now });
     const after = presentUser({ ...before, status, updatedAt: now });
     if (status === 'deactivated') {
@@ -339,7 +340,7 @@ export async function adminResetPassword(
   const passwordHash = await deps.hasher.hash(chosen.password);
   await deps.db.transaction().execute(async (trx) => {
     const current = await requireUser(trx, id);
-    const now = deps.clock.now();
+    const now = await dbNow(trx, deps.clock);
     await store.update(trx, id, {
       passwordHash,
       passwordTemporary: 1,
@@ -385,7 +386,7 @@ export async function setUserLocale(
 ): Promise<User> {
   return deps.db.transaction().execute(async (trx) => {
     const before = await requireUser(trx, id);
-    const now = deps.clock.now();
+    const now = await dbNow(trx, deps.clock);
     await store.update(trx, id, { locale, updatedAt: now });
     return presentUser({ ...before, locale, updatedAt: now });
   });
@@ -418,7 +419,7 @@ export async function createAdminResetLink(
     const { token, expiresAt } = await issueResetToken(trx, {
       userId: id,
       purpose: 'admin',
-      now: deps.clock.now(),
+      now: await dbNow(trx, deps.clock),
       lifetimeMs: ADMIN_RESET_LINK_MS,
     });
     const link = `${deps.config.publicUrl}/reset-password?token=${token}`;
