@@ -115,7 +115,11 @@ export interface Config {
    * The node's clock against the database's (SEC-BF-06): /readyz answers 503 past `skewLimitMs`,
    * a warning is logged from `skewWarnMs`. `testOffsetMs` shifts the node's clock (tests only).
    */
-  readonly clock: { readonly skewLimitMs: number; readonly skewWarnMs: number; readonly testOffsetMs: number };
+  readonly clock: {
+    readonly skewLimitMs: number;
+    readonly skewWarnMs: number;
+    readonly testOffsetMs: number;
+  };
   /** false, true (every hop), or the trusted proxies' addresses and CIDR ranges. */
   readonly trustProxy: boolean | readonly string[];
   readonly defaultLocale: string;

@@ -128,9 +128,11 @@ export interface StartOptions {
   /** Node options before the script (e.g. `--expose-gc`). */
   nodeArgs?: string[];
   readyTimeoutMs?: number;
+  /** What "started" means: /readyz answers 200 (default), or only /healthz (a node expected to be unready). */
+  waitFor?: '/readyz' | '/healthz';
 }
 
-/** Starts `gatehouse serve` and waits (bounded) until /readyz answers 200. */
+/** Starts `gatehouse serve` and waits (bounded) until /readyz (or options.waitFor) answers 200. */
 export async function startGatehouse(options: StartOptions): Promise<GatehouseProcess> {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
@@ -185,7 +187,9 @@ export async function startGatehouse(options: StartOptions): Promise<GatehousePr
   const deadline = Date.now() + (options.readyTimeoutMs ?? 45_000);
   for (;;) {
     if (done) throw new Error(`gatehouse exited before it was ready:\n${output}`);
-    const ready = await call(url, 'GET', '/readyz', { timeoutMs: 2_000 }).catch(() => null);
+    const ready = await call(url, 'GET', options.waitFor ?? '/readyz', { timeoutMs: 2_000 }).catch(
+      () => null,
+    );
     if (ready?.status === 200) return proc;
     if (Date.now() > deadline) {
       await proc.stop();

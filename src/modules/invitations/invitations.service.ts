@@ -374,7 +374,8 @@ export async function revokeInvitation(
   await deps.db.transaction().execute(async (trx) => {
     const row = await store.findById(trx, id);
     if (!row) throw invitationErrors.invitation_not_found();
-    if (!(await store.revoke(trx, id, await dbNow(trx, deps.clock)))) throw invitationErrors.invitation_not_pending();
+    if (!(await store.revoke(trx, id, await dbNow(trx, deps.clock))))
+      throw invitationErrors.invitation_not_pending();
     await recordAuditEvent(trx, deps.clock, actor, {
       action: 'invitation.revoked',
       target: target(row),

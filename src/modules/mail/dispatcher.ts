@@ -79,7 +79,12 @@ export function createDispatcher(
     let attempted = 0;
     for (;;) {
       if (stopping) return attempted;
-      const batch = await store.claimDue(deps.db, await dbNow(deps.db, deps.clock), options.claimMs, options.batchSize);
+      const batch = await store.claimDue(
+        deps.db,
+        await dbNow(deps.db, deps.clock),
+        options.claimMs,
+        options.batchSize,
+      );
       if (batch.length === 0) return attempted;
       for (const [index, message] of batch.entries()) {
         if (stopping) {
