@@ -4,7 +4,7 @@ import type { Executor } from './db.js';
 import { isPostgres } from './dialect.js';
 
 /**
- * "Now" for every security decision (SEC-BF-06, docs/adr/0004-database-clock.md): nodes whose clocks
+ * "Now" for every security decision (SEC-BF-06, docs/adr/0005-database-clock.md): nodes whose clocks
  * disagree must still agree on whether a lockout, a window or an expiry has passed, so the time that
  * is compared with stored times, and stored for other nodes to compare, is the database's.
  *

@@ -3,7 +3,7 @@
  *
  * `defersToDatabase` marks a node's own clock (the server's and the CLI's): wherever a time is
  * compared with a stored one, or stored for another node to compare, the database's time is used
- * instead (SEC-BF-06, docs/adr/0004-database-clock.md; see src/db/time.ts). A clock without it (the
+ * instead (SEC-BF-06, docs/adr/0005-database-clock.md; see src/db/time.ts). A clock without it (the
  * tests' ManualClock) is itself the time source, on every dialect.
  */
 export interface Clock {

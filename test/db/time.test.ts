@@ -9,7 +9,7 @@ import { ManualClock } from '../clock.js';
 import { freshDatabase, TEST_DIALECT } from '../database.js';
 
 /**
- * The time source behind every lockout, window and expiry (src/db/time.ts, docs/adr/0004). The
+ * The time source behind every lockout, window and expiry (src/db/time.ts, docs/adr/0005-database-clock.md). The
  * two-process proof is test/scale/clock-skew.test.ts; this file checks the pieces on each dialect.
  */
 const PG = TEST_DIALECT === 'postgres';
