@@ -6,7 +6,9 @@ import type { MailTransport } from '../modules/mail/index.js';
 /**
  * /healthz: the process answers. /readyz: the database answers, takes writes (not full) and every
  * migration has run; it also reports whether the mail transport works, without failing readiness
- * for it (mail waits in the outbox).
+ * for it (mail waits in the outbox). /readyz is anonymous, so it gives statuses only: an SMTP error
+ * names the mail host, its port and what it said, which goes to the log (and admins see failed mail
+ * in /api/v1/outbox), never to the caller.
  */
 export function registerHealthRoutes(
   app: FastifyInstance,
@@ -21,11 +23,11 @@ export function registerHealthRoutes(
       await transport.verify();
       return { transport: transport.kind, status: 'ok' };
     } catch (error) {
-      return {
-        transport: transport.kind,
-        status: 'error',
-        error: error instanceof Error ? error.message : String(error),
-      };
+      app.log.warn(
+        { transport: transport.kind, error: error instanceof Error ? error.message : String(error) },
+        'readyz: the mail transport check failed',
+      );
+      return { transport: transport.kind, status: 'error' };
     }
   };
   const mailStatus = () => {
