@@ -73,6 +73,7 @@ const envSchema = z.object({
   TEMP_PASSWORD_HOURS: intIn(1, 24 * 30, 72),
   HASH_CONCURRENCY: intIn(1, 64, availableParallelism()),
   TRUST_PROXY: trustProxy,
+  IPV6_RATE_LIMIT_PREFIX: intIn(32, 128, 64),
   DEFAULT_LOCALE: z
     .string()
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, { error: 'a language code such as en or fr' })
@@ -105,6 +106,8 @@ export interface Config {
   readonly hashConcurrency: number;
   /** false, true (every hop), or the trusted proxies' addresses and CIDR ranges. */
   readonly trustProxy: boolean | readonly string[];
+  /** Per-IP limits key an IPv6 client on this many leading bits (a /64: one subscriber's network). */
+  readonly ipv6RateLimitPrefix: number;
   readonly defaultLocale: string;
   /** Bearer token for /metrics; unset turns the endpoint off. */
   readonly metricsToken: string | undefined;
@@ -160,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     temporaryPasswordMs: e.TEMP_PASSWORD_HOURS * 3_600_000,
     hashConcurrency: e.HASH_CONCURRENCY,
     trustProxy: typeof e.TRUST_PROXY === 'boolean' ? e.TRUST_PROXY : Object.freeze(e.TRUST_PROXY),
+    ipv6RateLimitPrefix: e.IPV6_RATE_LIMIT_PREFIX,
     defaultLocale: e.DEFAULT_LOCALE,
     metricsToken: e.METRICS_TOKEN,
     mail: Object.freeze({
