@@ -7,3 +7,9 @@ export {
   type AuditInput,
   type ChainVerdict,
 } from './audit.service.js';
+export {
+  createRepeatedEvents,
+  DEFAULT_REPEATS,
+  type RepeatedEvents,
+  type RepeatOptions,
+} from './audit.repeats.js';
