@@ -2,6 +2,7 @@ import type { Db, Executor } from '../../db/db.js';
 import type { Clock } from '../../shared/clock.js';
 import type { ActorContext } from '../../shared/context.js';
 import { sha256Hex } from '../../shared/crypto.js';
+import { checkpointHash } from './audit.checkpoint.js';
 import * as store from './audit.store.js';
 import type { AuditRow } from './audit.store.js';
 
@@ -27,7 +28,8 @@ export interface AuditEvent {
   details: Record<string, unknown>;
 }
 
-const GENESIS = '0'.repeat(64);
+/** What the first event links to. */
+export const GENESIS = '0'.repeat(64);
 
 /** The chained hash covers every stored field but the id, so any edit to a row breaks the chain at that row. */
 export function chainHash(prevHash: string, e: Omit<AuditRow, 'id' | 'hash' | 'prevHash'>): string {
@@ -128,16 +130,56 @@ export async function listAuditEvents(
 }
 
 export type ChainVerdict =
-  { ok: true; count: number } | { ok: false; count: number; brokenAt: number; reason: string };
+  | {
+      ok: true;
+      count: number;
+      /** Present once events were archived: the log is verified from the latest checkpoint on. */
+      archived?: { checkpoints: number; events: number; throughId: number };
+    }
+  | { ok: false; count: number; brokenAt: number; reason: string };
 
-/** Walks the whole log in id order and reports the first event whose link or content does not match. */
+/**
+ * Walks the checkpoints of archived events (each must link to the one before and match its hash),
+ * then the log in id order from the latest checkpoint, and reports the first event (or checkpoint,
+ * named by the last event it covers) whose link or content does not match.
+ */
 export async function verifyAuditChain(deps: { db: Db }): Promise<ChainVerdict> {
   let prev = GENESIS;
   let afterId = 0;
+  let prevCheckpoint = GENESIS;
+  let archivedEvents = 0;
+  const checkpoints = await store.allCheckpoints(deps.db);
+  for (const cp of checkpoints) {
+    const throughId = Number(cp.throughId);
+    const broken = (reason: string) => ({ ok: false as const, count: 0, brokenAt: throughId, reason });
+    if (cp.prevCheckpointHash !== prevCheckpoint || cp.fromHash !== prev || Number(cp.fromId) !== afterId) {
+      return broken(`checkpoint #${cp.id} does not link to the one before`);
+    }
+    const { id: _id, hash, ...fields } = cp;
+    if (
+      checkpointHash({
+        ...fields,
+        fromId: Number(fields.fromId),
+        throughId,
+        eventCount: Number(fields.eventCount),
+        createdAt: Number(fields.createdAt),
+      }) !== hash
+    ) {
+      return broken(`checkpoint #${cp.id} does not match its hash`);
+    }
+    prevCheckpoint = hash;
+    prev = cp.lastHash;
+    afterId = throughId;
+    archivedEvents += Number(cp.eventCount);
+  }
+  const archived =
+    checkpoints.length > 0
+      ? { archived: { checkpoints: checkpoints.length, events: archivedEvents, throughId: afterId } }
+      : {};
   let count = 0;
   for (;;) {
     const rows = await store.allEventsInOrder(deps.db, afterId, 1000);
-    if (rows.length === 0) return { ok: true, count };
+    if (rows.length === 0) return { ok: true, count, ...archived };
     for (const row of rows) {
       if (row.prevHash !== prev)
         return { ok: false, count, brokenAt: row.id, reason: 'previous-hash link does not match' };

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/db.js';
 import { isPostgres } from '../../db/dialect.js';
-import type { AuditEventsTable } from './audit.table.js';
+import type { AuditCheckpointsTable, AuditEventsTable } from './audit.table.js';
 import type { Insertable, Selectable } from 'kysely';
 
 export type AuditRow = Selectable<AuditEventsTable>;
@@ -11,6 +11,7 @@ export async function lockChain(exec: Executor): Promise<void> {
   if (isPostgres(exec as never)) await sql`select pg_advisory_xact_lock(7207001)`.execute(exec);
 }
 
+/** The hash the next event links to: the newest event's, or, once every event is archived, the checkpoint's. */
 export async function lastHash(exec: Executor): Promise<string | undefined> {
   const row = await exec
     .selectFrom('auditEvents')
@@ -18,7 +19,7 @@ export async function lastHash(exec: Executor): Promise<string | undefined> {
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row?.hash;
+  return row?.hash ?? (await latestCheckpoint(exec))?.lastHash;
 }
 
 export async function insertEvent(exec: Executor, row: Insertable<AuditEventsTable>): Promise<void> {
@@ -87,4 +88,59 @@ export async function lastId(exec: Executor): Promise<number> {
     .limit(1)
     .executeTakeFirst();
   return row ? Number(row.id) : 0;
+}
+
+export type CheckpointRow = Selectable<AuditCheckpointsTable>;
+
+export async function latestCheckpoint(exec: Executor): Promise<CheckpointRow | undefined> {
+  return exec.selectFrom('auditCheckpoints').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function allCheckpoints(exec: Executor): Promise<CheckpointRow[]> {
+  return exec.selectFrom('auditCheckpoints').selectAll().orderBy('id', 'asc').execute();
+}
+
+export async function checkpointThrough(
+  exec: Executor,
+  throughId: number,
+): Promise<CheckpointRow | undefined> {
+  return exec
+    .selectFrom('auditCheckpoints')
+    .selectAll()
+    .where('throughId', '=', throughId)
+    .executeTakeFirst();
+}
+
+export async function insertCheckpoint(
+  exec: Executor,
+  row: Insertable<AuditCheckpointsTable>,
+): Promise<void> {
+  await exec.insertInto('auditCheckpoints').values(row).execute();
+}
+
+/** The id of the first event after `afterId` stamped at or after `at`, if any. */
+export async function firstIdAtOrAfter(
+  exec: Executor,
+  afterId: number,
+  at: number,
+): Promise<number | undefined> {
+  const row = await exec
+    .selectFrom('auditEvents')
+    .select('id')
+    .where('id', '>', afterId)
+    .where('at', '>=', at)
+    .orderBy('id', 'asc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? Number(row.id) : undefined;
+}
+
+/** Removes archived events; the database lets through only rows a recorded checkpoint covers. */
+export async function deleteArchived(exec: Executor, fromId: number, throughId: number): Promise<number> {
+  const result = await exec
+    .deleteFrom('auditEvents')
+    .where('id', '>', fromId)
+    .where('id', '<=', throughId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -18,3 +18,25 @@ export interface AuditEventsTable {
   prevHash: string;
   hash: string;
 }
+
+/**
+ * One archive of the oldest events (`gatehouse audit archive`): the events after `fromId` up to
+ * `throughId` were written to a file and removed from audit_events. The chain of the events that
+ * remain continues from `lastHash`; checkpoints chain to each other by `hash`. Append-only (triggers).
+ */
+export interface AuditCheckpointsTable {
+  id: Generated<number>;
+  createdAt: number;
+  /** The last event id of the previous checkpoint (0 for the first). */
+  fromId: number;
+  /** The hash the first archived event links to (the previous checkpoint's lastHash, or the genesis). */
+  fromHash: string;
+  throughId: number;
+  /** The hash of event `throughId`: the next event's prev_hash. */
+  lastHash: string;
+  eventCount: number;
+  /** SHA-256 of the archive file's event lines, so a file can be matched to its checkpoint. */
+  eventsSha256: string;
+  prevCheckpointHash: string;
+  hash: string;
+}

@@ -13,3 +13,11 @@ export {
   type RepeatedEvents,
   type RepeatOptions,
 } from './audit.repeats.js';
+export {
+  archiveAuditEvents,
+  planArchive,
+  verifyArchiveFile,
+  ArchiveError,
+  type ArchivePlan,
+  type ArchiveVerdict,
+} from './audit.archive.js';
