@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   archiveAuditEvents,
   planArchive,
+  recordAuditEvent,
   recordStandaloneEvent,
   verifyArchiveFile,
   verifyAuditChain,
@@ -176,9 +177,9 @@ describe('SEC-AUD-02: audit retention through archives and checkpoints', () => {
       .values({
         createdAt: w.clock.now(),
         fromId: 0,
-        fromHash: '0'.repeat(64),
+        fromHashes: '{}',
         throughId: 3,
-        lastHash: rows[2]?.hash ?? '',
+        lastHashes: JSON.stringify({ 0: rows[2]?.hash ?? '' }),
         eventCount: 3,
         eventsSha256: 'f'.repeat(64),
         prevCheckpointHash: '0'.repeat(64),
@@ -224,6 +225,65 @@ describe('SEC-AUD-02: audit retention through archives and checkpoints', () => {
       expect(run.stdout, name).toBe(`broken archive: ${reason}\n`);
       expect(run.code, name).toBe(1);
     }
+  });
+
+  it('SEC-AUD-02: concurrent appends spread over chain lanes, each lane one unbroken chain; a quiet log stays on lane 0; archives carry every lane on', async () => {
+    const w = await world();
+    await w.events(3);
+    // A transaction that holds a lane until it commits: on PostgreSQL the next append takes another lane.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inside = () => {};
+    const started = new Promise<void>((resolve) => (inside = resolve));
+    const open =
+      TEST_DIALECT === 'postgres'
+        ? w.db.transaction().execute(async (trx) => {
+            await recordAuditEvent(trx, w.clock, cliContext(), { action: 'test.held' });
+            inside();
+            await held;
+          })
+        : Promise.resolve(inside());
+    await started;
+    await recordStandaloneEvent(w.deps, cliContext(), { action: 'test.beside' });
+    release();
+    await open;
+    // Many at once, through the pool.
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        recordStandaloneEvent(w.deps, cliContext(), { action: 'test.burst', details: { i } }),
+      ),
+    );
+    await w.events(2);
+    const rows = await w.db
+      .selectFrom('auditEvents')
+      .select(['id', 'action', 'lane'])
+      .orderBy('id')
+      .execute();
+    const laneOf = (action: string) => rows.find((r) => r.action === action)?.lane;
+    expect(rows.slice(0, 3).map((r) => r.lane)).toEqual([0, 0, 0]);
+    if (TEST_DIALECT === 'postgres') {
+      expect(laneOf('test.held')).toBe(0);
+      expect(laneOf('test.beside')).toBe(1);
+    } else {
+      expect(new Set(rows.map((r) => r.lane))).toEqual(new Set([0]));
+    }
+    expect(await verifyAuditChain(w.deps)).toEqual({ ok: true, count: rows.length });
+
+    // Archive part of it: each lane of what remains continues from the checkpoint.
+    const plan = await planArchive(w.deps, Number.MAX_SAFE_INTEGER);
+    if (!plan) throw new Error('nothing planned');
+    await archiveAuditEvents(
+      w.deps,
+      { ...plan, throughId: rows[20]?.id ?? 0 },
+      join(w.workdir, 'lanes.jsonl'),
+    );
+    await recordStandaloneEvent(w.deps, cliContext(), { action: 'test.after' });
+    expect(await verifyAuditChain(w.deps)).toMatchObject({ ok: true, count: rows.length - 21 + 1 });
+    expect(await verifyArchiveFile(w.deps, join(w.workdir, 'lanes.jsonl'))).toMatchObject({
+      ok: true,
+      count: 21,
+      recorded: true,
+    });
   });
 
   it('SEC-AUD-02: audit archive refuses a bad date (exit 2), never overwrites a file, and archives nothing from a broken chain', async () => {

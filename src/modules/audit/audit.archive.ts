@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { open, readFile, rm } from 'node:fs/promises';
 import type { Db } from '../../db/db.js';
 import type { Clock } from '../../shared/clock.js';
-import { checkpointHash } from './audit.checkpoint.js';
+import { checkpointHash, laneHashesJson, laneHashesOf } from './audit.checkpoint.js';
 import { chainHash, GENESIS } from './audit.service.js';
 import * as store from './audit.store.js';
 import type { AuditRow, CheckpointRow } from './audit.store.js';
@@ -11,14 +11,15 @@ import type { AuditRow, CheckpointRow } from './audit.store.js';
  * Retention (issue 10, item 5; ADR 0004). `gatehouse audit archive --before <date>` moves the oldest
  * events out of the table into a file an auditor can check on its own:
  *
- *   {"type":"gatehouse-audit-archive","version":1,"fromId":0,"fromHash":"000…","prevCheckpointHash":"000…"}
- *   {"type":"event","id":1,"at":…,"action":…,…,"details":"{…}","prevHash":"000…","hash":"…"}   (one per event)
- *   {"type":"checkpoint","createdAt":…,"fromId":0,"fromHash":…,"throughId":…,"lastHash":…,"eventCount":…,"eventsSha256":…,"prevCheckpointHash":…,"hash":…}
+ *   {"type":"gatehouse-audit-archive","version":1,"fromId":0,"fromHashes":"{}","prevCheckpointHash":"000…"}
+ *   {"type":"event","id":1,"at":…,"action":…,…,"details":"{…}","prevHash":"000…","hash":"…","lane":0}   (one per event)
+ *   {"type":"checkpoint","createdAt":…,"fromId":0,"fromHashes":"{}","throughId":…,"lastHashes":"{\"0\":…}","eventCount":…,"eventsSha256":…,"prevCheckpointHash":…,"hash":…}
  *
- * Events are written exactly as stored, so each one's hash can be recomputed from the file. The
- * checkpoint is recorded in audit_checkpoints in the same transaction that removes the events; the
- * database refuses to remove any event no checkpoint covers. `audit verify` then starts from the
- * latest checkpoint: the first remaining event must link to its lastHash.
+ * Events are written exactly as stored, so each one's hash can be recomputed from the file; each links
+ * to the previous event of its lane (fromHashes for the first of a lane, the genesis for a new lane).
+ * The checkpoint is recorded in audit_checkpoints in the same transaction that removes the events;
+ * the database refuses to remove any event no checkpoint covers. `audit verify` then starts from the
+ * latest checkpoint: the first remaining event of each lane must link to its lastHashes entry.
  */
 
 const FORMAT = 'gatehouse-audit-archive';
@@ -29,7 +30,8 @@ const eventLine = (row: AuditRow) => `${JSON.stringify({ type: 'event', ...row, 
 
 export interface ArchivePlan {
   fromId: number;
-  fromHash: string;
+  /** JSON {lane: hash} the archived events link to (the latest checkpoint's lastHashes). */
+  fromHashes: string;
   prevCheckpointHash: string;
   /** The last event to archive: the events after fromId up to it are all older than the date. */
   throughId: number;
@@ -48,7 +50,7 @@ export async function planArchive(deps: { db: Db }, before: number): Promise<Arc
   if (throughId <= fromId) return null;
   return {
     fromId,
-    fromHash: latest?.lastHash ?? GENESIS,
+    fromHashes: latest?.lastHashes ?? '{}',
     prevCheckpointHash: latest?.hash ?? GENESIS,
     throughId,
   };
@@ -76,12 +78,12 @@ export async function archiveAuditEvents(
 ): Promise<CheckpointFields> {
   const handle = await open(file, 'wx');
   const digest = createHash('sha256');
-  let prev = plan.fromHash;
+  const prev = laneHashesOf(plan.fromHashes);
   let count = 0;
   let afterId = plan.fromId;
   try {
     await handle.write(
-      `${JSON.stringify({ type: FORMAT, version: 1, fromId: plan.fromId, fromHash: plan.fromHash, prevCheckpointHash: plan.prevCheckpointHash })}\n`,
+      `${JSON.stringify({ type: FORMAT, version: 1, fromId: plan.fromId, fromHashes: plan.fromHashes, prevCheckpointHash: plan.prevCheckpointHash })}\n`,
     );
     for (;;) {
       const rows = (await store.allEventsInOrder(deps.db, afterId, 1000)).filter(
@@ -91,13 +93,13 @@ export async function archiveAuditEvents(
       let chunk = '';
       for (const row of rows) {
         // A broken chain is reported, never archived: the file must verify on its own.
-        if (row.prevHash !== prev || chainHash(row.prevHash, row) !== row.hash) {
+        if (row.prevHash !== (prev.get(row.lane) ?? GENESIS) || chainHash(row.prevHash, row) !== row.hash) {
           throw new ArchiveError(
             'audit_chain_broken',
             `event #${row.id} does not match the chain; run audit verify`,
           );
         }
-        prev = row.hash;
+        prev.set(row.lane, row.hash);
         afterId = Number(row.id);
         count += 1;
         chunk += eventLine(row);
@@ -114,9 +116,9 @@ export async function archiveAuditEvents(
     const fields = {
       createdAt: deps.clock.now(),
       fromId: plan.fromId,
-      fromHash: plan.fromHash,
+      fromHashes: plan.fromHashes,
       throughId: plan.throughId,
-      lastHash: prev,
+      lastHashes: laneHashesJson(prev),
       eventCount: count,
       eventsSha256: digest.digest('hex'),
       prevCheckpointHash: plan.prevCheckpointHash,
@@ -128,7 +130,7 @@ export async function archiveAuditEvents(
 
     await deps.db.transaction().execute(async (trx) => {
       // Appends wait while events leave, so the next one links to the right hash.
-      await store.lockChain(trx);
+      await store.lockAllLanes(trx);
       const latest = await store.latestCheckpoint(trx);
       if ((latest?.hash ?? GENESIS) !== plan.prevCheckpointHash) {
         throw new ArchiveError(
@@ -176,30 +178,31 @@ export async function verifyArchiveFile(deps: { db: Db }, file: string): Promise
   if (trailer?.type !== 'checkpoint' || lines.length < 3)
     return { ok: false, reason: 'the checkpoint line is missing' };
   const checkpoint = trailer as unknown as CheckpointFields & { type: string };
-  if (checkpoint.fromHash !== header.fromHash || checkpoint.fromId !== header.fromId) {
+  if (checkpoint.fromHashes !== header.fromHashes || checkpoint.fromId !== header.fromId) {
     return { ok: false, reason: 'the checkpoint does not start where the header does' };
   }
   const digest = createHash('sha256');
-  let prev = String(header.fromHash);
+  const prev = laneHashesOf(String(header.fromHashes));
   let lastId = Number(header.fromId);
   for (const line of lines.slice(1, -1)) {
     const event = parse(line);
     if (event?.type !== 'event') return { ok: false, reason: `after event #${lastId}: not an event line` };
     const { type: _type, ...row } = event as unknown as AuditRow & { type: string };
-    if (row.prevHash !== prev)
+    if (row.prevHash !== (prev.get(row.lane) ?? GENESIS)) {
       return { ok: false, reason: `event #${row.id}: previous-hash link does not match` };
+    }
     if (chainHash(row.prevHash, row) !== row.hash) {
       return { ok: false, reason: `event #${row.id}: event content does not match its hash` };
     }
     digest.update(`${line}\n`);
-    prev = row.hash;
+    prev.set(row.lane, row.hash);
     lastId = Number(row.id);
   }
   const count = lines.length - 2;
   const { type: _type, hash, ...fields } = checkpoint;
   if (
     fields.throughId !== lastId ||
-    fields.lastHash !== prev ||
+    fields.lastHashes !== laneHashesJson(prev) ||
     fields.eventCount !== count ||
     fields.eventsSha256 !== digest.digest('hex') ||
     checkpointHash(fields) !== hash

@@ -8,11 +8,22 @@ export function checkpointHash(c: Omit<CheckpointRow, 'id' | 'hash'>): string {
       c.prevCheckpointHash,
       c.createdAt,
       c.fromId,
-      c.fromHash,
+      c.fromHashes,
       c.throughId,
-      c.lastHash,
+      c.lastHashes,
       c.eventCount,
       c.eventsSha256,
     ]),
+  );
+}
+
+/** Lane → hash, as stored in a checkpoint: JSON with the lanes in order, so the same map is the same text. */
+export function laneHashesJson(hashes: ReadonlyMap<number, string>): string {
+  return JSON.stringify(Object.fromEntries([...hashes].sort(([a], [b]) => a - b)));
+}
+
+export function laneHashesOf(json: string): Map<number, string> {
+  return new Map(
+    Object.entries(JSON.parse(json) as Record<string, string>).map(([lane, hash]) => [Number(lane), hash]),
   );
 }

@@ -17,23 +17,25 @@ export interface AuditEventsTable {
   details: string;
   prevHash: string;
   hash: string;
+  /** Which hash chain the event is on: it links to the previous event of its lane (ADR 0004). */
+  lane: Generated<number>;
 }
 
 /**
  * One archive of the oldest events (`gatehouse audit archive`): the events after `fromId` up to
- * `throughId` were written to a file and removed from audit_events. The chain of the events that
- * remain continues from `lastHash`; checkpoints chain to each other by `hash`. Append-only (triggers).
+ * `throughId` were written to a file and removed from audit_events. Each lane of the events that
+ * remain continues from its `lastHashes` entry; checkpoints chain to each other by `hash`. Append-only.
  */
 export interface AuditCheckpointsTable {
   id: Generated<number>;
   createdAt: number;
   /** The last event id of the previous checkpoint (0 for the first). */
   fromId: number;
-  /** The hash the first archived event links to (the previous checkpoint's lastHash, or the genesis). */
-  fromHash: string;
+  /** JSON {lane: hash}: what the archived events link to (the previous checkpoint's lastHashes; {} at first). */
+  fromHashes: string;
   throughId: number;
-  /** The hash of event `throughId`: the next event's prev_hash. */
-  lastHash: string;
+  /** JSON {lane: hash}: the hash each lane continues from (its last archived event, or as before). */
+  lastHashes: string;
   eventCount: number;
   /** SHA-256 of the archive file's event lines, so a file can be matched to its checkpoint. */
   eventsSha256: string;
