@@ -2,10 +2,11 @@
  * `npm run bench:audit`: what an audited write costs on PostgreSQL with the hash chain, under
  * concurrency (issue 10, item 5). A durable embedded PostgreSQL 15 (fsync on, as `npm run bench`
  * starts it); 1, 2 or 4 "nodes" (each its own pool of 10 connections, as `gatehouse serve` opens)
- * append standalone events through the real `recordStandaloneEvent` (one transaction: the chain's
- * advisory lock, the last hash, the insert, the commit) from 1 to 64 concurrent callers in all.
- * The same load without the chain (the insert alone in its own transaction) shows what the lock
- * itself costs. Prints events/s and latency percentiles per row; see docs/audit-log.md.
+ * append standalone events through the real `recordStandaloneEvent` (one transaction: a chain
+ * lane's advisory lock, the lane's last hash, the insert, the commit) from 1 to 64 concurrent callers
+ * in all. The same load through one global chain (the design before lanes: one lock, the log's last
+ * hash; written to a lane of its own, 99, so it does not disturb the real lanes) and without any chain
+ * (the insert alone in its own transaction) show what the lock costs. Prints events/s and latency percentiles per row; see docs/audit-log.md.
  *
  *   npm run bench:audit                  about 2 minutes
  *   npm run bench:audit -- --seconds 3   shorter runs
@@ -14,7 +15,9 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb, type DbHandle } from '../src/db/db.js';
+import { sql } from 'kysely';
 import { recordStandaloneEvent } from '../src/modules/audit/index.js';
+import { chainHash } from '../src/modules/audit/audit.service.js';
 import { systemClock } from '../src/shared/clock.js';
 import type { ActorContext } from '../src/shared/context.js';
 import { describeMachine } from './lib/machine.js';
@@ -42,6 +45,36 @@ const chained: Write = (db) =>
     action: 'bench.event',
     outcome: 'denied',
     details: { method: 'GET', route: '/api/v1/users' },
+  });
+
+/** As before lanes: one global lock held until commit, linking to the newest event of the whole log. */
+const oneChain: Write = (db) =>
+  db.db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(7207001)`.execute(trx);
+    const last = await trx
+      .selectFrom('auditEvents')
+      .select('hash')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const row = {
+      at: Date.now(),
+      action: 'bench.one_chain',
+      outcome: 'denied' as const,
+      actorId: actor.actorId,
+      actorLabel: actor.actorLabel,
+      targetId: null,
+      targetLabel: null,
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+      requestId: actor.requestId,
+      details: '{"method":"GET","route":"/api/v1/users"}',
+    };
+    const prevHash = last?.hash ?? '0'.repeat(64);
+    await trx
+      .insertInto('auditEvents')
+      .values({ ...row, lane: 99, prevHash, hash: chainHash(prevHash, row) })
+      .execute();
   });
 
 /** The same row and transaction without the chain: no lock, no previous hash. */
@@ -124,7 +157,8 @@ try {
     [4, 64],
   ] as const) {
     for (const [kind, write] of [
-      ['chained', chained],
+      ['lanes (now)', chained],
+      ['one chain (before)', oneChain],
       ['no chain', unchained],
     ] as const) {
       const row = await measure(kind, write, nodes.slice(0, nodeCount), callers);
