@@ -19,7 +19,7 @@ import { ManualClock } from '../clock.js';
 import { freshDatabase, TEST_DIALECT } from '../database.js';
 
 /*
- * Audit retention (issue 10, item 5; SEC-AUD-02; ADR 0004): `gatehouse audit archive --before <date>`
+ * Audit retention (issue 10, item 5; SEC-AUD-02; ADR 0005): `gatehouse audit archive --before <date>`
  * moves the oldest events into a file that verifies on its own, records a hash-chained checkpoint,
  * and is the only way events leave the table; `gatehouse audit verify` continues from the checkpoint.
  * Tests that run `gatehouse` get 3 minutes: each process compiles the CLI with tsx, which takes

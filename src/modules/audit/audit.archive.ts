@@ -8,7 +8,7 @@ import * as store from './audit.store.js';
 import type { AuditRow, CheckpointRow } from './audit.store.js';
 
 /*
- * Retention (issue 10, item 5; ADR 0004). `gatehouse audit archive --before <date>` moves the oldest
+ * Retention (issue 10, item 5; ADR 0005). `gatehouse audit archive --before <date>` moves the oldest
  * events out of the table into a file an auditor can check on its own:
  *
  *   {"type":"gatehouse-audit-archive","version":1,"fromId":0,"fromHashes":"{}","prevCheckpointHash":"000…"}

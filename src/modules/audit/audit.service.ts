@@ -63,7 +63,7 @@ export async function recordAuditEvent(
   actor: ActorContext,
   input: AuditInput,
 ): Promise<void> {
-  // The lane's lock is held until the transaction ends, so its chain never forks (ADR 0004).
+  // The lane's lock is held until the transaction ends, so its chain never forks (ADR 0005).
   const lane = await store.takeLane(exec);
   const prevHash = (await store.lastHash(exec, lane)) ?? GENESIS;
   const row = {

@@ -8,7 +8,7 @@ import type { Insertable, Selectable } from 'kysely';
 export type AuditRow = Selectable<AuditEventsTable>;
 
 /**
- * How many hash chains ("lanes") PostgreSQL appends spread over (ADR 0004): each lane's appends are
+ * How many hash chains ("lanes") PostgreSQL appends spread over (ADR 0005): each lane's appends are
  * serialized by its own advisory lock, held until commit, so up to this many audited transactions
  * commit at once. SQLite has one writer anyway: everything is lane 0.
  */

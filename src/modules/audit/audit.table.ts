@@ -17,7 +17,7 @@ export interface AuditEventsTable {
   details: string;
   prevHash: string;
   hash: string;
-  /** Which hash chain the event is on: it links to the previous event of its lane (ADR 0004). */
+  /** Which hash chain the event is on: it links to the previous event of its lane (ADR 0005). */
   lane: Generated<number>;
 }
 

@@ -2,13 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import { isPostgres } from '../dialect.js';
 
 /*
- * Chain lanes (issue 10, item 5; ADR 0004). Every audited write held one global lock on PostgreSQL
+ * Chain lanes (issue 10, item 5; ADR 0005). Every audited write held one global lock on PostgreSQL
  * until it committed, so the log took one commit (one fsync) at a time: about 140 writes/s on the
  * development machine, fewer with more nodes, under the ~120 sign-ins/s one node can do. The log is
  * now several hash chains ("lanes", an event's `lane`), each with its own lock: an event links to the
  * previous event of its lane. Existing events are lane 0, where a quiet server keeps writing.
  *
- * Audit retention (issue 10, item 5; ADR 0004). `gatehouse audit archive --before <date>` writes the
+ * Audit retention (issue 10, item 5; ADR 0005). `gatehouse audit archive --before <date>` writes the
  * oldest events to a file and records a checkpoint here: the last archived event's id, the hash each
  * lane's chain continues from, how many events it covered, the file's events digest, chained to the previous checkpoint by hash. Then,
  * and only then, may those events leave audit_events: the triggers that made the log append-only now
