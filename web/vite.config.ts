@@ -23,7 +23,9 @@ export default defineConfig({
     assetsDir: 'assets',
     // No inlined data: fonts or scripts; images may still be data: URIs (img-src allows them).
     assetsInlineLimit: 0,
-    sourcemap: true,
+    // Maps are written next to the files as a build artifact, without the `sourceMappingURL` comment:
+    // browsers never ask for them, and the server refuses to serve `*.map` (issue 10, item 11).
+    sourcemap: 'hidden',
     target: 'es2022',
     // Libraries change less often than the console: a separate file stays cached across releases.
     rollupOptions: {

@@ -13,7 +13,7 @@ import { registerOpenApi } from '../http/openapi.js';
 import { registerSecurityHeaders, setSecurityHeaders } from '../http/security-headers.js';
 import { serializerCompiler } from '../http/serializer.js';
 import { actorOf } from '../http/context.js';
-import { recordStandaloneEvent } from '../modules/audit/index.js';
+import { createRepeatedEvents, type RepeatedEvents } from '../modules/audit/index.js';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.js';
 import { registerAuthRoutes } from '../modules/auth/auth.routes.js';
 import { principalOfSession, principalOfToken } from '../modules/auth/index.js';
@@ -58,6 +58,8 @@ declare module 'fastify' {
     routeTable: RouteEntry[];
     mail: { transport: MailTransport; dispatcher: Dispatcher };
     clockOffset: ClockOffsetMonitor;
+    /** Repeated refusals, counted per window instead of one audit event each (issue 10, item 5). */
+    auditRepeats: RepeatedEvents;
   }
 }
 
@@ -149,6 +151,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const liveConfig = settings.config;
 
   const notices = deps.notices ?? mailNotices({ clock: deps.clock, config: liveConfig });
+  // Refusals a caller can repeat at will are aggregated per window, so no caller can flood the log.
+  const auditRepeats = createRepeatedEvents({ db: database.db, clock: deps.clock });
+  auditRepeats.start((error) => app.log.error({ err: error }, 'audit: writing aggregated events failed'));
+  app.addHook('onClose', () => auditRepeats.stop());
+  app.decorate('auditRepeats', auditRepeats);
   const services = {
     db: database.db,
     clock: deps.clock,
@@ -156,17 +163,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     notices,
     config: liveConfig,
     settings,
+    auditRepeats,
   };
   registerAccessGuard(app, {
     cookieName: sessionCookie(config).name,
     resolveSession: (secret) => principalOfSession(services, secret),
     resolveToken: (token) => principalOfToken(services, token),
-    onForbidden: (request) =>
-      recordStandaloneEvent(services, actorOf(request), {
-        action: 'authorization.denied',
-        outcome: 'denied',
-        details: { method: request.method, route: request.routeOptions.url ?? '' },
-      }),
+    onForbidden: (request) => {
+      const route = request.routeOptions.url ?? '';
+      return auditRepeats.record(
+        actorOf(request),
+        { action: 'authorization.denied', outcome: 'denied', details: { method: request.method, route } },
+        `${request.method} ${route}`,
+      );
+    },
   });
 
   registerMetrics(app, { config, db: database.db, clock: deps.clock, hasher: deps.hasher });

@@ -39,11 +39,15 @@ export interface ConsoleOptions {
   webDist?: string;
 }
 
+/** Source maps carry the console's full sources: built (for debugging a release), never served. */
+const isSourceMap = (file: string) => file.toLowerCase().endsWith('.map');
+
 const wantsHtml = (request: FastifyRequest) => (request.headers.accept ?? '').includes('text/html');
 
 /**
  * Serves the admin console (the Vite build in web/dist) from the same origin as the API:
- * - `/assets/*`: hashed files, `Cache-Control: public, max-age=31536000, immutable`;
+ * - `/assets/*`: hashed files, `Cache-Control: public, max-age=31536000, immutable`; never a source map
+ *   (`*.map` holds the console's full sources: it stays a build artifact and answers 404 here);
  * - every other GET a browser navigates to (it accepts text/html): index.html with `no-store`, so a
  *   deploy is picked up at once and pages that carry tokens in their URL are never cached (SEC-RST-08).
  * Anything under /api/, and non-HTML requests for unknown paths, keep the JSON 404. Both routes are
@@ -60,7 +64,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
 
     scope.get('/assets/*', { config: { access: 'public' }, schema: { hide: true } }, (request, reply) => {
       const file = (request.params as { '*': string })['*'];
-      if (!file || !existsSync(assets)) return reply.callNotFound();
+      if (!file || isSourceMap(file) || !existsSync(assets)) return reply.callNotFound();
       return reply.sendFile(file, assets, {
         maxAge: ASSET_MAX_AGE_MS,
         immutable: true,

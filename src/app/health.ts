@@ -8,7 +8,10 @@ import type { ClockOffsetMonitor } from './clock-offset.js';
  * /healthz: the process answers. /readyz: the database answers, takes writes (not full), every
  * migration has run, and this node's clock is within CLOCK_SKEW_LIMIT_SECONDS of the database's
  * (SEC-BF-06); it also reports whether the mail transport works, without failing readiness for it
- * (mail waits in the outbox).
+ * (mail waits in the outbox). /readyz is anonymous, so it gives statuses only: an SMTP error
+ * names the mail host, its port and what it said, which goes to the log (and admins see failed mail
+ * in /api/v1/outbox), never to the caller. The clock offset is a number, not a secret: load
+ * balancers and operators read it there.
  */
 export function registerHealthRoutes(
   app: FastifyInstance,
@@ -24,11 +27,11 @@ export function registerHealthRoutes(
       await transport.verify();
       return { transport: transport.kind, status: 'ok' };
     } catch (error) {
-      return {
-        transport: transport.kind,
-        status: 'error',
-        error: error instanceof Error ? error.message : String(error),
-      };
+      app.log.warn(
+        { transport: transport.kind, error: error instanceof Error ? error.message : String(error) },
+        'readyz: the mail transport check failed',
+      );
+      return { transport: transport.kind, status: 'error' };
     }
   };
   const mailStatus = () => {

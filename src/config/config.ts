@@ -81,6 +81,7 @@ const envSchema = z.object({
     .max(86_400, { error: 'a whole number of seconds from -86400 to 86400 (testing only)' })
     .default(0),
   TRUST_PROXY: trustProxy,
+  IPV6_RATE_LIMIT_PREFIX: intIn(32, 128, 64),
   DEFAULT_LOCALE: z
     .string()
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, { error: 'a language code such as en or fr' })
@@ -122,6 +123,8 @@ export interface Config {
   };
   /** false, true (every hop), or the trusted proxies' addresses and CIDR ranges. */
   readonly trustProxy: boolean | readonly string[];
+  /** Per-IP limits key an IPv6 client on this many leading bits (a /64: one subscriber's network). */
+  readonly ipv6RateLimitPrefix: number;
   readonly defaultLocale: string;
   /** Bearer token for /metrics; unset turns the endpoint off. */
   readonly metricsToken: string | undefined;
@@ -183,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       testOffsetMs: e.CLOCK_OFFSET_SECONDS_FOR_TESTING * 1000,
     }),
     trustProxy: typeof e.TRUST_PROXY === 'boolean' ? e.TRUST_PROXY : Object.freeze(e.TRUST_PROXY),
+    ipv6RateLimitPrefix: e.IPV6_RATE_LIMIT_PREFIX,
     defaultLocale: e.DEFAULT_LOCALE,
     metricsToken: e.METRICS_TOKEN,
     mail: Object.freeze({

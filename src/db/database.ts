@@ -1,6 +1,6 @@
 import type { UserCountsTable, UsersTable } from '../modules/users/users.table.js';
 import type { SessionsTable } from '../modules/sessions/sessions.table.js';
-import type { AuditEventsTable } from '../modules/audit/audit.table.js';
+import type { AuditCheckpointsTable, AuditEventsTable } from '../modules/audit/audit.table.js';
 import type { SetupTokensTable } from '../modules/auth/auth.table.js';
 import type { MailOutboxTable } from '../modules/mail/mail.table.js';
 import type { PasswordResetTokensTable } from '../modules/passwords/reset-tokens.table.js';
@@ -16,6 +16,7 @@ export interface Database {
   userCounts: UserCountsTable;
   sessions: SessionsTable;
   auditEvents: AuditEventsTable;
+  auditCheckpoints: AuditCheckpointsTable;
   setupTokens: SetupTokensTable;
   mailOutbox: MailOutboxTable;
   passwordResetTokens: PasswordResetTokensTable;

@@ -18,6 +18,11 @@ function fakeBuild(): string {
     '<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>',
   );
   writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log("console");\n');
+  // What `vite build` leaves next to each file (sourcemap: 'hidden'): the full sources, never to be served.
+  writeFileSync(
+    join(dir, 'assets', 'index-abc123.js.map'),
+    '{"version":3,"sources":["../../src/main.tsx"],"sourcesContent":["const secretSource = 1;"],"mappings":""}',
+  );
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
@@ -61,6 +66,33 @@ describe('the console is served by the API server', () => {
       expect(res.statusCode, url).not.toBe(200);
       expect(res.statusCode, url).toBeLessThan(500);
     }
+  });
+
+  it('SEC-IN-05: source maps (full sources) are a build artifact, never served: /assets/*.map is the JSON 404', async () => {
+    const app = await appServing(fakeBuild());
+    for (const url of [
+      '/assets/index-abc123.js.map',
+      '/assets/index-abc123.js.MAP',
+      '/assets/index-abc123.js.m%61p',
+      '/assets/index-abc123.js.map?x=1',
+    ]) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json(), url).toMatchObject({ error: { code: 'not_found' } });
+      expect(res.body, url).not.toContain('secretSource');
+      // A page request for it gets no map either (the page route never reads /assets).
+      const page = await app.inject({ method: 'GET', url, headers: HTML });
+      expect(page.body, url).not.toContain('secretSource');
+    }
+    // The file it maps is still served.
+    expect((await app.inject({ method: 'GET', url: '/assets/index-abc123.js' })).statusCode).toBe(200);
+  });
+
+  it('SEC-IN-05: the console build writes its source maps without a sourceMappingURL comment', async () => {
+    const { default: viteConfig } = (await import('../../web/vite.config.js')) as {
+      default: { build?: { sourcemap?: unknown } };
+    };
+    expect(viteConfig.build?.sourcemap).toBe('hidden');
   });
 
   it('SEC-RST-08: every console page is index.html with Cache-Control: no-store and no referrer, tokens in the URL included', async () => {

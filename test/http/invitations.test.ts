@@ -238,9 +238,17 @@ describe('who may invite', () => {
     ).toBe('403 forbidden');
     expect(outcome(await invite(t, adminCookie, { email: 'a1@example.test', role: 'admin' }))).toBe('201');
 
-    // Refusals are audited (SEC-AUD-01); nothing was stored for them.
+    // Refusals are audited (SEC-AUD-01); nothing was stored for them. The viewer's second refusal
+    // (same role, same minute) is written as the window's count when it ends (issue 10, item 5).
+    await t.app.auditRepeats.flush(true);
     const denied = await auditActions(t, 'authorization.denied');
-    expect(denied.filter((e) => e.details.includes('invitation.create'))).toHaveLength(4);
+    const refusedInvitations = denied
+      .filter((e) => e.details.includes('invitation.create'))
+      .map((e) => JSON.parse(e.details) as { count?: number });
+    expect(refusedInvitations.filter((d) => d.count !== undefined)).toEqual([
+      expect.objectContaining({ inviterRole: 'viewer', count: 1 }),
+    ]);
+    expect(refusedInvitations.reduce((sum, d) => sum + (d.count ?? 1), 0)).toBe(4);
     const emails = (await t.db.db.selectFrom('invitations').select('email').execute())
       .map((r) => r.email)
       .sort();

@@ -300,15 +300,17 @@ describe('SEC-AUD-02: no API route edits or deletes audit events', () => {
     t = await buildTestApp();
   });
 
-  it('SEC-AUD-02: the route table has only GET routes under /api/v1/audit-events', () => {
+  it('SEC-AUD-02: the routes under /api/v1/audit-events read; the one POST is the (audited) export', () => {
     const audit = t.app.routeTable.filter((r) => r.url.startsWith('/api/v1/audit-events'));
     expect(audit.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
       'GET /api/v1/audit-events',
-      'GET /api/v1/audit-events/export',
+      'POST /api/v1/audit-events/export',
     ]);
     expect(audit.every((r) => r.access === 'admin')).toBe(true);
-    // No other route touches the log either: nothing with "audit" in its path takes a write method.
-    const writes = t.app.routeTable.filter((r) => /audit/i.test(r.url) && r.method !== 'GET');
+    // No other route touches the log either: nothing else with "audit" in its path takes a write method.
+    const writes = t.app.routeTable.filter(
+      (r) => /audit/i.test(r.url) && r.method !== 'GET' && r.url !== '/api/v1/audit-events/export',
+    );
     expect(writes).toEqual([]);
   });
 
@@ -320,7 +322,7 @@ describe('SEC-AUD-02: no API route edits or deletes audit events', () => {
       for (const url of [
         '/api/v1/audit-events',
         `/api/v1/audit-events/${first}`,
-        '/api/v1/audit-events/export',
+        ...(method === 'POST' ? [] : ['/api/v1/audit-events/export']),
       ]) {
         const res = await request(t, admin.cookie, {
           method,
@@ -381,7 +383,7 @@ function parseCsv(text: string): string[][] {
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-describe('SEC-AUD-02: GET /api/v1/audit-events/export', () => {
+describe('SEC-AUD-02: POST /api/v1/audit-events/export', () => {
   let t: TestApp;
   /** An admin whose own email starts with a formula character: it is the actor label of their events. */
   let admin: { id: string; email: string; cookie: string };
@@ -426,8 +428,13 @@ describe('SEC-AUD-02: GET /api/v1/audit-events/export', () => {
     }
   });
 
+  /** The list's filters (`&target=…`) as the export's JSON body: the export is a POST (SEC-CSRF-01). */
   const exportOf = (format: string, query = '', cookie = admin.cookie) =>
-    request(t, cookie, { method: 'GET', url: `/api/v1/audit-events/export?format=${format}${query}` });
+    request(t, cookie, {
+      method: 'POST',
+      url: '/api/v1/audit-events/export',
+      payload: { format, ...Object.fromEntries(new URLSearchParams(query)) },
+    });
 
   /** The whole list as the API pages it (newest first), with the same filters. */
   async function fullList(query = ''): Promise<PresentedEvent[]> {
@@ -468,20 +475,20 @@ describe('SEC-AUD-02: GET /api/v1/audit-events/export', () => {
         .where('actorId', '=', person.id)
         .execute();
       expect(denied.map((e) => JSON.parse(e.details) as unknown)).toEqual([
-        { method: 'GET', route: '/api/v1/audit-events/export' },
+        { method: 'POST', route: '/api/v1/audit-events/export' },
       ]);
     }
     const bad = await exportOf('xlsx');
     expect(bad.statusCode).toBe(400);
     expect(
-      (await request(t, admin.cookie, { method: 'GET', url: '/api/v1/audit-events/export' })).statusCode,
+      (await request(t, admin.cookie, { method: 'POST', url: '/api/v1/audit-events/export', payload: {} }))
+        .statusCode,
     ).toBe(400);
-    // HEAD would run the export without anyone reading it: there is no HEAD route.
-    const head = await request(t, admin.cookie, {
-      method: 'HEAD',
-      url: '/api/v1/audit-events/export?format=csv',
-    });
-    expect(head.statusCode).toBe(404);
+    // The old GET (a link anyone could plant) runs nothing: there is no such route any more.
+    for (const method of ['GET', 'HEAD'] as const) {
+      const old = await request(t, admin.cookie, { method, url: '/api/v1/audit-events/export?format=csv' });
+      expect(old.statusCode, method).toBe(404);
+    }
     // Nothing was exported, so no export was recorded.
     const exported = await t.db.db
       .selectFrom('auditEvents')

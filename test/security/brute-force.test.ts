@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
+import { clientRateKey } from '../../src/modules/throttle/index.js';
 import { buildTestApp, buildTwoNodes, request, seedUser, signIn, type TestApp } from '../harness.js';
 import { closeAfterFile, resetLinkIn } from '../smtp.js';
 
@@ -627,6 +628,77 @@ describe('per-IP limits', () => {
     expect((await forgot(t, user.email, ip)).statusCode).toBe(202);
     expect(await outbox(t, user.email, 'password_reset')).toHaveLength(mailBefore + 1);
   });
+  it('SEC-BF-04: an IPv6 client is limited per /64: 100 failures from 100 addresses of one /64 → 429 from any other address in it; the next /64 is not affected', async () => {
+    const net = '2001:db8:4:64';
+    for (let i = 0; i < 100; i += 1) {
+      // A fresh interface id for every request: what rotating through one's own /64 looks like.
+      const ip = `${net}:${((i * 7919) % 0x10000).toString(16)}:${i.toString(16)}:beef:${(i + 1).toString(16)}`;
+      const res = await signInAs(t, `bf04-v6-${i % 20}@example.test`, WRONG, { ip });
+      expect(res.statusCode, `attempt ${i + 1}: ${res.body}`).toBe(401);
+    }
+    for (const ip of [`${net}::1`, `${net}:ffff:ffff:ffff:ffff`, `2001:0DB8:0004:0064:0:0:0:abcd`]) {
+      expectRateLimited(await signInAs(t, user.email, user.password, { ip }), 900);
+    }
+    // The neighbouring /64 and an IPv4 client are someone else.
+    for (const ip of ['2001:db8:4:65::1', '203.0.113.64']) {
+      expect((await signInAs(t, user.email, user.password, { ip })).statusCode, ip).toBe(200);
+    }
+    // The audit trail still records each full address.
+    const events = await auditOf(t, 'auth.sign_in', 'bf04-v6-0@example.test');
+    expect(new Set(events.map((e) => e.ip)).size).toBe(events.length);
+  });
+
+  it('SEC-BF-04: forgot-password is limited per IPv6 /64 too', async () => {
+    for (let i = 0; i < 10; i += 1) {
+      expect((await forgot(t, `bf04-v6-forgot-${i}@example.test`, `2001:db8:f:1::${i + 1}`)).statusCode).toBe(
+        202,
+      );
+    }
+    expectRateLimited(await forgot(t, 'bf04-v6-forgot-x@example.test', '2001:db8:f:1:abcd::99'), 3600);
+    expect((await forgot(t, 'bf04-v6-forgot-y@example.test', '2001:db8:f:2::1')).statusCode).toBe(202);
+  });
+
+  it('SEC-BF-04: IPV6_RATE_LIMIT_PREFIX sets the prefix (a /56 here: the whole site shares one allowance); a bad value stops start-up', async () => {
+    const wide = closing.add(await buildTestApp({ env: { IPV6_RATE_LIMIT_PREFIX: '56' } }));
+    const someone = await seedUser(wide, { email: 'bf04.site@example.test', name: 'Site Wide' });
+    for (let i = 0; i < 100; i += 1) {
+      const ip = `2001:db8:7:${(i % 256).toString(16)}::${(i + 1).toString(16)}`; // 2001:db8:7:00xx::/56
+      expect((await signInAs(wide, `bf04-site-${i % 20}@example.test`, WRONG, { ip })).statusCode).toBe(401);
+    }
+    expectRateLimited(await signInAs(wide, someone.email, someone.password, { ip: '2001:db8:7:ff::1' }), 900);
+    expect(
+      (await signInAs(wide, someone.email, someone.password, { ip: '2001:db8:7:100::1' })).statusCode,
+    ).toBe(200);
+
+    for (const bad of ['20', '129', '64.5', 'sixty-four']) {
+      expect(() => loadConfig({ IPV6_RATE_LIMIT_PREFIX: bad }), bad).toThrow(
+        /IPV6_RATE_LIMIT_PREFIX=.*expected a whole number from 32 to 128/,
+      );
+    }
+    expect(loadConfig({}).ipv6RateLimitPrefix).toBe(64);
+  });
+
+  it('SEC-BF-04: clientRateKey: IPv4 as it is; IPv6 masked to its prefix in every spelling; IPv4-mapped IPv6 is the IPv4 address', () => {
+    expect(clientRateKey('203.0.113.9', 64)).toBe('203.0.113.9');
+    for (const spelling of [
+      '2001:db8:1:2:3:4:5:6',
+      '2001:DB8:1:2::ffff',
+      '2001:0db8:0001:0002:0000:0000:0000:0001',
+      '2001:db8:1:2::1%eth0',
+      '2001:db8:1:2::192.0.2.1',
+    ]) {
+      expect(clientRateKey(spelling, 64), spelling).toBe('2001:db8:1:2:0:0:0:0/64');
+    }
+    expect(clientRateKey('2001:db8:1:2::1', 48)).toBe('2001:db8:1:0:0:0:0:0/48');
+    expect(clientRateKey('2001:db8:1:2ff::1', 56)).toBe('2001:db8:1:200:0:0:0:0/56');
+    expect(clientRateKey('2001:db8::1', 128)).toBe('2001:db8:0:0:0:0:0:1/128');
+    expect(clientRateKey('::ffff:198.51.100.7', 64)).toBe('198.51.100.7');
+    expect(clientRateKey('::ffff:c633:6407', 64)).toBe('198.51.100.7');
+    expect(clientRateKey('::1', 64)).toBe('0:0:0:0:0:0:0:0/64');
+    expect(clientRateKey(null, 64)).toBe('unknown');
+    expect(clientRateKey('not an address', 64)).toBe('unknown');
+  });
+
   it("SEC-BF-04: only failures use up an IP's allowance: successful sign-ins from the same address do not count", async () => {
     const t = closing.add(await buildTestApp());
     const user = await seedUser(t, { email: 'bf04.office@example.test', name: 'Office Nat' });

@@ -199,6 +199,50 @@ describe('SEC-CSRF-01: cross-site requests are refused on every state-changing r
     expect(await snapshot(t)).toBe(before);
   });
 
+  it('SEC-CSRF-01: the audit export (audited, so a change of state) is a POST: a cross-site link, a foreign Origin or a form cannot run it', async () => {
+    const { t, adminCookie } = await world();
+    const exported = async () =>
+      (await t.db.db.selectFrom('auditEvents').select('id').where('action', '=', 'audit.exported').execute())
+        .length;
+    // A top-level link or an <img> from another site: a GET, which no longer exists.
+    for (const headers of [{}, { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' }]) {
+      const link = await request(t, adminCookie, {
+        method: 'GET',
+        url: '/api/v1/audit-events/export?format=csv',
+        headers,
+      });
+      expect(link.statusCode).toBe(404);
+    }
+    // A cross-site fetch or form POST: refused by the origin check, or by the content type.
+    const json = { format: 'csv' };
+    const foreign = await request(t, adminCookie, {
+      method: 'POST',
+      url: '/api/v1/audit-events/export',
+      headers: { origin: EVIL },
+      payload: json,
+    });
+    expect(`${foreign.statusCode} ${errorCode(foreign)}`).toBe('403 cross_site_request');
+    const form = await request(t, adminCookie, {
+      method: 'POST',
+      url: '/api/v1/audit-events/export',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'format=csv',
+    });
+    expect(form.statusCode).toBe(415);
+    expect(await exported()).toBe(0);
+
+    // The console's same-origin fetch exports, and the export stays audited.
+    const own = await request(t, adminCookie, {
+      method: 'POST',
+      url: '/api/v1/audit-events/export',
+      headers: { origin: SAME_ORIGIN, 'sec-fetch-site': 'same-origin' },
+      payload: json,
+    });
+    expect(own.statusCode, own.body).toBe(200);
+    expect(own.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(await exported()).toBe(1);
+  });
+
   it('SEC-CSRF-01: requests with an Authorization header skip the origin check; browsers cannot send one cross-site (no preflight grant)', async () => {
     const { t, adminCookie } = await world();
     // Documented exemption: the origin check does not fire for an Authorization-bearing request

@@ -641,7 +641,7 @@ function headersArb(bearer: string): fc.Arbitrary<Record<string, string>> {
 
 /**
  * Audit inserts that are not a change of state: failed or denied attempts, and the record of a read of
- * the audit trail itself (`audit.exported`: a GET that succeeds is audited on purpose, SEC-AUD-01).
+ * the audit trail itself (`audit.exported`: a POST that only reads, audited on purpose, SEC-AUD-01).
  */
 const auditChange = (row = '') => `${row}outcome = 'success' and ${row}action <> 'audit.exported'`;
 

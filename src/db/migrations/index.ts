@@ -6,6 +6,7 @@ import * as throttleAndTokens from './0004_throttle_and_tokens.js';
 import * as userSearchIndex from './0005_user_search_index.js';
 import * as userCounts from './0006_user_counts.js';
 import * as storageProbe from './0007_storage_probe.js';
+import * as auditCheckpoints from './0008_audit_checkpoints.js';
 
 /** Migrations are compiled into the package (no directory scanning), in order. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005_user_search_index': userSearchIndex,
   '0006_user_counts': userCounts,
   '0007_storage_probe': storageProbe,
+  '0008_audit_checkpoints': auditCheckpoints,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -31,7 +31,8 @@ const AuditQuery = z.strictObject({
   cursor: z.coerce.number().int().positive().optional(),
 });
 
-const ExportQuery = z.strictObject({
+/** The export's filters travel in a JSON body: it is a POST (it writes `audit.exported`, SEC-CSRF-01). */
+const ExportRequest = z.strictObject({
   format: z.enum(['jsonl', 'csv']).meta({ description: 'JSON lines (one event per line) or CSV' }),
   actor: AuditQuery.shape.actor,
   target: AuditQuery.shape.target,
@@ -41,7 +42,11 @@ const ExportQuery = z.strictObject({
 
 const ExportBody = z.string().meta({ description: 'The events, oldest first, streamed' });
 
-/** Read-only: no route edits or deletes events (SEC-AUD-02). */
+/**
+ * No route edits or deletes events (SEC-AUD-02). The export is a POST because it is audited: a GET
+ * that writes an event could be set off by a cross-site link or image; a POST must carry a JSON body
+ * from the same origin (SEC-CSRF-01), which no foreign page can make a browser send.
+ */
 export function registerAuditRoutes(app: ApiApp, deps: { db: Db; clock: Clock }): void {
   app.get('/api/v1/audit-events', {
     config: { access: 'admin' },
@@ -67,14 +72,12 @@ export function registerAuditRoutes(app: ApiApp, deps: { db: Db; clock: Clock })
     },
   });
 
-  app.get('/api/v1/audit-events/export', {
+  app.post('/api/v1/audit-events/export', {
     config: { access: 'admin' },
-    // Every export is audited: a HEAD request must not run one.
-    exposeHeadRoute: false,
     schema: {
       tags: ['audit'],
       summary: 'Export the audit events matching the filters, oldest first, as JSON lines or CSV (audited)',
-      querystring: ExportQuery,
+      body: ExportRequest,
       response: {
         200: {
           description:
@@ -88,7 +91,7 @@ export function registerAuditRoutes(app: ApiApp, deps: { db: Db; clock: Clock })
       },
     },
     handler: async (request, reply) => {
-      const q = request.query;
+      const q = request.body;
       const body = await exportAuditEvents(deps, actorOf(request), {
         format: q.format,
         filter: {

@@ -3,6 +3,7 @@ import { dbNow } from '../../db/time.js';
 import type { Clock } from '../../shared/clock.js';
 import type { ActorContext } from '../../shared/context.js';
 import { sha256Hex } from '../../shared/crypto.js';
+import { checkpointHash, laneHashesJson, laneHashesOf } from './audit.checkpoint.js';
 import * as store from './audit.store.js';
 import type { AuditRow } from './audit.store.js';
 
@@ -28,10 +29,15 @@ export interface AuditEvent {
   details: Record<string, unknown>;
 }
 
-const GENESIS = '0'.repeat(64);
+/** What the first event links to. */
+export const GENESIS = '0'.repeat(64);
 
-/** The chained hash covers every stored field but the id, so any edit to a row breaks the chain at that row. */
-export function chainHash(prevHash: string, e: Omit<AuditRow, 'id' | 'hash' | 'prevHash'>): string {
+/**
+ * The chained hash covers every stored field but the id and the lane, so any edit to a row breaks the
+ * chain at that row (a row moved to another lane breaks the links of both). The lane is left out so
+ * that events written before lanes existed keep their hashes.
+ */
+export function chainHash(prevHash: string, e: Omit<AuditRow, 'id' | 'hash' | 'prevHash' | 'lane'>): string {
   const canonical = JSON.stringify([
     e.at,
     e.action,
@@ -58,8 +64,9 @@ export async function recordAuditEvent(
   actor: ActorContext,
   input: AuditInput,
 ): Promise<void> {
-  await store.lockChain(exec);
-  const prevHash = (await store.lastHash(exec)) ?? GENESIS;
+  // The lane's lock is held until the transaction ends, so its chain never forks (ADR 0006).
+  const lane = await store.takeLane(exec);
+  const prevHash = (await store.lastHash(exec, lane)) ?? GENESIS;
   const row = {
     // Read after the chain's lock, so events from every node come in the order of one clock (SEC-BF-06).
     at: await dbNow(exec, clock),
@@ -74,7 +81,7 @@ export async function recordAuditEvent(
     requestId: actor.requestId,
     details: JSON.stringify(input.details ?? {}),
   };
-  await store.insertEvent(exec, { ...row, prevHash, hash: chainHash(prevHash, row) });
+  await store.insertEvent(exec, { ...row, lane, prevHash, hash: chainHash(prevHash, row) });
 }
 
 /** For events with no other change to commit with (e.g. a failed sign-in). */
@@ -130,23 +137,65 @@ export async function listAuditEvents(
 }
 
 export type ChainVerdict =
-  { ok: true; count: number } | { ok: false; count: number; brokenAt: number; reason: string };
+  | {
+      ok: true;
+      count: number;
+      /** Present once events were archived: the log is verified from the latest checkpoint on. */
+      archived?: { checkpoints: number; events: number; throughId: number };
+    }
+  | { ok: false; count: number; brokenAt: number; reason: string };
 
-/** Walks the whole log in id order and reports the first event whose link or content does not match. */
+/**
+ * Walks the checkpoints of archived events (each must link to the one before and match its hash),
+ * then the log in id order from the latest checkpoint, each event against the previous event of its
+ * lane, and reports the first event (or checkpoint, named by the last event it covers) whose link or
+ * content does not match.
+ */
 export async function verifyAuditChain(deps: { db: Db }): Promise<ChainVerdict> {
-  let prev = GENESIS;
+  let prev = new Map<number, string>();
   let afterId = 0;
+  let prevCheckpoint = GENESIS;
+  let archivedEvents = 0;
+  const checkpoints = await store.allCheckpoints(deps.db);
+  for (const cp of checkpoints) {
+    const throughId = Number(cp.throughId);
+    const broken = (reason: string) => ({ ok: false as const, count: 0, brokenAt: throughId, reason });
+    if (
+      cp.prevCheckpointHash !== prevCheckpoint ||
+      cp.fromHashes !== laneHashesJson(prev) ||
+      Number(cp.fromId) !== afterId
+    ) {
+      return broken(`checkpoint #${cp.id} does not link to the one before`);
+    }
+    const { id: _id, hash, ...fields } = cp;
+    const recomputed = checkpointHash({
+      ...fields,
+      createdAt: Number(fields.createdAt),
+      fromId: afterId,
+      throughId,
+      eventCount: Number(fields.eventCount),
+    });
+    if (recomputed !== hash) return broken(`checkpoint #${cp.id} does not match its hash`);
+    prevCheckpoint = hash;
+    prev = laneHashesOf(cp.lastHashes);
+    afterId = throughId;
+    archivedEvents += Number(cp.eventCount);
+  }
+  const archived =
+    checkpoints.length > 0
+      ? { archived: { checkpoints: checkpoints.length, events: archivedEvents, throughId: afterId } }
+      : {};
   let count = 0;
   for (;;) {
     const rows = await store.allEventsInOrder(deps.db, afterId, 1000);
-    if (rows.length === 0) return { ok: true, count };
+    if (rows.length === 0) return { ok: true, count, ...archived };
     for (const row of rows) {
-      if (row.prevHash !== prev)
+      if (row.prevHash !== (prev.get(row.lane) ?? GENESIS))
         return { ok: false, count, brokenAt: row.id, reason: 'previous-hash link does not match' };
       if (chainHash(row.prevHash, row) !== row.hash) {
         return { ok: false, count, brokenAt: row.id, reason: 'event content does not match its hash' };
       }
-      prev = row.hash;
+      prev.set(row.lane, row.hash);
       afterId = row.id;
       count += 1;
     }

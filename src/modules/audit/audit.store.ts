@@ -1,24 +1,64 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/db.js';
 import { isPostgres } from '../../db/dialect.js';
-import type { AuditEventsTable } from './audit.table.js';
+import { laneHashesOf } from './audit.checkpoint.js';
+import type { AuditCheckpointsTable, AuditEventsTable } from './audit.table.js';
 import type { Insertable, Selectable } from 'kysely';
 
 export type AuditRow = Selectable<AuditEventsTable>;
 
-/** Serialises appends on PostgreSQL so the hash chain never forks; SQLite has one writer anyway. */
-export async function lockChain(exec: Executor): Promise<void> {
-  if (isPostgres(exec as never)) await sql`select pg_advisory_xact_lock(7207001)`.execute(exec);
+/**
+ * How many hash chains ("lanes") PostgreSQL appends spread over (ADR 0006): each lane's appends are
+ * serialized by its own advisory lock, held until commit, so up to this many audited transactions
+ * commit at once. SQLite has one writer anyway: everything is lane 0.
+ */
+export const CHAIN_LANES = 16;
+const LOCK_CLASS = 7207001;
+
+/** The lane a transaction already appends to: a second event in it stays on the same lane. */
+const laneOfTransaction = new WeakMap<object, number>();
+
+/**
+ * Takes a lane for this transaction: the first free one from lane 0 on (a quiet server writes one
+ * chain), or, when all are busy, waits for one at random. Never a second lane in one transaction, so
+ * two transactions cannot wait for each other's lanes.
+ */
+export async function takeLane(exec: Executor): Promise<number> {
+  if (!isPostgres(exec as never)) return 0;
+  const held = laneOfTransaction.get(exec);
+  if (held !== undefined) return held;
+  const free = await sql<{ lane: number }>`
+    select lane from generate_series(0, ${CHAIN_LANES - 1}) as lane
+    where pg_try_advisory_xact_lock(${LOCK_CLASS}, lane) limit 1`.execute(exec);
+  let lane = free.rows[0]?.lane;
+  if (lane === undefined) {
+    lane = Math.floor(Math.random() * CHAIN_LANES);
+    await sql`select pg_advisory_xact_lock(${LOCK_CLASS}, ${lane})`.execute(exec);
+  }
+  laneOfTransaction.set(exec, Number(lane));
+  return Number(lane);
 }
 
-export async function lastHash(exec: Executor): Promise<string | undefined> {
+/** Every lane, in order: appends wait until this transaction ends (archiving). */
+export async function lockAllLanes(exec: Executor): Promise<void> {
+  if (!isPostgres(exec as never)) return;
+  await sql`select pg_advisory_xact_lock(${LOCK_CLASS}, lane) from generate_series(0, ${CHAIN_LANES - 1}) as lane`.execute(
+    exec,
+  );
+}
+
+/** The hash the next event of `lane` links to: its newest event's, or, once archived, the checkpoint's. */
+export async function lastHash(exec: Executor, lane: number): Promise<string | undefined> {
   const row = await exec
     .selectFrom('auditEvents')
     .select('hash')
+    .where('lane', '=', lane)
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row?.hash;
+  if (row) return row.hash;
+  const checkpoint = await latestCheckpoint(exec);
+  return checkpoint ? laneHashesOf(checkpoint.lastHashes).get(lane) : undefined;
 }
 
 export async function insertEvent(exec: Executor, row: Insertable<AuditEventsTable>): Promise<void> {
@@ -87,4 +127,59 @@ export async function lastId(exec: Executor): Promise<number> {
     .limit(1)
     .executeTakeFirst();
   return row ? Number(row.id) : 0;
+}
+
+export type CheckpointRow = Selectable<AuditCheckpointsTable>;
+
+export async function latestCheckpoint(exec: Executor): Promise<CheckpointRow | undefined> {
+  return exec.selectFrom('auditCheckpoints').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function allCheckpoints(exec: Executor): Promise<CheckpointRow[]> {
+  return exec.selectFrom('auditCheckpoints').selectAll().orderBy('id', 'asc').execute();
+}
+
+export async function checkpointThrough(
+  exec: Executor,
+  throughId: number,
+): Promise<CheckpointRow | undefined> {
+  return exec
+    .selectFrom('auditCheckpoints')
+    .selectAll()
+    .where('throughId', '=', throughId)
+    .executeTakeFirst();
+}
+
+export async function insertCheckpoint(
+  exec: Executor,
+  row: Insertable<AuditCheckpointsTable>,
+): Promise<void> {
+  await exec.insertInto('auditCheckpoints').values(row).execute();
+}
+
+/** The id of the first event after `afterId` stamped at or after `at`, if any. */
+export async function firstIdAtOrAfter(
+  exec: Executor,
+  afterId: number,
+  at: number,
+): Promise<number | undefined> {
+  const row = await exec
+    .selectFrom('auditEvents')
+    .select('id')
+    .where('id', '>', afterId)
+    .where('at', '>=', at)
+    .orderBy('id', 'asc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? Number(row.id) : undefined;
+}
+
+/** Removes archived events; the database lets through only rows a recorded checkpoint covers. */
+export async function deleteArchived(exec: Executor, fromId: number, throughId: number): Promise<number> {
+  const result = await exec
+    .deleteFrom('auditEvents')
+    .where('id', '>', fromId)
+    .where('id', '<=', throughId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

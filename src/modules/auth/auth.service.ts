@@ -15,7 +15,12 @@ export interface AuthDeps extends users.UsersDeps {
   db: Db;
   clock: Clock;
   hasher: PasswordHasher;
-  config: users.UsersDeps['config'] & { publicUrl: string; session: { idleMs: number; absoluteMs: number } };
+  config: users.UsersDeps['config'] & {
+    publicUrl: string;
+    session: { idleMs: number; absoluteMs: number };
+    /** Per-IP limits key IPv6 clients on this prefix (SEC-BF-04). */
+    ipv6RateLimitPrefix: number;
+  };
 }
 
 export interface SignedIn {

@@ -9,7 +9,7 @@ import {
   peekResetToken,
 } from '../passwords/index.js';
 import { endAllSessions } from '../sessions/index.js';
-import { clearAccountThrottle, hitRateLimit } from '../throttle/index.js';
+import { clearAccountThrottle, clientRateKey, hitRateLimit } from '../throttle/index.js';
 import { revokeAllTokens } from '../tokens/index.js';
 import { commonErrors } from '../../shared/common.errors.js';
 import * as users from '../users/index.js';
@@ -40,7 +40,12 @@ export async function requestPasswordReset(
   const email = users.normalizeEmail(input.email);
   const now = await dbNow(deps.db, deps.clock);
   // Per client IP: 10 requests an hour, then 429 (SEC-BF-04).
-  const perIp = await hitRateLimit(deps.db, 'forgotPasswordPerIp', actor.ip ?? 'unknown', now);
+  const perIp = await hitRateLimit(
+    deps.db,
+    'forgotPasswordPerIp',
+    clientRateKey(actor.ip, deps.config.ipv6RateLimitPrefix),
+    now,
+  );
   if (!perIp.allowed) throw commonErrors.rate_limited().withRetryAfter(perIp.retryAfterSeconds);
   const found = await users.findCredentialsByEmail(deps.db, email);
   await deps.db.transaction().execute(async (trx) => {

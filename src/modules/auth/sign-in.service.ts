@@ -8,6 +8,7 @@ import { hasOpenResetToken, issueResetToken } from '../passwords/index.js';
 import { startSession } from '../sessions/index.js';
 import {
   clearAccountThrottle,
+  clientRateKey,
   hitRateLimit,
   releaseRateLimit,
   reserveSignInAttempt,
@@ -31,7 +32,7 @@ export async function signIn(
   input: { email: string; password: string },
 ): Promise<SignedIn> {
   const email = users.normalizeEmail(input.email);
-  const ip = actor.ip ?? 'unknown';
+  const ip = clientRateKey(actor.ip, deps.config.ipv6RateLimitPrefix);
   // The IP and the account count this attempt before the password is checked, each in one atomic
   // statement, so a burst of parallel guesses cannot outrun either limit (SEC-BF-05). A success
   // gives both counts back, so only failures stay counted. Both counts commit together: one

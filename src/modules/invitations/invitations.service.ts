@@ -7,7 +7,7 @@ import { commonErrors } from '../../shared/common.errors.js';
 import type { ActorContext } from '../../shared/context.js';
 import { newId, randomSecret, sha256Hex } from '../../shared/crypto.js';
 import { isAppError } from '../../shared/errors.js';
-import { recordAuditEvent, recordStandaloneEvent } from '../audit/index.js';
+import { recordAuditEvent, recordStandaloneEvent, type RepeatedEvents } from '../audit/index.js';
 import { enqueueMail } from '../mail/index.js';
 import { startSession } from '../sessions/index.js';
 import * as users from '../users/index.js';
@@ -27,6 +27,8 @@ export interface InvitationsDeps {
     membersMayInvite: boolean;
     session: { idleMs: number; absoluteMs: number };
   };
+  /** Where refusals go: counted per window (the server), or one event each (the CLI). */
+  auditRepeats?: Pick<RepeatedEvents, 'record'>;
 }
 
 /** Who sends an invitation: a signed-in user, or the CLI (acting as an admin, under the organization's name). */
@@ -176,7 +178,9 @@ export async function createInvitation(
 ): Promise<Invitation> {
   const reason = refusal(deps, inviter, input.role);
   if (reason) {
-    await recordStandaloneEvent(deps, actor, denied(inviter, input.role));
+    // A member can repeat a refused invitation at will: counted per window, not one event each.
+    if (deps.auditRepeats) await deps.auditRepeats.record(actor, denied(inviter, input.role), input.role);
+    else await recordStandaloneEvent(deps, actor, denied(inviter, input.role));
     throw commonErrors.forbidden(reason);
   }
   try {

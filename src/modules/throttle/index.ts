@@ -11,3 +11,4 @@ export {
   type RateVerdict,
   type RateLimitName,
 } from './throttle.service.js';
+export { clientRateKey } from './client-key.js';

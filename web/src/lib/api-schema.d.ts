@@ -3196,24 +3196,34 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    get?: never;
+    put?: never;
     /** Export the audit events matching the filters, oldest first, as JSON lines or CSV (audited) */
-    get: {
+    post: {
       parameters: {
-        query: {
-          /** @description JSON lines (one event per line) or CSV */
-          format: 'jsonl' | 'csv';
-          /** @description Actor user id */
-          actor?: string;
-          /** @description Target user id */
-          target?: string;
-          action?: string;
-          since?: string;
-        };
+        query?: never;
         header?: never;
         path?: never;
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description JSON lines (one event per line) or CSV
+             * @enum {string}
+             */
+            format: 'jsonl' | 'csv';
+            /** @description Actor user id */
+            actor?: string;
+            /** @description Target user id */
+            target?: string;
+            action?: string;
+            /** Format: date-time */
+            since?: string;
+          };
+        };
+      };
       responses: {
         /** @description A download: JSON lines (each line an event as the list shows it) or CSV (RFC 4180, formula characters neutralized) */
         200: {
@@ -3263,8 +3273,6 @@ export interface paths {
         };
       };
     };
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
