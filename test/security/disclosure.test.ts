@@ -19,6 +19,8 @@ describe('SEC-IN-05: /readyz tells anonymous callers statuses only', () => {
       status: 'ok',
       database: 'ok',
       migrationsPending: 0,
+      // The clock offset is a number about this node, not a secret (SEC-BF-06 wants it here).
+      clock: { offsetMs: expect.any(Number), limitMs: 30_000, status: 'ok' },
       mail: { transport: 'smtp', status: 'error' },
     });
     for (const secret of ['127.0.0.1', String(smtp.port), '535', 'uthentication', 'Invalid', 'wrong']) {
