@@ -23,7 +23,7 @@ export async function startServer(
   const database = createDb(config.database);
   await database.migrate();
   loadBlocklist();
-  const hasher = createArgon2Hasher(PRODUCTION_ARGON2, config.hashConcurrency);
+  const hasher = createArgon2Hasher(PRODUCTION_ARGON2, config.hashConcurrency, config.hashShare);
   const deps = { config, database, clock: systemClock, hasher };
   const app = await buildApp(deps);
   const address = await app.listen({ port: config.port, host: config.host });

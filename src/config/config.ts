@@ -72,6 +72,14 @@ const envSchema = z.object({
   SESSION_ABSOLUTE_HOURS: intIn(1, 24 * 30, 12),
   TEMP_PASSWORD_HOURS: intIn(1, 24 * 30, 72),
   HASH_CONCURRENCY: intIn(1, 64, availableParallelism()),
+  HASH_QUEUE_PER_IP: intIn(1, 10_000, 32),
+  HASH_QUEUE_PER_CREDENTIAL: intIn(1, 1_000, 4),
+  REQUEST_TIMEOUT_SECONDS: intIn(1, 3600, 30),
+  HEADERS_TIMEOUT_SECONDS: intIn(1, 3600, 10),
+  IDLE_TIMEOUT_SECONDS: intIn(1, 3600, 60),
+  KEEP_ALIVE_TIMEOUT_SECONDS: intIn(1, 3600, 5),
+  MAX_CONNECTIONS: intIn(1, 1_000_000, 4096),
+  MAX_CONNECTIONS_PER_IP: intIn(0, 1_000_000, 128),
   TRUST_PROXY: trustProxy,
   DEFAULT_LOCALE: z
     .string()
@@ -103,6 +111,17 @@ export interface Config {
   readonly session: { readonly idleMs: number; readonly absoluteMs: number };
   readonly temporaryPasswordMs: number;
   readonly hashConcurrency: number;
+  /** The most hashes (queued + running) one client address, or one session or token, may hold (SEC-PS-02). */
+  readonly hashShare: { readonly perIp: number; readonly perCredential: number };
+  /** Socket limits (SEC-IN-01), in milliseconds; maxConnectionsPerIp 0 turns the per-address cap off. */
+  readonly http: {
+    readonly requestTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly idleTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    readonly maxConnections: number;
+    readonly maxConnectionsPerIp: number;
+  };
   /** false, true (every hop), or the trusted proxies' addresses and CIDR ranges. */
   readonly trustProxy: boolean | readonly string[];
   readonly defaultLocale: string;
@@ -159,6 +178,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
     temporaryPasswordMs: e.TEMP_PASSWORD_HOURS * 3_600_000,
     hashConcurrency: e.HASH_CONCURRENCY,
+    hashShare: Object.freeze({ perIp: e.HASH_QUEUE_PER_IP, perCredential: e.HASH_QUEUE_PER_CREDENTIAL }),
+    http: Object.freeze({
+      requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
+      // Node requires headers to arrive within the whole request's time.
+      headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_SECONDS, e.REQUEST_TIMEOUT_SECONDS) * 1000,
+      idleTimeoutMs: e.IDLE_TIMEOUT_SECONDS * 1000,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
+      maxConnections: e.MAX_CONNECTIONS,
+      maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+    }),
     trustProxy: typeof e.TRUST_PROXY === 'boolean' ? e.TRUST_PROXY : Object.freeze(e.TRUST_PROXY),
     defaultLocale: e.DEFAULT_LOCALE,
     metricsToken: e.METRICS_TOKEN,

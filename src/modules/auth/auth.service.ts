@@ -101,7 +101,7 @@ export async function completeSetup(
   if (await users.anyUserExists(deps.db)) throw commonErrors.not_found();
   const email = users.normalizeEmail(input.email);
   users.choosePassword(deps, { password: input.password }, { email, name: input.name });
-  const passwordHash = await deps.hasher.hash(input.password);
+  const passwordHash = await deps.hasher.hash(input.password, hashCallerOf(actor));
   const tokenHash = sha256Hex(input.token);
   const setupActor = { ...actor, actorLabel: 'setup' };
   return deps.db.transaction().execute(async (trx) => {
