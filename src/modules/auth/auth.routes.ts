@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { actorOf, signedInActor, signedInPrincipal } from '../../http/context.js';
+import { actorOf, credentialOf, signedInActor, signedInPrincipal } from '../../http/context.js';
 import { AUTH_BODY_LIMIT, type ApiApp } from '../../http/route-types.js';
 import { AUTHED_ERRORS, Empty, errorResponses, IdParams } from '../../http/schemas.js';
 import { listSessions, sessionCookie } from '../sessions/index.js';
@@ -128,11 +128,19 @@ export function registerAuthRoutes(
     schema: {
       tags: ['me'],
       summary: 'Change your own password (needs the current one); ends your other sessions',
+      description:
+        'Five wrong current passwords in 15 minutes, per user or per session/token, answer 429 rate_limited ' +
+        '(Retry-After) and end the session or token that made them; the account is not locked.',
       body: ChangePasswordBody,
-      response: { 204: Empty, ...errorResponses(...AUTHED_ERRORS, 413) },
+      response: { 204: Empty, ...errorResponses(...AUTHED_ERRORS, 413, 429) },
     },
     handler: async (request, reply) => {
-      const { sessionSecret } = await changeOwnPassword(deps, signedInActor(request), request.body);
+      const { sessionSecret } = await changeOwnPassword(
+        deps,
+        signedInActor(request),
+        credentialOf(request),
+        request.body,
+      );
       setSessionCookie(reply, sessionSecret);
       return reply.code(204).send(null);
     },

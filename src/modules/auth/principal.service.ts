@@ -29,7 +29,10 @@ export async function principalOfSession(
 }
 
 /** The user behind an API token (`Authorization: Bearer`), read fresh at every request, or null. */
-export async function principalOfToken(deps: PrincipalDeps, token: string): Promise<Principal | null> {
+export async function principalOfToken(
+  deps: PrincipalDeps,
+  token: string,
+): Promise<{ principal: Principal; tokenId: string } | null> {
   const tokenHash = tokenLookupHash(token);
   if (!tokenHash) return null;
   const [row] = await store.byTokenHash(deps.db, tokenHash, deps.clock.now());
@@ -40,5 +43,5 @@ export async function principalOfToken(deps: PrincipalDeps, token: string): Prom
     lastUsedAt: tokenLastUsedAt,
     expiresAt: tokenExpiresAt,
   });
-  return live ? principalFromRow(user, lockedUntil) : null;
+  return live ? { principal: principalFromRow(user, lockedUntil), tokenId: credentialId } : null;
 }
