@@ -1,6 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import { actorOf, credentialOf, signedInActor, signedInPrincipal } from '../../http/context.js';
 import { AUTH_BODY_LIMIT, type ApiApp } from '../../http/route-types.js';
+import { commonErrors } from '../../shared/common.errors.js';
+import { InFlightLimit } from '../../shared/in-flight.js';
 import { AUTHED_ERRORS, Empty, errorResponses, IdParams } from '../../http/schemas.js';
 import { listSessions, sessionCookie } from '../sessions/index.js';
 import {
@@ -24,9 +26,13 @@ import {
 
 export function registerAuthRoutes(
   app: ApiApp,
-  deps: AuthDeps & { config: { secureCookies: boolean } },
+  deps: AuthDeps & { config: { secureCookies: boolean; hashShare: { perCredential: number } } },
 ): void {
   const cookie = sessionCookie(deps.config);
+  // A session or token may have only its hashing share of password changes in progress on this node
+  // (SEC-PS-02): a flood of parallel requests from one credential is refused before it costs the
+  // database a write each (the attempt counters) or the hash pool a queue.
+  const passwordChanges = new InFlightLimit(deps.config.hashShare.perCredential);
   const passwordPolicy = () => ({
     minLength: deps.config.password.minLength,
     maxLength: deps.config.password.maxLength,
@@ -135,13 +141,20 @@ export function registerAuthRoutes(
       response: { 204: Empty, ...errorResponses(...AUTHED_ERRORS, 413, 429) },
     },
     handler: async (request, reply) => {
-      const { sessionSecret } = await changeOwnPassword(
-        deps,
-        signedInActor(request),
-        credentialOf(request),
-        request.body,
-      );
-      setSessionCookie(reply, sessionSecret);
+      const credential = credentialOf(request);
+      const release = passwordChanges.enter(`${credential.kind}:${credential.id}`);
+      if (!release) throw commonErrors.rate_limited().withRetryAfter(1);
+      try {
+        const { sessionSecret } = await changeOwnPassword(
+          deps,
+          signedInActor(request),
+          credential,
+          request.body,
+        );
+        setSessionCookie(reply, sessionSecret);
+      } finally {
+        release();
+      }
       return reply.code(204).send(null);
     },
   });
