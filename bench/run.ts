@@ -7,6 +7,7 @@
  *   npm run bench -- --quick      quick: 100,000 users, short runs (a few minutes)
  *   npm run bench -- --no-peer    without better-auth
  *   npm run bench -- --hash-concurrency 1   another HASH_CONCURRENCY (default: the core count)
+ *   npm run bench -- --only password-flood  just the admin sign-in p99 under a /me/password flood
  *
  * Each run's table is saved as bench/results/<date>-<machine>[-quick][-N].md. A full run also draws
  * bench/results/latest.svg and rewrites the README's Performance section between its markers.
@@ -31,12 +32,14 @@ import {
   README_BEGIN,
   README_END,
   markdownTable,
+  passwordFloodTable,
   readmeSection,
   resultsMarkdown,
   svgChart,
   type GatehouseFigures,
   type LatencyFigure,
   type ListOp,
+  type PasswordFloodFigure,
   type PeerFigures,
   type RunReport,
 } from './lib/report.js';
@@ -49,13 +52,33 @@ function option(name: string): string | undefined {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
 }
-const WITH_PEER = !argv.includes('--no-peer');
+/** `--only password-flood`: seed, start the servers and measure only that scenario. */
+const ONLY = option('--only');
+if (ONLY !== undefined && ONLY !== 'password-flood')
+  throw new Error(`--only accepts password-flood, not ${ONLY}`);
+const WITH_PEER = !argv.includes('--no-peer') && ONLY === undefined;
 
 const USERS = QUICK ? 100_000 : 1_000_000;
 const SECONDS = QUICK ? { warm: 2, me: 5, signIn: 8, list: 5 } : { warm: 5, me: 15, signIn: 20, list: 15 };
 /** The server's HASH_CONCURRENCY (its default: the core count), and the raw ceiling's concurrency. */
 const HASH_CONCURRENCY = Number(option('--hash-concurrency')) || availableParallelism();
 const CONNECTIONS = { me: 10, signIn: 4 * HASH_CONCURRENCY, list: 2, floodMeRate: 100 };
+/**
+ * One viewer session floods POST /me/password (wrong current passwords) with 400 connections while an
+ * admin signs in from another address at a fixed rate (issue 10, item 1). The load generator stands in
+ * for a reverse proxy (the server trusts 127.0.0.1 as one), so the two can come from different client
+ * addresses through X-Forwarded-For.
+ */
+const PASSWORD_FLOOD = {
+  connections: 400,
+  adminRate: 10,
+  floodIp: '198.51.100.1',
+  adminIp: '198.51.100.2',
+  body: JSON.stringify({
+    currentPassword: 'not the viewer password at all',
+    newPassword: 'bench-new-password-5678-abc',
+  }),
+};
 const PASSWORD = 'bench-password-1234-xyz';
 const SEARCH = { term: 'kovmar', commonTerm: 'grace' };
 const SIGN_IN_USERS = 2000;
@@ -106,12 +129,12 @@ function activeUsers(count: number, among: number): number[] {
   return out;
 }
 
-function firstActiveAdmin(among: number): number {
+function firstActive(role: 'admin' | 'viewer', among: number): number {
   for (let i = 0; i < among; i += 1) {
     const row = benchUser(i, '');
-    if (row[5] === 'admin' && row[6] === 'active') return i;
+    if (row[5] === role && row[6] === 'active') return i;
   }
-  throw new Error('no active admin among the bench users');
+  throw new Error(`no active ${role} among the bench users`);
 }
 
 async function measure(spec: LoadSpec, pid: number | null): Promise<LoadResult & { rss: number }> {
@@ -249,12 +272,17 @@ async function benchGatehouse(dialect: 'sqlite' | 'postgres', ctx: Context): Pro
       PUBLIC_URL: `http://127.0.0.1:${port}`,
       LOG_LEVEL: 'warn',
       HASH_CONCURRENCY: String(HASH_CONCURRENCY),
+      // The load generator acts as the proxy for the password-flood scenario's client addresses.
+      TRUST_PROXY: '127.0.0.1',
     },
     port,
     readyPath: '/healthz',
   });
   try {
-    return await gatehouseRuns(dialect, server, ctx, deepCursor);
+    if (ONLY === 'password-flood')
+      return { ...emptyFigures(), passwordFlood: await passwordFlood(dialect, server, ctx) };
+    const figures = await gatehouseRuns(dialect, server, ctx, deepCursor);
+    return { ...figures, passwordFlood: await passwordFlood(dialect, server, ctx) };
   } finally {
     await server.stop();
   }
@@ -265,9 +293,9 @@ async function gatehouseRuns(
   server: Child,
   ctx: Context,
   deepCursor: string,
-): Promise<GatehouseFigures> {
+): Promise<Omit<GatehouseFigures, 'passwordFlood'>> {
   const url = server.url;
-  const admin = benchUser(firstActiveAdmin(USERS), '')[1] as string;
+  const admin = benchUser(firstActive('admin', USERS), '')[1] as string;
   const cookie = await signInCookie(url, '/api/v1/auth/sign-in', admin);
   const tokenRes = await fetch(`${url}/api/v1/me/tokens`, {
     method: 'POST',
@@ -396,6 +424,124 @@ async function gatehouseRuns(
     list: list as Record<ListOp, LatencyFigure>,
     rss: { me: Math.max(meCookie.rss, meToken.rss), signIn: signIn.rss, flood, list: listRss },
     failed,
+  };
+}
+
+/**
+ * The admin's sign-in latency while one viewer session floods POST /me/password with wrong current
+ * passwords on 400 connections (issue 10, item 1; SEC-PW-07, SEC-PS-02). The flood's statuses are
+ * reported too: its session is meant to end after five wrong guesses (then 401), and its hashing
+ * share is capped meanwhile (429).
+ */
+async function passwordFlood(
+  dialect: 'sqlite' | 'postgres',
+  server: Child,
+  ctx: Context,
+): Promise<PasswordFloodFigure> {
+  const url = server.url;
+  const admin = benchUser(firstActive('admin', USERS), '')[1] as string;
+  const viewer = benchUser(firstActive('viewer', USERS), '')[1] as string;
+  const viewerCookie = await signInCookie(url, '/api/v1/auth/sign-in', viewer, {
+    'x-forwarded-for': PASSWORD_FLOOD.floodIp,
+  });
+  log(
+    `${dialect}: admin sign-in at ${PASSWORD_FLOOD.adminRate}/s while one viewer session floods /me/password with ${PASSWORD_FLOOD.connections} connections ...`,
+  );
+  const rss = new PeakRss(server.pid);
+  // The flood runs in its own process (autocannon's CLI): 400 connections would otherwise starve
+  // this process's event loop, and the admin's latencies would measure the load generator.
+  const flood = floodProcess(`${url}/api/v1/me/password`, SECONDS.signIn + 2, [
+    'content-type=application/json',
+    `cookie=${viewerCookie}`,
+    `x-forwarded-for=${PASSWORD_FLOOD.floodIp}`,
+  ]);
+  // Sign-ins start once the flood is under way (its connections open within the first second).
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const signIn = await load({
+    url: `${url}/api/v1/auth/sign-in`,
+    method: 'POST',
+    connections: 2,
+    rate: PASSWORD_FLOOD.adminRate,
+    duration: SECONDS.signIn,
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': PASSWORD_FLOOD.adminIp },
+    body: JSON.stringify({ email: admin, password: PASSWORD }),
+  });
+  const floodResult = await flood;
+  if (signIn.failed > 0)
+    ctx.notes.push(
+      `${dialect}: ${signIn.failed} failed admin sign-ins during the /me/password flood (statuses ${JSON.stringify(signIn.statuses)})`,
+    );
+  ctx.notes.push(
+    `${dialect}: the /me/password flood got ${floodResult.requests.toLocaleString('en-US')} answers ${JSON.stringify(floodResult.statuses)}`,
+  );
+  return {
+    signIn: latency(signIn),
+    floodRequests: floodResult.requests,
+    floodStatuses: floodResult.statuses,
+    rss: rss.stop(),
+  };
+}
+
+/** autocannon's CLI in a child process, POSTing the flood's body; answers counted by status class. */
+function floodProcess(
+  url: string,
+  seconds: number,
+  headers: string[],
+): Promise<{ requests: number; statuses: Record<string, number> }> {
+  const args = [
+    join(ROOT, 'node_modules', 'autocannon', 'autocannon.js'),
+    '-c',
+    String(PASSWORD_FLOOD.connections),
+    '-d',
+    String(seconds),
+    '-m',
+    'POST',
+    '-b',
+    PASSWORD_FLOOD.body,
+    '-j',
+    ...headers.flatMap((h) => ['-H', h]),
+    url,
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', () => {
+      try {
+        const r = JSON.parse(out) as {
+          statusCodeStats?: Record<string, { count: number }>;
+          errors?: number;
+          timeouts?: number;
+        };
+        const statuses: Record<string, number> = {};
+        for (const [code, { count }] of Object.entries(r.statusCodeStats ?? {})) statuses[code] = count;
+        if (r.errors) statuses.errors = r.errors;
+        if (r.timeouts) statuses.timeouts = r.timeouts;
+        resolve({ requests: Object.values(statuses).reduce((a, b) => a + b, 0), statuses });
+      } catch (error) {
+        reject(new Error(`the flood's autocannon printed no result: ${(error as Error).message}`));
+      }
+    });
+  });
+}
+
+/** The figures a `--only` run does not measure. */
+function emptyFigures(): GatehouseFigures {
+  const none: LatencyFigure = { p50: Number.NaN, p99: Number.NaN, rps: Number.NaN, failed: 0, requests: 0 };
+  return {
+    raw: Number.NaN,
+    signIn: Number.NaN,
+    bare: Number.NaN,
+    peerGetSession: Number.NaN,
+    meCookie: Number.NaN,
+    meToken: Number.NaN,
+    floodMeP99: Number.NaN,
+    floodSignIn: Number.NaN,
+    list: { first: none, deep: none, role: none, search: none, searchCommon: none },
+    rss: { me: 0, signIn: 0, flood: 0, list: 0 },
+    failed: 0,
+    passwordFlood: null,
   };
 }
 
@@ -546,11 +692,12 @@ async function main(): Promise<number> {
     postgres: null,
     peer: null,
     notes: ctx.notes,
+    ...(ONLY ? { only: ONLY } : {}),
   };
   try {
     ctx.serverEntry = await buildServer();
     ctx.hash = await argon2Hash(PASSWORD, { algorithm: 2 as Algorithm, ...PRODUCTION_ARGON2, outputLen: 32 });
-    ctx.bare = await startBare();
+    if (ONLY === undefined) ctx.bare = await startBare();
     if (WITH_PEER) {
       try {
         ctx.peer = await startPeer(ctx);
@@ -601,8 +748,9 @@ async function main(): Promise<number> {
   report.search.commonMatches = ctx.searchMatches.common;
   report.deepRow = ctx.deepRow;
 
-  process.stdout.write(`\n${markdownTable(report)}\n\n`);
-  const variant = option('--hash-concurrency') ? `-hash${HASH_CONCURRENCY}` : '';
+  process.stdout.write(`\n${ONLY ? passwordFloodTable(report) : markdownTable(report)}\n\n`);
+  const variant =
+    (option('--hash-concurrency') ? `-hash${HASH_CONCURRENCY}` : '') + (ONLY ? `-only-${ONLY}` : '');
   const resultsDir = join(ROOT, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   // Every run keeps its own record: a second run on the same day and machine gets -2, and so on.

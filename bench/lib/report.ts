@@ -23,7 +23,21 @@ export interface GatehouseFigures {
   list: Record<ListOp, LatencyFigure>;
   rss: Record<RssPhase, number>;
   failed: number;
+  /** Admin sign-in while one viewer session floods POST /me/password (issue 10, item 1). */
+  passwordFlood: PasswordFloodFigure | null;
 }
+
+export interface PasswordFloodFigure {
+  /** The admin's sign-ins at a fixed rate, from another client address. */
+  signIn: LatencyFigure;
+  /** The flood's answers: 400/429 while its session lives, 401 once it has ended. */
+  floodRequests: number;
+  floodStatuses: Record<string, number>;
+  rss: number;
+}
+
+export const PASSWORD_FLOOD_LABEL =
+  'admin sign-in p99 while one viewer session floods /me/password with 400 connections';
 
 export interface PeerFigures {
   signIn: number;
@@ -53,6 +67,8 @@ export interface RunReport {
   postgres: GatehouseFigures | null;
   peer: PeerFigures | null;
   notes: string[];
+  /** A run of one scenario only (`--only password-flood`). */
+  only?: string;
 }
 
 export interface Target {
@@ -125,6 +141,18 @@ export function targets(r: RunReport): Target[] {
       score: { sqlite: score('sqlite', sqlite), postgres: score('postgres', postgres) },
     });
   };
+  if (r.sqlite?.passwordFlood || r.postgres?.passwordFlood) {
+    both(
+      PASSWORD_FLOOD_LABEL,
+      'sign-in p99 in /me/password flood (< 1 s)',
+      '< 1 s',
+      (g) => g.passwordFlood?.signIn.p99 ?? Number.NaN,
+      () => 1000,
+      false,
+      (n) => `${ms(n)} ms`,
+    );
+  }
+  if (r.only) return out;
   both(
     'sign-in ÷ raw argon2id',
     'sign-in ÷ raw hash (≥ 0.9)',
@@ -237,6 +265,7 @@ export function markdownTable(r: RunReport): string {
     ...g((x) => `${ms(x.floodMeP99)} ms (sign-in ${int(x.floodSignIn)}/s)`),
     '',
   ]);
+  rows.push(passwordFloodRow(r));
   for (const op of LIST_OPS) {
     rows.push([
       `GET /users ${LIST_LABEL[op](r)}: p50 / **p99**`,
@@ -277,17 +306,34 @@ export function markdownTable(r: RunReport): string {
 
   const header = ['measure', 'Gatehouse SQLite', 'Gatehouse PostgreSQL', 'better-auth 1.7 + admin, SQLite'];
   const table = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
+  return `${table}\n\n${targetTable(r)}`;
+}
 
+function passwordFloodRow(r: RunReport): string[] {
+  const cell = (g: GatehouseFigures | null) => {
+    const f = g?.passwordFlood;
+    if (!f) return 'n/a';
+    const statuses = Object.entries(f.floodStatuses)
+      .map(([status, n]) => `${n.toLocaleString('en-US')}× ${status}`)
+      .join(', ');
+    return `${latencyCell(f.signIn, r.seconds.signIn)} (${int(f.signIn.requests)} sign-ins, ${f.signIn.failed} failed; flood answers: ${statuses})`;
+  };
+  return [`${PASSWORD_FLOOD_LABEL}: p50 / **p99**`, cell(r.sqlite), cell(r.postgres), ''];
+}
+
+/** The table of a `--only password-flood` run: its one row and its target. */
+export function passwordFloodTable(r: RunReport): string {
+  const header = ['measure', 'Gatehouse SQLite', 'Gatehouse PostgreSQL', ''];
+  const rows = [header, header.map(() => '---'), passwordFloodRow(r)];
+  return `${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}\n\n${targetTable(r)}`;
+}
+
+function targetTable(r: RunReport): string {
   const targetRows = targets(r).map((t) => {
     const cell = (x: Target['sqlite']) => (x ? `${x.text} ${x.met ? '✅ met' : `❌ missed${x.by}`}` : 'n/a');
     return `| ${t.label} | ${t.want} | ${cell(t.sqlite)} | ${cell(t.postgres)} |`;
   });
-  const targetTable = [
-    '| target | wanted | SQLite | PostgreSQL |',
-    '| --- | --- | --- | --- |',
-    ...targetRows,
-  ].join('\n');
-  return `${table}\n\n${targetTable}`;
+  return ['| target | wanted | SQLite | PostgreSQL |', '| --- | --- | --- | --- |', ...targetRows].join('\n');
 }
 
 export function machineLine(r: RunReport): string {
@@ -318,7 +364,7 @@ export function resultsMarkdown(r: RunReport): string {
     `# Gatehouse benchmark, ${r.date} (${r.mode})\n\n` +
     `Machine: ${machineLine(r)}.\n\n` +
     `Settings: ${settingsLine(r)}.\n\n` +
-    `${markdownTable(r)}${notes}\n`
+    `${r.only ? passwordFloodTable(r) : markdownTable(r)}${notes}\n`
   );
 }
 

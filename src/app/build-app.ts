@@ -7,6 +7,7 @@ import type { DbHandle } from '../db/db.js';
 import { StorageMonitor } from '../db/storage.js';
 import { registerAccessGuard } from '../http/access-guard.js';
 import { declaredAccess, type Access } from '../http/types.js';
+import { limitConnections } from '../http/connection-limits.js';
 import { registerCrossSiteProtection } from '../http/cross-site.js';
 import { clientErrorHandler, registerErrorHandling, sendFrameworkError } from '../http/error-handler.js';
 import { registerOpenApi } from '../http/openapi.js';
@@ -86,6 +87,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: typeof config.trustProxy === 'boolean' ? config.trustProxy : [...config.trustProxy],
     genReqId: () => newId(),
     bodyLimit: 1024 * 1024,
+    // A request must arrive whole in time, and idle or kept-alive sockets close (SEC-IN-01): a client
+    // that sends complete headers and then never finishes the body no longer holds its socket forever.
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionTimeout: config.http.idleTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    http: {
+      requestTimeout: config.http.requestTimeoutMs,
+      headersTimeout: config.http.headersTimeoutMs,
+      // Node checks the request and headers timeouts on this interval (30 s by default), so they
+      // take effect within a second of expiring rather than up to 30 s late.
+      connectionsCheckingInterval: 1000,
+    },
     routerOptions: { maxParamLength: 200 },
     // Requests Node's HTTP parser refuses get the same error shape and headers as every other answer.
     clientErrorHandler: clientErrorHandler({ https: config.publicUrl.startsWith('https:') }),
@@ -117,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // JSON only: without a text/plain parser, any other body type is answered 415 (SEC-CSRF-01).
   app.removeContentTypeParser(['text/plain']);
 
+  limitConnections(app.server, { ...config.http, trustProxy: config.trustProxy });
   const storage = new StorageMonitor(database.db, deps.clock, app.log);
   registerErrorHandling(app, { onStorageFull: (error) => storage.noticeError(error) });
   registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });

@@ -23,7 +23,7 @@ export async function startServer(
   const database = createDb(config.database);
   await database.migrate();
   loadBlocklist();
-  const hasher = createArgon2Hasher(PRODUCTION_ARGON2, config.hashConcurrency);
+  const hasher = createArgon2Hasher(PRODUCTION_ARGON2, config.hashConcurrency, config.hashShare);
   // The node's own clock; every decision on stored times asks the database instead (SEC-BF-06).
   const clock = nodeClock(config.clock.testOffsetMs);
   const deps = { config, database, clock, hasher };

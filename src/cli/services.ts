@@ -28,7 +28,7 @@ export async function openServices(config: Config): Promise<CliServices & { clos
     const settings = new LiveSettings(database.db, config);
     await settings.refresh();
     const live = settings.config;
-    const hasher = createArgon2Hasher(PRODUCTION_ARGON2, config.hashConcurrency);
+    const hasher = createArgon2Hasher(PRODUCTION_ARGON2, config.hashConcurrency, config.hashShare);
     const notices = mailNotices({ clock: systemClock, config: live });
     const deps = { db: database.db, clock: systemClock, hasher, notices, config: live };
     return { config, database, settings, deps, close: () => database.close() };

@@ -80,6 +80,14 @@ const envSchema = z.object({
     .min(-86_400, { error: 'a whole number of seconds from -86400 to 86400 (testing only)' })
     .max(86_400, { error: 'a whole number of seconds from -86400 to 86400 (testing only)' })
     .default(0),
+  HASH_QUEUE_PER_IP: intIn(1, 10_000, 32),
+  HASH_QUEUE_PER_CREDENTIAL: intIn(1, 1_000, 4),
+  REQUEST_TIMEOUT_SECONDS: intIn(1, 3600, 30),
+  HEADERS_TIMEOUT_SECONDS: intIn(1, 3600, 10),
+  IDLE_TIMEOUT_SECONDS: intIn(1, 3600, 60),
+  KEEP_ALIVE_TIMEOUT_SECONDS: intIn(1, 3600, 5),
+  MAX_CONNECTIONS: intIn(1, 1_000_000, 4096),
+  MAX_CONNECTIONS_PER_IP: intIn(0, 1_000_000, 128),
   TRUST_PROXY: trustProxy,
   IPV6_RATE_LIMIT_PREFIX: intIn(32, 128, 64),
   DEFAULT_LOCALE: z
@@ -120,6 +128,17 @@ export interface Config {
     readonly skewLimitMs: number;
     readonly skewWarnMs: number;
     readonly testOffsetMs: number;
+  };
+  /** The most hashes (queued + running) one client address, or one session or token, may hold (SEC-PS-02). */
+  readonly hashShare: { readonly perIp: number; readonly perCredential: number };
+  /** Socket limits (SEC-IN-01), in milliseconds; maxConnectionsPerIp 0 turns the per-address cap off. */
+  readonly http: {
+    readonly requestTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly idleTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    readonly maxConnections: number;
+    readonly maxConnectionsPerIp: number;
   };
   /** false, true (every hop), or the trusted proxies' addresses and CIDR ranges. */
   readonly trustProxy: boolean | readonly string[];
@@ -184,6 +203,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       // A few seconds of drift is worth an operator's look long before it matters (TOTP steps are 30 s).
       skewWarnMs: Math.min(5_000, e.CLOCK_SKEW_LIMIT_SECONDS * 1000),
       testOffsetMs: e.CLOCK_OFFSET_SECONDS_FOR_TESTING * 1000,
+    }),
+    hashShare: Object.freeze({ perIp: e.HASH_QUEUE_PER_IP, perCredential: e.HASH_QUEUE_PER_CREDENTIAL }),
+    http: Object.freeze({
+      requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
+      // Node requires headers to arrive within the whole request's time.
+      headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_SECONDS, e.REQUEST_TIMEOUT_SECONDS) * 1000,
+      idleTimeoutMs: e.IDLE_TIMEOUT_SECONDS * 1000,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
+      maxConnections: e.MAX_CONNECTIONS,
+      maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     }),
     trustProxy: typeof e.TRUST_PROXY === 'boolean' ? e.TRUST_PROXY : Object.freeze(e.TRUST_PROXY),
     ipv6RateLimitPrefix: e.IPV6_RATE_LIMIT_PREFIX,

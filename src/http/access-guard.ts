@@ -8,7 +8,7 @@ export interface AccessGuardOptions {
   /** Looks up the session behind a cookie secret and the user behind it, fresh on every request. */
   resolveSession(secret: string): Promise<{ principal: Principal; sessionId: string } | null>;
   /** Looks up the user behind an API token (`Authorization: Bearer`), fresh on every request. */
-  resolveToken(token: string): Promise<Principal | null>;
+  resolveToken(token: string): Promise<{ principal: Principal; tokenId: string } | null>;
   /** Records an authorization failure in the audit log (SEC-AUD-01). */
   onForbidden(request: FastifyRequest): Promise<void>;
 }
@@ -21,6 +21,7 @@ export interface AccessGuardOptions {
 export function registerAccessGuard(app: FastifyInstance, options: AccessGuardOptions): void {
   app.decorateRequest('principal', null);
   app.decorateRequest('sessionId', null);
+  app.decorateRequest('tokenId', null);
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     if (request.routeOptions.url === undefined) return;
@@ -30,8 +31,11 @@ export function registerAccessGuard(app: FastifyInstance, options: AccessGuardOp
       // A request with credentials in the header is judged by them alone; cookies are ignored, so
       // the header (exempt from the cross-site check) can never ride on a browser's session.
       const bearer = /^Bearer ([A-Za-z0-9_-]{1,200})$/i.exec(authorization)?.[1];
-      const principal = bearer ? await options.resolveToken(bearer) : null;
-      if (principal && principal.status === 'active') request.principal = principal;
+      const resolved = bearer ? await options.resolveToken(bearer) : null;
+      if (resolved && resolved.principal.status === 'active') {
+        request.principal = resolved.principal;
+        request.tokenId = resolved.tokenId;
+      }
     } else {
       const secret = request.cookies[options.cookieName];
       const resolved = secret ? await options.resolveSession(secret) : null;

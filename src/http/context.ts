@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../modules/users/index.js';
-import type { ActorContext } from '../shared/context.js';
+import type { ActorContext, Credential } from '../shared/context.js';
 
 /** The audit context of a request: who (if signed in), from which IP, with which agent and request id. */
 export function actorOf(request: FastifyRequest): ActorContext {
@@ -24,4 +24,14 @@ export function signedInActor(request: FastifyRequest): ActorContext & { actorId
 export function signedInPrincipal(request: FastifyRequest): Principal {
   if (!request.principal) throw new Error('route guard let an anonymous request through');
   return request.principal;
+}
+
+/**
+ * The credential a signed-in request came with, `session:<id>` or `token:<id>`: what per-credential
+ * limits count against and what ends when one is exceeded.
+ */
+export function credentialOf(request: FastifyRequest): Credential {
+  if (request.sessionId) return { kind: 'session', id: request.sessionId };
+  if (request.tokenId) return { kind: 'token', id: request.tokenId };
+  throw new Error('route guard let a request without a credential through');
 }

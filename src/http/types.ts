@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
     sessionId: string | null;
+    /** The API token a request was authenticated by, if any (one of sessionId / tokenId is set). */
+    tokenId: string | null;
   }
 }
 

@@ -11,6 +11,12 @@ export interface ActorContext {
   readonly requestId: string | null;
 }
 
+/** What a signed-in request authenticated with: a session (cookie) or an API token (Bearer). */
+export interface Credential {
+  readonly kind: 'session' | 'token';
+  readonly id: string;
+}
+
 export function cliContext(): ActorContext {
   return { actorId: null, actorLabel: 'cli', ip: null, userAgent: 'gatehouse-cli', requestId: null };
 }

@@ -1,11 +1,15 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { changeOwnPassword } from '../../src/modules/auth/index.js';
 import {
   createArgon2Hasher,
   loadBlocklist,
   PRODUCTION_ARGON2,
   type Argon2Params,
+  type HashCaller,
 } from '../../src/modules/passwords/index.js';
+import { failedAttempts } from '../../src/modules/throttle/index.js';
+import type { AppError } from '../../src/shared/errors.js';
 import {
   buildTestApp,
   request,
@@ -166,7 +170,7 @@ describe('password storage', () => {
       }),
     );
     // Wait (without sleeping: one event-loop turn at a time) until the flood is queued behind the hasher.
-    for (let i = 0; i < 10_000 && hasher.queueDepth() < 5; i += 1)
+    for (let i = 0; i < 500_000 && hasher.queueDepth() < 5; i += 1)
       await new Promise((resolve) => setImmediate(resolve));
     expect(hasher.queueDepth()).toBeGreaterThanOrEqual(5);
     const health = await t.app.inject({ method: 'GET', url: '/healthz' });
@@ -458,5 +462,275 @@ describe('password policy', () => {
       actor: { id: m.id },
       details: { reason: 'current_password_incorrect' },
     });
+  });
+});
+
+/** The real argon2id hasher, counting the verifications it did (not those refused for the caller's share). */
+function countingHasher(params: Argon2Params = TEST_ARGON2, concurrency = 4) {
+  const inner = createArgon2Hasher(params, concurrency);
+  const spy = {
+    verifies: 0,
+    hash: (password: string, caller?: HashCaller) => inner.hash(password, caller),
+    async verify(storedHash: string | null, password: string, caller?: HashCaller) {
+      const ok = await inner.verify(storedHash, password, caller);
+      spy.verifies += 1;
+      return ok;
+    },
+    needsRehash: (storedHash: string) => inner.needsRehash(storedHash),
+    queueDepth: () => inner.queueDepth(),
+  };
+  return spy;
+}
+
+async function auditDetails(t: TestApp, action: string, target: string) {
+  const rows = await t.db.db
+    .selectFrom('auditEvents')
+    .select(['details', 'outcome'])
+    .where('action', '=', action)
+    .where('targetId', '=', target)
+    .execute();
+  return rows.map((r) => ({ outcome: r.outcome, details: JSON.parse(r.details ?? '{}') as object }));
+}
+
+describe('wrong current passwords are limited (issue 10, item 1)', () => {
+  const NEW_PASSWORD = 'violet harbour lanterns drift';
+
+  it('SEC-PW-07: five wrong current passwords from one session → 429 with Retry-After, and that session ends; the account is not locked', async () => {
+    const t = await buildTestApp();
+    const m = await member(t);
+    const other = await signIn(t, m.email, m.password);
+    for (let i = 1; i <= 4; i += 1)
+      expectError(
+        await changeOwn(t, m.cookie, `wrong guess number ${i}`, NEW_PASSWORD),
+        400,
+        'current_password_incorrect',
+      );
+    const fifth = await changeOwn(t, m.cookie, 'wrong guess number 5', NEW_PASSWORD);
+    expectError(fifth, 429, 'rate_limited');
+    const retryAfter = Number(fifth.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+
+    // That session has ended; the user's other session and the password are untouched.
+    expect((await request(t, m.cookie, { method: 'GET', url: '/api/v1/me' })).statusCode).toBe(401);
+    expect((await request(t, other, { method: 'GET', url: '/api/v1/me' })).statusCode).toBe(200);
+    expect(await auditDetails(t, 'session.revoked', m.id)).toEqual([
+      { outcome: 'success', details: { sessionId: expect.any(String), reason: 'current_password_attempts' } },
+    ]);
+    expect(await auditDetails(t, 'user.password_changed', m.id)).toHaveLength(5);
+    // No lockout: sign-in works at once, and the sign-in failure counter was never touched.
+    expect((await trySignIn(t, m.email, m.password)).statusCode).toBe(200);
+    expect(await failedAttempts(t.db.db, m.email)).toBe(0);
+  });
+
+  it('SEC-PW-07: the limit is per user too: five wrong guesses over several sessions in 15 minutes, then even the right one waits (without ending that session)', async () => {
+    const t = await buildTestApp();
+    const m = await member(t);
+    const a = m.cookie;
+    const b = await signIn(t, m.email, m.password);
+    for (let i = 1; i <= 3; i += 1)
+      expectError(
+        await changeOwn(t, a, `wrong guess a${i}`, NEW_PASSWORD),
+        400,
+        'current_password_incorrect',
+      );
+    expectError(await changeOwn(t, b, 'wrong guess b1', NEW_PASSWORD), 400, 'current_password_incorrect');
+    // The fifth wrong guess for this user ends the session that made it (b), though b made only two.
+    expectError(await changeOwn(t, b, 'wrong guess b2', NEW_PASSWORD), 429, 'rate_limited');
+    expect((await request(t, b, { method: 'GET', url: '/api/v1/me' })).statusCode).toBe(401);
+
+    // Session a made no guess past the limit: it lives, but nothing is checked until the window ends.
+    const waiting = await changeOwn(t, a, m.password, NEW_PASSWORD);
+    expectError(waiting, 429, 'rate_limited');
+    expect(Number(waiting.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await request(t, a, { method: 'GET', url: '/api/v1/me' })).statusCode).toBe(200);
+    expect((await trySignIn(t, m.email, NEW_PASSWORD)).statusCode).toBe(401);
+
+    t.clock.advance(15 * 60_000 + 1000);
+    const fresh = await signIn(t, m.email, m.password);
+    expect((await changeOwn(t, fresh, m.password, NEW_PASSWORD)).statusCode).toBe(204);
+    expect((await trySignIn(t, m.email, NEW_PASSWORD)).statusCode).toBe(200);
+  });
+
+  it('SEC-PW-07: a right current password gives its count back, so only wrong ones count', async () => {
+    const t = await buildTestApp();
+    const m = await member(t);
+    for (let i = 1; i <= 4; i += 1)
+      expectError(
+        await changeOwn(t, m.cookie, `wrong guess ${i}`, NEW_PASSWORD),
+        400,
+        'current_password_incorrect',
+      );
+    // Right current password, refused new one (too short): checked, then given back.
+    expectError(await changeOwn(t, m.cookie, m.password, 'short'), 400, 'password_too_short');
+    expect((await changeOwn(t, m.cookie, m.password, NEW_PASSWORD)).statusCode).toBe(204);
+  });
+
+  it('SEC-PW-07 / SEC-PS-02: bursts of 40 parallel wrong current passwords from one session: five are hashed in all, then the session ends', async () => {
+    const hasher = countingHasher();
+    const t = await buildTestApp({ hasher });
+    const m = await member(t);
+    hasher.verifies = 0;
+    const statuses: number[] = [];
+    // Each burst: the session's hashing share (4) is checked, the rest refused at once (429, not
+    // counted); counted attempts never exceed five, however many run in parallel.
+    for (let burst = 0; burst < 5; burst += 1) {
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          changeOwn(t, m.cookie, `parallel wrong guess ${burst}-${i}`, NEW_PASSWORD),
+        ),
+      );
+      statuses.push(...results.map((r) => r.statusCode));
+      expect(hasher.verifies).toBeLessThanOrEqual(5);
+      if (results.some((r) => r.statusCode === 401)) break;
+    }
+    expect(hasher.verifies).toBe(5);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(4);
+    expect(statuses.every((s) => s === 400 || s === 429 || s === 401)).toBe(true);
+    expect((await request(t, m.cookie, { method: 'GET', url: '/api/v1/me' })).statusCode).toBe(401);
+    // Audited once, however many parallel requests found the session over its limit.
+    expect(await auditDetails(t, 'session.revoked', m.id)).toHaveLength(1);
+    expect((await trySignIn(t, m.email, m.password)).statusCode).toBe(200);
+  });
+
+  it('SEC-PW-07: an API token is limited alike: its fifth wrong current password ends the token', async () => {
+    // Through the service, with the credential a Bearer request carries: whether a route lets tokens
+    // change passwords at all is the route's business (issue 10, item 3); the limit is the service's.
+    const t = await buildTestApp();
+    const m = await member(t);
+    const created = await request(t, m.cookie, {
+      method: 'POST',
+      url: '/api/v1/me/tokens',
+      payload: { name: 'ci' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const {
+      token,
+      info: { id },
+    } = created.json<{ token: string; info: { id: string } }>();
+    const bearer = { authorization: `Bearer ${token}` };
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer })).statusCode).toBe(200);
+
+    const actor = {
+      actorId: m.id,
+      actorLabel: m.email,
+      ip: '198.51.100.7',
+      userAgent: null,
+      requestId: null,
+    };
+    const attempt = (n: number) =>
+      changeOwnPassword(
+        t.deps,
+        actor,
+        { kind: 'token', id },
+        { currentPassword: `wrong ${n}`, newPassword: NEW_PASSWORD },
+      ).then(
+        () => 'changed',
+        (error: AppError) => `${error.status} ${error.code}`,
+      );
+    for (let i = 1; i <= 4; i += 1) expect(await attempt(i)).toBe('400 current_password_incorrect');
+    expect(await attempt(5)).toBe('429 rate_limited');
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer })).statusCode).toBe(401);
+    expect(await auditDetails(t, 'token.revoked', m.id)).toEqual([
+      { outcome: 'success', details: { tokenId: id, reason: 'current_password_attempts' } },
+    ]);
+    // The cookie session of the same user is not the token: it lives (the per-user limit now waits).
+    expect((await request(t, m.cookie, { method: 'GET', url: '/api/v1/me' })).statusCode).toBe(200);
+  });
+});
+
+describe('hashing is admitted per caller (issue 10, item 1)', () => {
+  const sessionA = { ip: '203.0.113.1', credential: 'session:flooding' };
+  const elsewhere = { ip: '203.0.113.2' };
+
+  it('SEC-PS-02: waiting hashes are served round-robin: one caller with 30 queued delays another by at most one hash', async () => {
+    const hasher = createArgon2Hasher(PRODUCTION_ARGON2, 1, { perIp: 100, perCredential: 100 });
+    const hash = await hasher.hash('amber meadow lantern quietly');
+    const done: string[] = [];
+    const flood = Array.from({ length: 30 }, (_, i) =>
+      hasher.verify(hash, `flood guess ${i}`, sessionA).then(() => done.push(`flood ${i}`)),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(hasher.queueDepth()).toBe(29);
+    const other = hasher.verify(hash, 'amber meadow lantern quietly', elsewhere).then((ok) => {
+      done.push('elsewhere');
+      return ok;
+    });
+    expect(await other).toBe(true);
+    // The flood's running hash, then at most one more of its queue (the round was its turn), then us.
+    expect(done.indexOf('elsewhere')).toBeLessThanOrEqual(2);
+    await Promise.all(flood);
+    expect(done).toHaveLength(31);
+  });
+
+  it('SEC-PS-02: within one address, sessions take turns too, and one session may hold at most its share (then 429 at once)', async () => {
+    const hasher = createArgon2Hasher(PRODUCTION_ARGON2, 1, { perIp: 8, perCredential: 3 });
+    const hash = await hasher.hash('amber meadow lantern quietly');
+    const outcome = (p: Promise<boolean>) =>
+      p.then(
+        () => 'hashed',
+        (error: AppError) => `${error.status} ${error.code} retry-after ${error.retryAfterSeconds}`,
+      );
+    const done: string[] = [];
+    const mine = Array.from({ length: 5 }, (_, i) =>
+      outcome(hasher.verify(hash, `guess ${i}`, sessionA)).then((r) => (done.push(`a${i}`), r)),
+    );
+    const sameAddress = { ip: sessionA.ip, credential: 'session:another' };
+    const theirs = outcome(hasher.verify(hash, 'x', sameAddress)).then((r) => (done.push('b'), r));
+    expect(await Promise.all(mine)).toEqual([
+      'hashed',
+      'hashed',
+      'hashed',
+      '429 rate_limited retry-after 1',
+      '429 rate_limited retry-after 1',
+    ]);
+    expect(await theirs).toBe('hashed');
+    expect(done.filter((d) => !['a3', 'a4'].includes(d)).indexOf('b')).toBeLessThanOrEqual(2);
+    // The address's share caps all its sessions together.
+    const many = Array.from({ length: 10 }, (_, i) =>
+      outcome(hasher.verify(hash, 'x', { ip: sessionA.ip, credential: `session:s${i}` })),
+    );
+    const results = await Promise.all(many);
+    expect(results.filter((r) => r === 'hashed')).toHaveLength(8);
+    expect(hasher.queueDepth()).toBe(0);
+    // Work without an address (the CLI) is the operator's and is never refused.
+    const cli = await Promise.all(Array.from({ length: 12 }, () => outcome(hasher.verify(hash, 'x'))));
+    expect(cli.every((r) => r === 'hashed')).toBe(true);
+  });
+
+  it('SEC-PS-02: a sign-in from elsewhere is served ahead of a 30-request sign-in flood from one address', async () => {
+    const hasher = createArgon2Hasher(PRODUCTION_ARGON2, 1);
+    const t = await buildTestApp({ hasher });
+    const victim = await seedUser(t, { email: 'flooded@example.test', name: 'Flo Oded' });
+    const user = await seedUser(t, { email: 'elsewhere@example.test', name: 'Else Where' });
+    let settled = 0;
+    const flood = Array.from({ length: 30 }, (_, i) =>
+      t.app
+        .inject({
+          method: 'POST',
+          url: '/api/v1/auth/sign-in',
+          remoteAddress: '203.0.113.9',
+          payload: { email: victim.email, password: `wrong password attempt ${i}` },
+        })
+        .then((res) => {
+          settled += 1;
+          return res;
+        }),
+    );
+    // Wait (without sleeping: one event-loop turn at a time) until the flood is queued behind the hasher.
+    for (let i = 0; i < 500_000 && hasher.queueDepth() < 10; i += 1)
+      await new Promise((resolve) => setImmediate(resolve));
+    expect(hasher.queueDepth()).toBeGreaterThanOrEqual(10);
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      remoteAddress: '198.51.100.20',
+      payload: { email: user.email, password: user.password },
+    });
+    expect(ok.statusCode).toBe(200);
+    const settledWhenServed = settled;
+    const results = await Promise.all(flood);
+    expect(settledWhenServed).toBeLessThanOrEqual(5);
+    expect(results.map((r) => r.statusCode)).toEqual(Array(30).fill(401));
   });
 });

@@ -1,6 +1,8 @@
 import type { FastifyReply } from 'fastify';
-import { actorOf, signedInActor, signedInPrincipal } from '../../http/context.js';
+import { actorOf, credentialOf, signedInActor, signedInPrincipal } from '../../http/context.js';
 import { AUTH_BODY_LIMIT, type ApiApp } from '../../http/route-types.js';
+import { commonErrors } from '../../shared/common.errors.js';
+import { InFlightLimit } from '../../shared/in-flight.js';
 import { AUTHED_ERRORS, Empty, errorResponses, IdParams } from '../../http/schemas.js';
 import { listSessions, sessionCookie } from '../sessions/index.js';
 import {
@@ -24,9 +26,13 @@ import {
 
 export function registerAuthRoutes(
   app: ApiApp,
-  deps: AuthDeps & { config: { secureCookies: boolean } },
+  deps: AuthDeps & { config: { secureCookies: boolean; hashShare: { perCredential: number } } },
 ): void {
   const cookie = sessionCookie(deps.config);
+  // A session or token may have only its hashing share of password changes in progress on this node
+  // (SEC-PS-02): a flood of parallel requests from one credential is refused before it costs the
+  // database a write each (the attempt counters) or the hash pool a queue.
+  const passwordChanges = new InFlightLimit(deps.config.hashShare.perCredential);
   const passwordPolicy = () => ({
     minLength: deps.config.password.minLength,
     maxLength: deps.config.password.maxLength,
@@ -128,12 +134,27 @@ export function registerAuthRoutes(
     schema: {
       tags: ['me'],
       summary: 'Change your own password (needs the current one); ends your other sessions',
+      description:
+        'Five wrong current passwords in 15 minutes, per user or per session/token, answer 429 rate_limited ' +
+        '(Retry-After) and end the session or token that made them; the account is not locked.',
       body: ChangePasswordBody,
-      response: { 204: Empty, ...errorResponses(...AUTHED_ERRORS, 413) },
+      response: { 204: Empty, ...errorResponses(...AUTHED_ERRORS, 413, 429) },
     },
     handler: async (request, reply) => {
-      const { sessionSecret } = await changeOwnPassword(deps, signedInActor(request), request.body);
-      setSessionCookie(reply, sessionSecret);
+      const credential = credentialOf(request);
+      const release = passwordChanges.enter(`${credential.kind}:${credential.id}`);
+      if (!release) throw commonErrors.rate_limited().withRetryAfter(1);
+      try {
+        const { sessionSecret } = await changeOwnPassword(
+          deps,
+          signedInActor(request),
+          credential,
+          request.body,
+        );
+        setSessionCookie(reply, sessionSecret);
+      } finally {
+        release();
+      }
       return reply.code(204).send(null);
     },
   });

@@ -1,12 +1,20 @@
 import { dbNow } from '../../db/time.js';
 import type { Db } from '../../db/db.js';
 import type { Clock } from '../../shared/clock.js';
-import type { ActorContext } from '../../shared/context.js';
+import type { ActorContext, Credential } from '../../shared/context.js';
 import { commonErrors } from '../../shared/common.errors.js';
 import { randomSecret, sha256Hex } from '../../shared/crypto.js';
 import { recordAuditEvent, recordStandaloneEvent } from '../audit/index.js';
-import { invalidateResetTokens, passwordErrors, type PasswordHasher } from '../passwords/index.js';
+import {
+  hashCallerOf,
+  invalidateResetTokens,
+  passwordErrors,
+  type HashCaller,
+  type PasswordHasher,
+} from '../passwords/index.js';
 import { endAllSessions, endOwnSession, endSession, startSession } from '../sessions/index.js';
+import { hitRateLimit, RATE_LIMITS, releaseRateLimit, type RateVerdict } from '../throttle/index.js';
+import { endOwnToken } from '../tokens/index.js';
 import * as users from '../users/index.js';
 import { authErrors } from './auth.errors.js';
 import * as store from './auth.store.js';
@@ -43,28 +51,76 @@ export async function signOut(deps: AuthDeps, actor: ActorContext, sessionId: st
 /**
  * Changing one's own password needs the current one (SEC-PW-07). It ends every other session and
  * replaces the current one with a fresh id, since the session's rights change (temporary → full).
+ *
+ * Wrong current passwords are limited per user and per session or token (5 in 15 minutes each), so
+ * a stolen session or token cannot guess the password at hashing speed: the attempt that reaches a
+ * limit ends the credential that made it (→ 429 with Retry-After), and while the user's limit is
+ * reached every attempt is refused without hashing. The account is never locked by them, so sign-in
+ * still works (the SEC-PW-07 deviation). Like sign-in, each attempt is counted before the password
+ * is checked, in atomic statements, so parallel requests cannot outrun the limits; a right password
+ * gives its count back.
  */
 export async function changeOwnPassword(
   deps: AuthDeps,
   actor: ActorContext & { actorId: string },
+  credential: Credential,
   input: { currentPassword: string; newPassword: string },
 ): Promise<{ sessionSecret: string }> {
   const found = await users.findCredentialsById(deps.db, actor.actorId);
   if (!found) throw commonErrors.unauthenticated();
-  const currentOk = await deps.hasher.verify(found.passwordHash, input.currentPassword);
+  const credentialKey = `${credential.kind}:${credential.id}`;
+  const caller: HashCaller = { ip: actor.ip, credential: credentialKey };
+  // The user's row before the credential's, here and when a right password gives them back.
+  // The windows are the database's time, like every other limit (SEC-BF-06).
+  const counted = await deps.db.transaction().execute(async (trx) => {
+    const now = await dbNow(trx, deps.clock);
+    return {
+      user: await hitRateLimit(trx, 'currentPasswordPerUser', found.user.id, now),
+      credential: await hitRateLimit(trx, 'currentPasswordPerCredential', credentialKey, now),
+    };
+  });
+  const giveBack = () =>
+    deps.db.transaction().execute(async (trx) => {
+      await releaseRateLimit(trx, 'currentPasswordPerUser', found.user.id, counted.user);
+      await releaseRateLimit(trx, 'currentPasswordPerCredential', credentialKey, counted.credential);
+    });
+  if (!counted.credential.allowed) {
+    // Only parallel requests get here: the attempt that reached the limit has ended the credential.
+    await endCredential(deps, actor, credential, 'current_password_attempts');
+    throw commonErrors.rate_limited().withRetryAfter(counted.credential.retryAfterSeconds);
+  }
+  if (!counted.user.allowed) throw commonErrors.rate_limited().withRetryAfter(counted.user.retryAfterSeconds);
+
+  let currentOk: boolean;
+  try {
+    currentOk = await deps.hasher.verify(found.passwordHash, input.currentPassword, caller);
+  } catch (error) {
+    await giveBack(); // refused before the password was checked (the hashing share is full)
+    throw error;
+  }
   if (!currentOk) {
+    const exhausted = [
+      reachedLimit(counted.user, RATE_LIMITS.currentPasswordPerUser.limit),
+      reachedLimit(counted.credential, RATE_LIMITS.currentPasswordPerCredential.limit),
+    ].filter((v): v is RateVerdict => v !== null);
     await recordStandaloneEvent(deps, actor, {
       action: 'user.password_changed',
       outcome: 'failure',
       target: { id: found.user.id, label: found.user.email },
       details: { reason: 'current_password_incorrect' },
     });
-    throw authErrors.current_password_incorrect();
+    if (exhausted.length === 0) throw authErrors.current_password_incorrect();
+    await endCredential(deps, actor, credential, 'current_password_attempts');
+    throw commonErrors
+      .rate_limited('Too many wrong current passwords. Sign in again later.')
+      .withRetryAfter(Math.max(...exhausted.map((v) => v.retryAfterSeconds)));
   }
+  await giveBack();
   users.choosePassword(deps, { password: input.newPassword }, found.user);
   // The new password must differ from the current (possibly temporary) one (SEC-TMP-02).
-  if (await deps.hasher.verify(found.passwordHash, input.newPassword)) throw passwordErrors.password_reused();
-  const passwordHash = await deps.hasher.hash(input.newPassword);
+  if (await deps.hasher.verify(found.passwordHash, input.newPassword, caller))
+    throw passwordErrors.password_reused();
+  const passwordHash = await deps.hasher.hash(input.newPassword, caller);
   return deps.db.transaction().execute(async (trx) => {
     const now = await dbNow(trx, deps.clock);
     await users.replaceOwnPassword(trx, found.user.id, passwordHash, now);
@@ -88,6 +144,38 @@ export async function changeOwnPassword(
   });
 }
 
+/** This attempt made the count reach its limit (the limit-th wrong one, or beyond it in a race). */
+function reachedLimit(v: RateVerdict, limit: number): RateVerdict | null {
+  return v.count >= limit ? v : null;
+}
+
+/** Ends the session or token a request came with, audited once (parallel requests find it gone). */
+async function endCredential(
+  deps: AuthDeps,
+  actor: ActorContext & { actorId: string },
+  credential: Credential,
+  reason: string,
+): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const target = { id: actor.actorId, label: actor.actorLabel };
+    if (credential.kind === 'session') {
+      if (!(await endOwnSession(trx, actor.actorId, credential.id))) return;
+      await recordAuditEvent(trx, deps.clock, actor, {
+        action: 'session.revoked',
+        target,
+        details: { sessionId: credential.id, reason },
+      });
+    } else {
+      if (!(await endOwnToken(trx, actor.actorId, credential.id))) return;
+      await recordAuditEvent(trx, deps.clock, actor, {
+        action: 'token.revoked',
+        target,
+        details: { tokenId: credential.id, reason },
+      });
+    }
+  });
+}
+
 /** At start with no users: a one-time setup link (valid until used), built from PUBLIC_URL. */
 export async function issueSetupLink(
   deps: Pick<AuthDeps, 'db' | 'clock'> & { config: { publicUrl: string } },
@@ -107,7 +195,7 @@ export async function completeSetup(
   if (await users.anyUserExists(deps.db)) throw commonErrors.not_found();
   const email = users.normalizeEmail(input.email);
   users.choosePassword(deps, { password: input.password }, { email, name: input.name });
-  const passwordHash = await deps.hasher.hash(input.password);
+  const passwordHash = await deps.hasher.hash(input.password, hashCallerOf(actor));
   const tokenHash = sha256Hex(input.token);
   const setupActor = { ...actor, actorLabel: 'setup' };
   return deps.db.transaction().execute(async (trx) => {

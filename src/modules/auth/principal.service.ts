@@ -30,7 +30,10 @@ export async function principalOfSession(
 }
 
 /** The user behind an API token (`Authorization: Bearer`), read fresh at every request, or null. */
-export async function principalOfToken(deps: PrincipalDeps, token: string): Promise<Principal | null> {
+export async function principalOfToken(
+  deps: PrincipalDeps,
+  token: string,
+): Promise<{ principal: Principal; tokenId: string } | null> {
   const tokenHash = tokenLookupHash(token);
   if (!tokenHash) return null;
   const [row] = await store.byTokenHash(deps.db, tokenHash, nowValue(deps.db, deps.clock));
@@ -38,5 +41,5 @@ export async function principalOfToken(deps: PrincipalDeps, token: string): Prom
   const { credentialId, tokenLastUsedAt, tokenExpiresAt, lockedUntil, dbNow, ...user } = row;
   const credential = { id: credentialId, lastUsedAt: tokenLastUsedAt, expiresAt: tokenExpiresAt };
   const live = await keepTokenInUse(deps, credential, Number(dbNow));
-  return live ? principalFromRow(user, lockedUntil) : null;
+  return live ? { principal: principalFromRow(user, lockedUntil), tokenId: credentialId } : null;
 }

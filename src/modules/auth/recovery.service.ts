@@ -4,6 +4,7 @@ import { recordAuditEvent } from '../audit/index.js';
 import { enqueueMail } from '../mail/index.js';
 import {
   consumeResetToken,
+  hashCallerOf,
   invalidateResetTokens,
   issueResetToken,
   peekResetToken,
@@ -116,7 +117,7 @@ export async function completePasswordReset(
   const found = peek ? await users.findCredentialsById(deps.db, peek.userId) : null;
   if (!found || found.status !== 'active') throw authErrors.invalid_token();
   users.choosePassword(deps, { password: input.newPassword }, found.user);
-  const passwordHash = await deps.hasher.hash(input.newPassword);
+  const passwordHash = await deps.hasher.hash(input.newPassword, hashCallerOf(actor));
   await deps.db.transaction().execute(async (trx) => {
     const now = await dbNow(trx, deps.clock);
     const consumed = await consumeResetToken(trx, input.token, now);

@@ -48,7 +48,7 @@ export async function signIn(
   if (!ipHit.allowed) throw commonErrors.rate_limited().withRetryAfter(ipHit.retryAfterSeconds);
 
   const found = await users.findCredentialsByEmail(deps.db, email);
-  const passwordOk = await deps.hasher.verify(found?.passwordHash ?? null, input.password);
+  const passwordOk = await deps.hasher.verify(found?.passwordHash ?? null, input.password, { ip: actor.ip });
   // Read again after the hash: a temporary password expiring while it was being checked has expired.
   const now = await dbNow(deps.db, deps.clock);
 
@@ -67,7 +67,7 @@ export async function signIn(
   // Hashes made with older parameters are upgraded now that we hold the clear password (SEC-PS-02).
   const upgraded =
     found.passwordHash && deps.hasher.needsRehash(found.passwordHash)
-      ? await deps.hasher.hash(input.password)
+      ? await deps.hasher.hash(input.password, { ip: actor.ip })
       : undefined;
   const user = found.user;
   const session = await deps.db.transaction().execute(async (trx) => {

@@ -9,6 +9,7 @@ import { newId, randomSecret, sha256Hex } from '../../shared/crypto.js';
 import { isAppError } from '../../shared/errors.js';
 import { recordAuditEvent, recordStandaloneEvent, type RepeatedEvents } from '../audit/index.js';
 import { enqueueMail } from '../mail/index.js';
+import { hashCallerOf } from '../passwords/index.js';
 import { startSession } from '../sessions/index.js';
 import * as users from '../users/index.js';
 import { invitationErrors } from './invitations.errors.js';
@@ -442,7 +443,7 @@ export async function acceptInvitation(
   const found = await usableInvitation(deps, input.token);
   const name = input.name.trim();
   users.choosePassword(deps, { password: input.password }, { email: found.email, name });
-  const passwordHash = await deps.hasher.hash(input.password);
+  const passwordHash = await deps.hasher.hash(input.password, hashCallerOf(actor));
   const tokenHash = sha256Hex(input.token);
   return deps.db.transaction().execute(async (trx) => {
     const now = await dbNow(trx, deps.clock);

@@ -1,8 +1,12 @@
 export {
   createArgon2Hasher,
+  DEFAULT_HASH_SHARE,
+  hashCallerOf,
   normalizePassword,
   PRODUCTION_ARGON2,
   type Argon2Params,
+  type HashCaller,
+  type HashShare,
   type PasswordHasher,
 } from './hasher.js';
 export { assertPasswordAcceptable, contextWords, type PolicyContext } from './policy.js';

@@ -20,6 +20,10 @@ export const RATE_LIMITS = {
   signInFailuresPerIp: { limit: 100, windowMs: 15 * MINUTE },
   forgotPasswordPerIp: { limit: 10, windowMs: HOUR },
   resetMailsPerAddress: { limit: 3, windowMs: HOUR },
+  // Wrong current passwords in a password change (SEC-PW-07): per user, and per session or token.
+  // The account itself is never locked by them (see the SEC-PW-07 deviation in docs/SECURITY.md).
+  currentPasswordPerUser: { limit: 5, windowMs: 15 * MINUTE },
+  currentPasswordPerCredential: { limit: 5, windowMs: 15 * MINUTE },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
@@ -62,6 +66,8 @@ export async function lockedAccounts(
 
 export interface RateVerdict {
   allowed: boolean;
+  /** Events counted in the window so far, this one included. */
+  count: number;
   /** Seconds until the window ends, for Retry-After. */
   retryAfterSeconds: number;
   /** The window the event was counted in (for releaseRateLimit). */
@@ -78,7 +84,7 @@ function verdict(
   const { limit, windowMs } = RATE_LIMITS[name];
   const allowed = inclusive ? count <= limit : count < limit;
   const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
-  return { allowed, retryAfterSeconds, windowStart };
+  return { allowed, count, retryAfterSeconds, windowStart };
 }
 
 /** Counts one event against a limit and says whether it is still within it. */

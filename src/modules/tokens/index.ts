@@ -3,6 +3,7 @@ export {
   listTokens,
   revokeToken,
   revokeAllTokens,
+  endOwnToken,
   tokenLookupHash,
   keepTokenInUse,
   tokenErrors,

@@ -111,6 +111,11 @@ export async function revokeToken(
   });
 }
 
+/** Ends one token of `userId` in the caller's transaction; false when it was already gone. */
+export async function endOwnToken(exec: Executor, userId: string, tokenId: string): Promise<boolean> {
+  return (await store.deleteOne(exec, userId, tokenId)) !== undefined;
+}
+
 /** Deactivation and password resets end every token of the user, in the caller's transaction. */
 export async function revokeAllTokens(exec: Executor, userId: string): Promise<number> {
   return store.deleteForUser(exec, userId);

@@ -9,6 +9,7 @@ import { enqueueMail } from '../mail/index.js';
 import {
   assertPasswordAcceptable,
   generatePassword,
+  hashCallerOf,
   invalidateResetTokens,
   issueResetToken,
   type PasswordHasher,
@@ -197,7 +198,7 @@ export async function createUser(
 ): Promise<{ user: User; generatedPassword?: string }> {
   const email = normalizeEmail(input.email);
   const chosen = choosePassword(deps, input.password, { email, name: input.name.trim() });
-  const passwordHash = await deps.hasher.hash(chosen.password);
+  const passwordHash = await deps.hasher.hash(chosen.password, hashCallerOf(actor));
   const user = await deps.db
     .transaction()
     .execute((trx) => insertUser(trx, deps, actor, { ...input, email, passwordHash }));
@@ -337,7 +338,7 @@ export async function adminResetPassword(
   if (actor.actorId === id) throw userErrors.use_change_password();
   const user = await requireUser(deps.db, id);
   const chosen = choosePassword(deps, choice, user);
-  const passwordHash = await deps.hasher.hash(chosen.password);
+  const passwordHash = await deps.hasher.hash(chosen.password, hashCallerOf(actor));
   await deps.db.transaction().execute(async (trx) => {
     const current = await requireUser(trx, id);
     const now = await dbNow(trx, deps.clock);
