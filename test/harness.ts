@@ -62,7 +62,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const config = loadConfig({ PUBLIC_URL: 'http://localhost:8080', LOG_LEVEL: 'info', ...options.env });
   const database = await freshDatabase();
   const clock = new ManualClock();
-  const hasher = options.hasher ?? createArgon2Hasher(TEST_ARGON2, 4);
+  const hasher = options.hasher ?? createArgon2Hasher(TEST_ARGON2, 4, config.hashShare);
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk, _enc, done) {

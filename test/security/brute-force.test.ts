@@ -745,7 +745,9 @@ describe('race safety', () => {
   });
 
   it('SEC-BF-05: right and wrong passwords for the same accounts from one IP at once never deadlock: each answers 200 or 401 as it should', async () => {
-    const t = closing.add(await buildTestApp());
+    // The per-address hash share (SEC-PS-02, 32 by default) would answer part of a one-address burst
+    // 429 before it reaches the counters; this test is about the counters, so the share is raised.
+    const t = closing.add(await buildTestApp({ env: { HASH_QUEUE_PER_IP: '1000' } }));
     const ip = '203.0.113.77';
     const people = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
@@ -767,7 +769,8 @@ describe('race safety', () => {
   });
 
   it('SEC-BF-05: a parallel burst from one IP cannot outrun the per-IP limit: of 300 failures at once, 100 are answered 401 and the rest 429', async () => {
-    const t = closing.add(await buildTestApp());
+    // As above: the hash share is raised so that the burst meets the per-IP counter, which is tested here.
+    const t = closing.add(await buildTestApp({ env: { HASH_QUEUE_PER_IP: '1000' } }));
     const ip = '203.0.113.50';
     const answers = await Promise.all(
       Array.from({ length: 300 }, (_, i) => signInAs(t, `bf05-burst-${i % 60}@example.test`, WRONG, { ip })),
