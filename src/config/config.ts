@@ -267,13 +267,18 @@ export function withInstanceIdentity(config: Config, stored: InstanceIdentity): 
   });
 }
 
+/** A refused value is echoed to name the problem, but a URL's password never reaches a terminal or log. */
+function withoutPassword(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#]*?:)[^/?#]*@/i, '$1***@');
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
       const given = env[name];
-      return `${name}=${given === undefined ? '(unset)' : JSON.stringify(given)}: expected ${issue.message}`;
+      return `${name}=${given === undefined ? '(unset)' : JSON.stringify(withoutPassword(given))}: expected ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`, lines);
   }
