@@ -251,13 +251,13 @@ function printInvitations(items: Invitation[], total: number): void {
 async function invitationToRevoke(
   deps: CliServices['deps'],
   target: string,
-): Promise<{ id: string; email: string }> {
-  if (!target.includes('@')) return { id: target, email: target };
+): Promise<{ id: string; label: string }> {
+  if (!target.includes('@')) return { id: target, label: `invitation ${printable(target)}` };
   const email = EmailInput.safeParse(target);
   if (email.success) {
     const { items } = await collectInvitations(deps, { status: 'pending', q: email.data, limit: Infinity });
     const found = items.find((i) => i.email === email.data);
-    if (found) return found;
+    if (found) return { id: found.id, label: `the invitation of ${printable(found.email)}` };
   }
   throw invitationErrors.invitation_not_found(`No pending invitation for ${printable(target)}.`);
 }
@@ -303,7 +303,7 @@ export function registerInvitationCommands(program: Command): void {
         await withServices(config, async ({ deps }) => {
           const invitation = await invitationToRevoke(deps, target);
           await revokeInvitation(deps, cliContext(), invitation.id);
-          out(`Revoked the invitation of ${printable(invitation.email)}; its link no longer works.`);
+          out(`Revoked ${invitation.label}; its link no longer works.`);
         });
       }),
     );
