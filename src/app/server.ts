@@ -34,11 +34,22 @@ export async function startServer(
   const config = withInstanceIdentity(environment, identityForServer(stored));
   // The node's own clock; every decision on stored times asks the database instead (SEC-BF-06).
   const clock = nodeClock(config.clock.testOffsetMs);
-  await recordInstanceIdentity({ db: database.db, clock }, serverContext(), environment, config);
+  // Best effort: a node that cannot write (a full disk) still starts, serves reads and says so in the log.
+  const unrecorded = await recordInstanceIdentity(
+    { db: database.db, clock },
+    serverContext(),
+    environment,
+    config,
+  ).then(
+    () => null,
+    (error: unknown) => error,
+  );
   loadBlocklist();
   const hasher = createArgon2Hasher(PRODUCTION_ARGON2, config.hashConcurrency, config.hashShare);
   const deps = { config, database, clock, hasher };
   const app = await buildApp(deps);
+  if (unrecorded)
+    app.log.warn({ err: unrecorded }, 'could not record the public URL for the other nodes and the CLI');
   if (stored.publicUrl && stored.publicUrlFromEnvironment && stored.publicUrl !== config.publicUrl) {
     app.log.warn(
       { publicUrl: config.publicUrl, previous: stored.publicUrl },
