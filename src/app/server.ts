@@ -1,9 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config/config.js';
+import { withInstanceIdentity, type Config } from '../config/config.js';
 import { createDb } from '../db/db.js';
 import { issueSetupLink } from '../modules/auth/index.js';
 import { createArgon2Hasher, loadBlocklist, PRODUCTION_ARGON2 } from '../modules/passwords/index.js';
+import {
+  identityForServer,
+  readInstanceIdentity,
+  recordInstanceIdentity,
+} from '../modules/settings/index.js';
 import { nodeClock } from '../shared/clock.js';
+import { serverContext } from '../shared/context.js';
 import { buildApp } from './build-app.js';
 
 export interface RunningServer {
@@ -17,18 +23,48 @@ export interface RunningServer {
  * and drain in-flight requests on SIGTERM/SIGINT before closing the database.
  */
 export async function startServer(
-  config: Config,
+  environment: Config,
   options: { handleSignals?: boolean } = {},
 ): Promise<RunningServer> {
-  const database = createDb(config.database);
+  const database = createDb(environment.database);
   await database.migrate();
-  loadBlocklist();
-  const hasher = createArgon2Hasher(PRODUCTION_ARGON2, config.hashConcurrency, config.hashShare);
+  // The public URL and organization identity: this environment's where set, else what another node
+  // recorded; then recorded for the other nodes and the CLI, so all build the same links (issue 14).
+  const stored = await readInstanceIdentity(database.db);
+  const config = withInstanceIdentity(environment, identityForServer(stored));
   // The node's own clock; every decision on stored times asks the database instead (SEC-BF-06).
   const clock = nodeClock(config.clock.testOffsetMs);
+  // Best effort: a node that cannot write (a full disk) still starts, serves reads and says so in the log.
+  const unrecorded = await recordInstanceIdentity(
+    { db: database.db, clock },
+    serverContext(),
+    environment,
+    config,
+  ).then(
+    () => null,
+    (error: unknown) => error,
+  );
+  loadBlocklist();
+  const hasher = createArgon2Hasher(PRODUCTION_ARGON2, config.hashConcurrency, config.hashShare);
   const deps = { config, database, clock, hasher };
   const app = await buildApp(deps);
-  const address = await app.listen({ port: config.port, host: config.host });
+  if (unrecorded)
+    app.log.warn({ err: unrecorded }, 'could not record the public URL for the other nodes and the CLI');
+  if (stored.publicUrl && stored.publicUrlFromEnvironment && stored.publicUrl !== config.publicUrl) {
+    app.log.warn(
+      { publicUrl: config.publicUrl, previous: stored.publicUrl },
+      'PUBLIC_URL differs from the one recorded by the last server to start: mailed links now use this one',
+    );
+  }
+  let address: string;
+  try {
+    address = await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    // Port in use or not permitted: nothing may stay open, so the caller can report it and exit.
+    await app.close();
+    await database.close();
+    throw error;
+  }
   app.log.info(
     { address, database: database.dialect, publicUrl: config.publicUrl, node: process.version },
     'gatehouse listening',

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Config } from '../config/config.js';
 import { createDb } from '../db/db.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerBackupCommand } from './commands/backup.js';
@@ -6,8 +7,33 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerInvitationCommands } from './commands/invitations.js';
 import { registerMailCommands } from './commands/mail.js';
 import { registerUserCommands } from './commands/users.js';
-import { configFromEnvironment } from './environment.js';
-import { action, out } from './output.js';
+import { configFromEnvironment, exitWith } from './environment.js';
+import { action, ExitCode, out, reportError } from './output.js';
+
+/**
+ * A server that cannot listen says why in one line with its own exit code (README: exit codes),
+ * never a stack trace: the port taken, a port not permitted, a HOST that is not this machine's.
+ */
+function startFailure(error: unknown, config: Config): never {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const where = `PORT=${config.port} on HOST=${config.host}`;
+  if (code === 'EADDRINUSE')
+    exitWith(
+      ExitCode.unavailable,
+      `${where}: the port is already in use (another Gatehouse or program listens there); stop it or choose another PORT`,
+    );
+  if (code === 'EACCES')
+    exitWith(
+      ExitCode.noPermission,
+      `${where}: not permitted to listen on this port (ports below 1024 need privileges); choose another PORT`,
+    );
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    exitWith(
+      ExitCode.config,
+      `configuration: HOST=${JSON.stringify(config.host)}: not an address of this machine`,
+    );
+  process.exit(reportError(error));
+}
 
 export function registerCommands(program: Command): void {
   program
@@ -17,7 +43,11 @@ export function registerCommands(program: Command): void {
       const config = configFromEnvironment();
       // Loaded only here: the other commands start faster without the HTTP stack.
       const { startServer } = await import('../app/server.js');
-      await startServer(config);
+      try {
+        await startServer(config);
+      } catch (error) {
+        startFailure(error, config);
+      }
     });
 
   program

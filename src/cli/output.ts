@@ -1,8 +1,9 @@
 import { isAppError } from '../shared/errors.js';
 
 /**
- * Exit codes of every `gatehouse` command. 78 is sysexits' EX_CONFIG (see environment.ts),
- * 70 its EX_SOFTWARE; 130 is the shell's code for a command interrupted by Ctrl-C.
+ * Exit codes of every `gatehouse` command (README: CLI). 69, 70, 77 and 78 are sysexits'
+ * EX_UNAVAILABLE, EX_SOFTWARE, EX_NOPERM and EX_CONFIG; 130 is the shell's code for a command
+ * interrupted by Ctrl-C.
  */
 export const ExitCode = {
   ok: 0,
@@ -10,8 +11,13 @@ export const ExitCode = {
   refused: 1,
   /** Bad arguments or options, or no way to read the password. */
   usage: 2,
+  /** `serve`: the port is already in use. */
+  unavailable: 69,
   /** Something failed that the user cannot fix by changing the command (e.g. the database is unreachable). */
   internal: 70,
+  /** `serve`: not allowed to listen on the port (below 1024 without the privilege). */
+  noPermission: 77,
+  /** A bad configuration value, named in the message (see environment.ts). */
   config: 78,
   interrupted: 130,
 } as const;

@@ -1,12 +1,20 @@
 import { mailNotices } from '../app/mail-notices.js';
-import type { Config } from '../config/config.js';
+import { withInstanceIdentity, type Config } from '../config/config.js';
 import { createDb, type DbHandle } from '../db/db.js';
 import { createArgon2Hasher, PRODUCTION_ARGON2 } from '../modules/passwords/index.js';
-import { LiveSettings, type LiveConfig } from '../modules/settings/index.js';
+import {
+  identityForCli,
+  LiveSettings,
+  readInstanceIdentity,
+  type LiveConfig,
+  type StoredIdentity,
+} from '../modules/settings/index.js';
 import type { UsersDeps } from '../modules/users/index.js';
 import { systemClock } from '../shared/clock.js';
+import { err, printable } from './output.js';
 
 export interface CliServices {
+  /** The environment's configuration, with the server's stored public URL and identity where it is silent. */
   config: Config;
   database: DbHandle;
   /** The organization settings laid over the environment, read once at the start of the command. */
@@ -20,11 +28,28 @@ export interface CliServices {
   deps: UsersDeps & { config: LiveConfig };
 }
 
+/**
+ * A PUBLIC_URL in the shell that is not the server's: links this command mails would point elsewhere
+ * than the server's own. The shell's value is used (the environment wins), but the operator is told.
+ */
+function warnOnPublicUrlMismatch(environment: Config, stored: StoredIdentity): void {
+  if (!environment.setInEnvironment.publicUrl || !stored.publicUrl) return;
+  if (stored.publicUrl === environment.publicUrl) return;
+  err(
+    `warning: PUBLIC_URL is ${printable(environment.publicUrl)} here, but the server recorded ` +
+      `${printable(stored.publicUrl)} at its last start; links in mail from this command use ` +
+      `${printable(environment.publicUrl)}. Unset PUBLIC_URL to use the server's.`,
+  );
+}
+
 /** Opens the database (migrating it first, like `serve`) and builds the service deps. */
-export async function openServices(config: Config): Promise<CliServices & { close(): Promise<void> }> {
-  const database = createDb(config.database, { poolSize: 2 });
+export async function openServices(environment: Config): Promise<CliServices & { close(): Promise<void> }> {
+  const database = createDb(environment.database, { poolSize: 2 });
   try {
     await database.migrate();
+    const stored = await readInstanceIdentity(database.db);
+    warnOnPublicUrlMismatch(environment, stored);
+    const config = withInstanceIdentity(environment, identityForCli(stored));
     const settings = new LiveSettings(database.db, config);
     await settings.refresh();
     const live = settings.config;

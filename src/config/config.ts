@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -51,6 +52,39 @@ const trustProxy = z
     return z.NEVER;
   });
 
+const DATABASE_URL_ACCEPTS =
+  'a SQLite file path (./data/gatehouse.sqlite), a file: URL, or postgres://user:pass@host:5432/db';
+
+/**
+ * Anything that starts like a URL scheme (`mysql:`, `sqlite://`) but is not one we speak. Without
+ * this check `mysql://…` became a new SQLite file under a directory named `mysql:` (issue 14).
+ * A Windows drive letter (`C:\…`) is a path, not a scheme.
+ */
+function isAcceptedDatabaseUrl(value: string): boolean {
+  if (/^postgres(ql)?:\/\//i.test(value) || /^file:/i.test(value)) return true;
+  if (/^[a-z]:[\\/]/i.test(value)) return true;
+  return !/^[a-z][a-z0-9+.-]*:/i.test(value);
+}
+
+/**
+ * PUBLIC_URL is an origin: the console, the API and every mailed link live at its root. A path
+ * (https://example.com/auth) would need every route and asset rewritten, so it is refused by name.
+ */
+function isOriginOnly(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.pathname.replace(/\/+$/, '') === '' && url.search === '' && url.hash === '' && !url.username;
+  } catch {
+    return false;
+  }
+}
+
+/** `smtp://user:p@ss@host`: an `@` in the user name or password must be written %40, or the host is misread. */
+function hasUnescapedAt(value: string): boolean {
+  const authority = value.replace(/^smtps?:\/\//i, '').split(/[/?#]/)[0] ?? '';
+  return authority.split('@').length > 2;
+}
+
 const envSchema = z.object({
   PORT: intIn(0, 65535, 8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -59,8 +93,16 @@ const envSchema = z.object({
     .refine((v) => /^https?:\/\//.test(v), {
       error: 'an absolute http(s) URL such as https://auth.example.com',
     })
+    .refine(isOriginOnly, {
+      error:
+        'an origin only, such as https://auth.example.com: serving Gatehouse under a path (or with a query) is not supported; give it its own host name',
+    })
     .optional(),
-  DATABASE_URL: z.string().min(1).default('./data/gatehouse.sqlite'),
+  DATABASE_URL: z
+    .string()
+    .min(1, { error: DATABASE_URL_ACCEPTS })
+    .refine(isAcceptedDatabaseUrl, { error: `${DATABASE_URL_ACCEPTS} (no other database is supported)` })
+    .default('./data/gatehouse.sqlite'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -98,6 +140,10 @@ const envSchema = z.object({
     .string()
     .regex(/^smtps?:\/\/.+/, {
       error: 'an SMTP URL such as smtp://user:pass@mail.example.com:587 or smtps://…:465',
+    })
+    .refine((v) => !hasUnescapedAt(v), {
+      error:
+        'the user name or password to contain no bare "@": write it as %40 (smtp://me%40example.com:pass@host:587)',
     })
     .optional(),
   MAIL_FROM: z.string().min(3).max(320).default('Gatehouse <no-reply@localhost>'),
@@ -157,16 +203,73 @@ export interface Config {
   };
   /** Cookies are Secure and `__Host-` prefixed whenever the browser treats the origin as secure. */
   readonly secureCookies: boolean;
+  /**
+   * Which of the instance's identity values the environment set, rather than defaulted. Those win over
+   * what another node stored in the database (see withInstanceIdentity); unset ones take the stored value.
+   */
+  readonly setInEnvironment: {
+    readonly publicUrl: boolean;
+    readonly organizationName: boolean;
+    readonly defaultLocale: boolean;
+  };
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  /** One line per problem, each naming its variable (`PORT="abc": expected …`). */
+  readonly problems: readonly string[];
+  constructor(message: string, problems?: readonly string[]) {
+    super(message);
+    this.problems = problems ?? [message];
+  }
 }
 
+/** DATABASE_URL (already validated) → the database to open. */
 export function parseDatabaseUrl(value: string): DatabaseTarget {
-  if (/^postgres(ql)?:\/\//.test(value)) return { kind: 'postgres', url: value };
-  const path = value.replace(/^sqlite:(\/\/)?/, '');
-  return { kind: 'sqlite', path };
+  // The scheme lower-cased (`Postgres://` is accepted); the rest, credentials included, untouched.
+  if (/^postgres(ql)?:\/\//i.test(value))
+    return { kind: 'postgres', url: value.replace(/^[a-z]+/i, (scheme) => scheme.toLowerCase()) };
+  if (/^file:\/\//i.test(value)) return { kind: 'sqlite', path: fileURLToPath(value) };
+  return { kind: 'sqlite', path: value.replace(/^file:/i, '') };
+}
+
+/** The URL-derived fields of a Config for one public URL (no trailing slash). */
+function urlFields(publicUrl: string) {
+  const url = new URL(publicUrl);
+  const isLocalhost = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  return {
+    publicUrl,
+    publicOrigin: url.origin,
+    secureCookies: url.protocol === 'https:' || isLocalhost,
+  };
+}
+
+/** The instance identity another node stored in the database; each value is used only where the environment left it unset. */
+export interface InstanceIdentity {
+  readonly publicUrl?: string | undefined;
+  readonly organizationName?: string | undefined;
+  readonly defaultLocale?: string | undefined;
+}
+
+/**
+ * The config with the stored instance identity filling what this process's environment did not set,
+ * so every node and the CLI build the same links and name the same organization.
+ */
+export function withInstanceIdentity(config: Config, stored: InstanceIdentity): Config {
+  const set = config.setInEnvironment;
+  const take = <T>(own: T, isSet: boolean, other: T | undefined): T =>
+    isSet || other === undefined ? own : other;
+  return Object.freeze({
+    ...config,
+    ...urlFields(take(config.publicUrl, set.publicUrl, stored.publicUrl)),
+    organizationName: take(config.organizationName, set.organizationName, stored.organizationName),
+    defaultLocale: take(config.defaultLocale, set.defaultLocale, stored.defaultLocale),
+  });
+}
+
+/** A refused value is echoed to name the problem, but a URL's password never reaches a terminal or log. */
+function withoutPassword(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#]*?:)[^/?#]*@/i, '$1***@');
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -175,19 +278,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
       const given = env[name];
-      return `${name}=${given === undefined ? '(unset)' : JSON.stringify(given)}: expected ${issue.message}`;
+      return `${name}=${given === undefined ? '(unset)' : JSON.stringify(withoutPassword(given))}: expected ${issue.message}`;
     });
-    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`, lines);
   }
   const e = parsed.data;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
-  const url = new URL(publicUrl);
-  const isLocalhost = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  const given = (name: string) => env[name] !== undefined && env[name] !== '';
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
-    publicUrl,
-    publicOrigin: url.origin,
+    ...urlFields(publicUrl),
     database: parseDatabaseUrl(e.DATABASE_URL),
     logLevel: e.LOG_LEVEL,
     organizationName: e.ORGANIZATION_NAME,
@@ -225,6 +326,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       requireTls: e.SMTP_REQUIRE_TLS,
       rejectUnauthorized: e.SMTP_TLS_REJECT_UNAUTHORIZED,
     }),
-    secureCookies: url.protocol === 'https:' || isLocalhost,
+    setInEnvironment: Object.freeze({
+      publicUrl: given('PUBLIC_URL'),
+      organizationName: given('ORGANIZATION_NAME'),
+      defaultLocale: given('DEFAULT_LOCALE'),
+    }),
   });
 }

@@ -20,3 +20,16 @@ export interface Credential {
 export function cliContext(): ActorContext {
   return { actorId: null, actorLabel: 'cli', ip: null, userAgent: 'gatehouse-cli', requestId: null };
 }
+
+/** The server acting on its own at start-up (e.g. recording its public URL), not for anyone. */
+export function serverContext(): ActorContext {
+  return { actorId: null, actorLabel: 'server', ip: null, userAgent: null, requestId: null };
+}
+
+/**
+ * An admin acting through the CLI (`--as <email>`): audited as that admin, the user agent saying
+ * it came from the shell.
+ */
+export function cliContextAs(user: { id: string; email: string }): ActorContext {
+  return { ...cliContext(), actorId: user.id, actorLabel: user.email };
+}

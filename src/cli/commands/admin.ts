@@ -1,20 +1,12 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { EmailInput, NameInput } from '../../http/schemas.js';
 import { createUser, findUserByEmail, userErrors } from '../../modules/users/index.js';
 import { cliContext } from '../../shared/context.js';
 import { configFromEnvironment } from '../environment.js';
 import { action, out, printGeneratedPassword } from '../output.js';
 import { addPasswordOptions, passwordSource, readPassword, type PasswordFlags } from '../password-input.js';
+import { parsedBy } from '../arguments.js';
 import { withServices } from '../services.js';
-
-/** Commander argument parser from a zod schema: the same rules as the HTTP API (SEC-IN-02/03). */
-function parsedBy(schema: typeof EmailInput | typeof NameInput) {
-  return (value: string): string => {
-    const result = schema.safeParse(value);
-    if (!result.success) throw new InvalidArgumentError(result.error.issues.map((i) => i.message).join('; '));
-    return result.data;
-  };
-}
 
 interface AdminCreateOptions extends PasswordFlags {
   email: string;

@@ -1,11 +1,23 @@
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
-import { createInvitations, parseInvitationRow, type BulkRow } from '../../modules/invitations/index.js';
-import { LiveSettings } from '../../modules/settings/index.js';
-import { cliContext } from '../../shared/context.js';
+import { Option, type Command } from 'commander';
+import {
+  createInvitations,
+  listInvitations,
+  parseInvitationRow,
+  revokeInvitation,
+  type BulkRow,
+  type Invitation,
+  type InvitationStatus,
+  type Inviter,
+} from '../../modules/invitations/index.js';
+import { invitationErrors } from '../../modules/invitations/index.js';
+import { cliContext, cliContextAs, type ActorContext } from '../../shared/context.js';
+import { EmailInput } from '../../http/schemas.js';
+import { findUserByEmail } from '../../modules/users/index.js';
+import { parseLimit } from '../arguments.js';
 import { configFromEnvironment } from '../environment.js';
-import { action, CliError, ExitCode, out, printable, usageError } from '../output.js';
-import { withServices } from '../services.js';
+import { action, CliError, ExitCode, formatTable, out, printable, shortTime, usageError } from '../output.js';
+import { withServices, type CliServices } from '../services.js';
 
 /** One CSV record: the line it starts on (1-based), its fields, or why it could not be read. */
 export interface CsvRecord {
@@ -154,8 +166,147 @@ function progressBar(): { update(done: number, total: number): void; end(): void
   };
 }
 
+/**
+ * Who invites: with --as, that admin (named in the mail, audited as them through the CLI); refused
+ * unless the address belongs to an active admin. Without it, the organization, audited as "cli".
+ */
+async function operator(
+  deps: CliServices['deps'],
+  as: string | undefined,
+): Promise<{ inviter: Inviter; actor: ActorContext }> {
+  if (as === undefined) {
+    const inviter = {
+      id: null,
+      name: deps.config.organizationName.trim() || 'Gatehouse admin',
+      role: 'admin' as const,
+    };
+    return { inviter, actor: cliContext() };
+  }
+  const email = EmailInput.safeParse(as);
+  const user = email.success ? await findUserByEmail(deps, email.data) : null;
+  if (!user) throw new CliError('as_user_not_found', `--as ${printable(as)}: no user has this email.`);
+  if (user.role !== 'admin' || user.status !== 'active')
+    throw new CliError(
+      'as_not_admin',
+      `--as ${printable(user.email)}: only an active admin can invite from the CLI (this user is ${user.status === 'active' ? `a ${user.role}` : 'deactivated'}).`,
+    );
+  return { inviter: { id: user.id, name: user.name, role: 'admin' }, actor: cliContextAs(user) };
+}
+
+const STATUSES = ['pending', 'accepted', 'expired', 'revoked'] as const;
+
+/** The service's page size cap; larger --limit values page with the keyset cursor. */
+const PAGE = 100;
+
+interface ListOptions {
+  status?: InvitationStatus | 'expired';
+  q?: string;
+  limit: number;
+  json?: boolean;
+}
+
+async function collectInvitations(
+  deps: CliServices['deps'],
+  options: Pick<ListOptions, 'status' | 'q' | 'limit'>,
+): Promise<{ items: Invitation[]; total: number }> {
+  const items: Invitation[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await listInvitations(deps, {
+      status: options.status,
+      q: options.q,
+      limit: Math.min(PAGE, options.limit - items.length),
+      cursor,
+    });
+    items.push(...page.items);
+    if (!page.nextCursor || items.length >= options.limit) return { items, total: page.total };
+    cursor = page.nextCursor;
+  }
+}
+
+function printInvitations(items: Invitation[], total: number): void {
+  if (items.length === 0) {
+    out('No invitations match.');
+    return;
+  }
+  const rows = items.map((i) => [
+    printable(i.email),
+    printable(i.name ?? ''),
+    i.role,
+    i.status,
+    printable(i.inviter.name),
+    shortTime(i.createdAt),
+    i.status === 'pending' ? shortTime(i.expiresAt) : '',
+  ]);
+  out(formatTable(['EMAIL', 'NAME', 'ROLE', 'STATUS', 'INVITED BY', 'INVITED', 'EXPIRES'], rows));
+  out();
+  out(
+    items.length < total
+      ? `${items.length} of ${total} invitations shown; use --limit <n> or --limit all for more.`
+      : `${total} invitation${total === 1 ? '' : 's'}.`,
+  );
+}
+
+/** `<email|id>` → the invitation to revoke: an address names its pending invitation. */
+async function invitationToRevoke(
+  deps: CliServices['deps'],
+  target: string,
+): Promise<{ id: string; label: string }> {
+  if (!target.includes('@')) return { id: target, label: `invitation ${printable(target)}` };
+  const email = EmailInput.safeParse(target);
+  if (email.success) {
+    const { items } = await collectInvitations(deps, { status: 'pending', q: email.data, limit: Infinity });
+    const found = items.find((i) => i.email === email.data);
+    if (found) return { id: found.id, label: `the invitation of ${printable(found.email)}` };
+  }
+  throw invitationErrors.invitation_not_found(`No pending invitation for ${printable(target)}.`);
+}
+
 export function registerInvitationCommands(program: Command): void {
-  const invitations = program.command('invitations').description('Invite people from the shell');
+  const invitations = program
+    .command('invitations')
+    .description('Invite people, list and revoke invitations, from the shell');
+
+  invitations
+    .command('list')
+    .description('List invitations, newest first, as a table, or as JSON with --json')
+    .addOption(new Option('--status <status>', 'only invitations with this status').choices(STATUSES))
+    .option('--q <text>', 'only invitations whose email contains this text (case-insensitive)')
+    .option(
+      '--limit <n|all>',
+      'how many invitations to show (pages through the list beyond 100)',
+      parseLimit,
+      50,
+    )
+    .option('--json', 'print {"items": [...], "total": n} as JSON')
+    .action(
+      action(async (options: ListOptions) => {
+        const config = configFromEnvironment();
+        await withServices(config, async ({ deps }) => {
+          const { items, total } = await collectInvitations(deps, options);
+          if (options.json) out(JSON.stringify({ items, total }, null, 2));
+          else printInvitations(items, total);
+        });
+      }),
+    );
+
+  invitations
+    .command('revoke')
+    .description(
+      'Revoke a pending invitation, by the invited email or the invitation id: its link stops working at ' +
+        'once; audited as actor "cli".',
+    )
+    .argument('<email|id>', 'the invited email address, or the invitation id')
+    .action(
+      action(async (target: string) => {
+        const config = configFromEnvironment();
+        await withServices(config, async ({ deps }) => {
+          const invitation = await invitationToRevoke(deps, target);
+          await revokeInvitation(deps, cliContext(), invitation.id);
+          out(`Revoked ${invitation.label}; its link no longer works.`);
+        });
+      }),
+    );
 
   invitations
     .command('import')
@@ -163,12 +314,18 @@ export function registerInvitationCommands(program: Command): void {
     .description(
       'Invites every row of a CSV file: columns email, role (admin, member or viewer) and an optional name, ' +
         'with or without a header row; quoted fields may contain commas. Each row is invited on its own ' +
-        '(audited as actor "cli", the mail queued in the outbox): a bad row is reported with its line number ' +
+        '(audited as actor "cli", or as the admin of --as; the mail queued in the outbox with the server\'s ' +
+        'public URL): a bad row is reported with its line number ' +
         'and the others go on. Prints one result per row; exits 0 when every row was invited, 1 otherwise.',
     )
     .argument('<file.csv>', 'the CSV file to read')
+    .option(
+      '--as <admin-email>',
+      'invite as this active admin: the mail names them and the audit log records them (through the CLI); ' +
+        'without it the mail names the organization and the actor is "cli"',
+    )
     .action(
-      action(async (file: string) => {
+      action(async (file: string, options: { as?: string }) => {
         const config = configFromEnvironment();
         let text: string;
         try {
@@ -182,26 +339,12 @@ export function registerInvitationCommands(program: Command): void {
         if (records.length === 0) throw new CliError('no_rows', `${printable(file)} has no rows to import.`);
         const rows = records.map((record) => toBulkRow(record, order));
 
-        await withServices(config, async ({ database, deps }) => {
-          // The organization settings (name, language) as the server sees them, read once.
-          const settings = new LiveSettings(database.db, config);
-          await settings.refresh();
-          const live = settings.config;
-          const inviter = {
-            id: null,
-            name: live.organizationName.trim() || 'Gatehouse admin',
-            role: 'admin' as const,
-          };
+        await withServices(config, async ({ deps }) => {
+          const { inviter, actor } = await operator(deps, options.as);
           const bar = progressBar();
           let results;
           try {
-            results = await createInvitations(
-              { ...deps, config: live },
-              cliContext(),
-              inviter,
-              rows,
-              bar.update,
-            );
+            results = await createInvitations(deps, actor, inviter, rows, bar.update);
           } finally {
             bar.end();
           }

@@ -9,7 +9,6 @@ import {
   retryFailedMail,
   type MailTransport,
 } from '../../modules/mail/index.js';
-import { defaultsFrom, readSettings } from '../../modules/settings/index.js';
 import { systemClock } from '../../shared/clock.js';
 import { configFromEnvironment } from '../environment.js';
 import { action, CliError, ExitCode, out, printable, usageError } from '../output.js';
@@ -60,10 +59,12 @@ export function registerMailCommands(program: Command): void {
         if (!to.success)
           throw usageError('invalid_address', `${printable(address)} is not an email address.`);
         // The organization's name and language as an admin set them, so the test looks like real mail.
-        const settings = await withServices(config, ({ database }) =>
-          readSettings(database.db, defaultsFrom(config)),
-        );
-        const locale = await resolveLocale(settings.defaultLocale, config.defaultLocale);
+        // (over the server's recorded identity where this shell's environment is silent).
+        const { settings, fallbackLocale } = await withServices(config, async (services) => ({
+          settings: services.settings.current(),
+          fallbackLocale: services.config.defaultLocale,
+        }));
+        const locale = await resolveLocale(settings.defaultLocale, fallbackLocale);
         const message = await renderMail('test', locale, { org: settings.organizationName });
         const transport = configuredTransport(config);
         const via = config.mail.smtpUrl ? `SMTP (${shownUrl(config.mail.smtpUrl)})` : 'the log transport';

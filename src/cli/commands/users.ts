@@ -1,27 +1,33 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { EmailInput } from '../../http/schemas.js';
+import { EmailInput, NameInput } from '../../http/schemas.js';
 import {
   adminResetPassword,
+  createUser,
   findUserByEmail,
   listUsers,
+  setUserStatus,
+  updateUser,
   userErrors,
   type ListUsersInput,
+  type Role,
   type User,
 } from '../../modules/users/index.js';
 import { cliContext } from '../../shared/context.js';
 import { configFromEnvironment } from '../environment.js';
 import { action, err, formatTable, out, printable, printGeneratedPassword, shortTime } from '../output.js';
 import { addPasswordOptions, passwordSource, readPassword, type PasswordFlags } from '../password-input.js';
+import { parseLimit, parsedBy, userByEmail } from '../arguments.js';
 import { withServices, type CliServices } from '../services.js';
 
 /** The service's page size cap (the HTTP API's too); larger --limit values page with the keyset cursor. */
 const PAGE = 100;
 
-function parseLimit(value: string): number {
-  if (value === 'all') return Infinity;
-  if (!/^\d+$/.test(value) || Number(value) < 1)
-    throw new InvalidArgumentError('a whole number of at least 1, or "all"');
-  return Number(value);
+const ROLES = ['admin', 'member', 'viewer'] as const;
+
+interface CreateOptions extends PasswordFlags {
+  email: string;
+  name: string;
+  role: Role;
 }
 
 interface ListOptions {
@@ -81,7 +87,9 @@ function printTable(items: User[], total: number): void {
 }
 
 export function registerUserCommands(program: Command): void {
-  const users = program.command('users').description('List users and reset passwords from the shell');
+  const users = program
+    .command('users')
+    .description('List, create and change users, and reset passwords, from the shell');
 
   users
     .command('list')
@@ -127,10 +135,8 @@ export function registerUserCommands(program: Command): void {
     action(async (email: string, options: PasswordFlags) => {
       const config = configFromEnvironment();
       const source = passwordSource(options);
-      const normalized = EmailInput.safeParse(email);
       await withServices(config, async ({ deps }) => {
-        const user = normalized.success ? await findUserByEmail(deps, normalized.data) : null;
-        if (!user) throw userErrors.user_not_found(`No user has the email ${printable(email)}.`);
+        const user = await userByEmail(deps, email);
         const password = await readPassword(source, user.email);
         const { generatedPassword } = await adminResetPassword(deps, cliContext(), user.id, password);
         out(`Password reset for ${printable(user.email)}; all their sessions have ended.`);
@@ -141,4 +147,109 @@ export function registerUserCommands(program: Command): void {
       });
     }),
   );
+
+  addPasswordOptions(
+    users
+      .command('create')
+      .summary('Create a user with a temporary password')
+      .description(
+        'Create a user, exactly as an admin\'s Add user does: audited as actor "cli", the password checked ' +
+          'by the policy and always temporary (the user must choose their own at first sign-in). ' +
+          'On a terminal it is asked for twice without echo; otherwise pass --password-stdin or --generate ' +
+          '(printed once, to hand over).',
+      )
+      .requiredOption('--email <email>', "the new user's email address", parsedBy(EmailInput))
+      .requiredOption('--name <name>', "the new user's name", parsedBy(NameInput))
+      .addOption(new Option('--role <role>', "the new user's role").choices(ROLES).default('member')),
+  ).action(
+    action(async (options: CreateOptions) => {
+      const config = configFromEnvironment();
+      const source = passwordSource(options);
+      await withServices(config, async ({ deps }) => {
+        // Refuse before asking for a password that could not be used.
+        if (await findUserByEmail(deps, options.email)) throw userErrors.email_taken();
+        const password = await readPassword(source, options.email);
+        const { user, generatedPassword } = await createUser(deps, cliContext(), {
+          email: options.email,
+          name: options.name,
+          role: options.role,
+          password,
+          temporary: true,
+        });
+        out(`Created ${user.role} ${printable(user.email)} (id ${user.id}).`);
+        if (generatedPassword) printGeneratedPassword(generatedPassword, deps.config.temporaryPasswordMs);
+        else out('The password is temporary: they must choose their own at first sign-in.');
+      });
+    }),
+  );
+
+  users
+    .command('deactivate')
+    .description(
+      'Deactivate a user: they can no longer sign in, their sessions and API tokens end at once and they ' +
+        'are emailed a notice; audited as actor "cli". The last active admin cannot be deactivated.',
+    )
+    .argument('<email>', 'the email of the user to deactivate')
+    .action(
+      action(async (email: string) => {
+        const config = configFromEnvironment();
+        await withServices(config, async ({ deps }) => {
+          const user = await userByEmail(deps, email);
+          if (user.status === 'deactivated') {
+            out(`${printable(user.email)} is already deactivated; nothing changed.`);
+            return;
+          }
+          await setUserStatus(deps, cliContext(), user.id, 'deactivated');
+          out(`Deactivated ${printable(user.email)}; their sessions and API tokens have ended.`);
+        });
+      }),
+    );
+
+  users
+    .command('activate')
+    .description(
+      'Activate a deactivated user: they can sign in again with their password; audited as actor "cli".',
+    )
+    .argument('<email>', 'the email of the user to activate')
+    .action(
+      action(async (email: string) => {
+        const config = configFromEnvironment();
+        await withServices(config, async ({ deps }) => {
+          const user = await userByEmail(deps, email);
+          if (user.status === 'active') {
+            out(`${printable(user.email)} is already active; nothing changed.`);
+            return;
+          }
+          await setUserStatus(deps, cliContext(), user.id, 'active');
+          out(`Activated ${printable(user.email)}; they can sign in again.`);
+        });
+      }),
+    );
+
+  users
+    .command('set-role')
+    .description(
+      "Change a user's role (admin, member or viewer); it applies at their next request, they are emailed " +
+        'a notice and it is audited as actor "cli". The last active admin cannot be demoted.',
+    )
+    .argument('<email>', 'the email of the user')
+    .argument('<role>', 'admin, member or viewer', (value: string) => {
+      if (!(ROLES as readonly string[]).includes(value))
+        throw new InvalidArgumentError(`the role must be one of ${ROLES.join(', ')}`);
+      return value as Role;
+    })
+    .action(
+      action(async (email: string, role: Role) => {
+        const config = configFromEnvironment();
+        await withServices(config, async ({ deps }) => {
+          const user = await userByEmail(deps, email);
+          if (user.role === role) {
+            out(`${printable(user.email)} is already ${role}; nothing changed.`);
+            return;
+          }
+          await updateUser(deps, cliContext(), user.id, { role });
+          out(`${printable(user.email)} is now ${role} (was ${user.role}).`);
+        });
+      }),
+    );
 }

@@ -20,4 +20,4 @@ export {
   type OutgoingMail,
   type SmtpSettings,
 } from './transports.js';
-export { loadLocales, renderMail, resolveLocale, type TemplateName } from './templates.js';
+export { loadLocales, renderMail, resolveLocale, shippedLocales, type TemplateName } from './templates.js';

@@ -43,6 +43,16 @@ export interface RenderedMail {
 const LOCALE_FILE = /^([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\.(?:js|ts)$/;
 let catalogues: Promise<Map<string, LocaleCatalogue>> | undefined;
 
+/** The languages shipped in ./locales (`en`, `fr`, …), read synchronously for start-up checks. */
+export function shippedLocales(): string[] {
+  const dir = `${dirname(fileURLToPath(import.meta.url))}/locales`;
+  return readdirSync(dir)
+    .filter((file) => !file.endsWith('.d.ts'))
+    .map((file) => LOCALE_FILE.exec(file)?.[1])
+    .filter((code): code is string => code !== undefined)
+    .sort();
+}
+
 /** Every file in ./locales named like `fr.ts` is a language: adding one is adding one file. */
 export function loadLocales(): Promise<Map<string, LocaleCatalogue>> {
   catalogues ??= (async () => {

@@ -1,2 +1,9 @@
 export { readSettings, updateSettings, SETTING_KEYS, type OrgSettings } from './settings.service.js';
 export { LiveSettings, defaultsFrom, type LiveConfig } from './live-settings.js';
+export {
+  readInstanceIdentity,
+  recordInstanceIdentity,
+  identityForServer,
+  identityForCli,
+  type StoredIdentity,
+} from './instance-identity.js';

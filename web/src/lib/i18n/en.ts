@@ -474,7 +474,12 @@ export const en = {
     someoneLower: 'someone',
     yes: 'yes',
     no: 'no',
-    actorLabels: { anonymous: 'Anonymous', setup: 'First-run setup', cli: 'Command line (CLI)' },
+    actorLabels: {
+      anonymous: 'Anonymous',
+      setup: 'First-run setup',
+      cli: 'Command line (CLI)',
+      server: 'Server',
+    },
     filters: {
       label: 'Filter audit events',
       actor: 'Actor email',
@@ -509,6 +514,7 @@ export const en = {
       invitation_create: 'Invitation refused',
       settings_changed: 'Settings changed',
       setup_completed: 'First-run setup',
+      instance_public_url_changed: 'Public URL changed',
       authorization_denied: 'Access denied',
     },
     settings: {
@@ -567,6 +573,7 @@ export const en = {
       invitationRefused: '{{actor}} was not allowed to invite {{target}}',
       settingChanged: '{{actor}} changed the {{setting}} from {{from}} to {{to}}',
       setupCompleted: '{{target}} set up Gatehouse as the first admin',
+      publicUrlChanged: '{{actor}} started with the public URL {{to}} (was {{from}})',
       accessDenied: '{{actor}} was denied access to {{method}} {{route}}',
       other: '{{actor}}: {{action}}',
       otherWithTarget: '{{actor}}: {{action}} — {{target}}',

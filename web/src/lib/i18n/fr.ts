@@ -491,7 +491,12 @@ export const fr: Catalogue = {
     someoneLower: 'quelqu’un',
     yes: 'oui',
     no: 'non',
-    actorLabels: { anonymous: 'Anonyme', setup: 'Installation initiale', cli: 'Ligne de commande (CLI)' },
+    actorLabels: {
+      anonymous: 'Anonyme',
+      setup: 'Installation initiale',
+      cli: 'Ligne de commande (CLI)',
+      server: 'Serveur',
+    },
     filters: {
       label: 'Filtrer les événements d’audit',
       actor: 'E-mail de l’auteur',
@@ -526,6 +531,7 @@ export const fr: Catalogue = {
       invitation_create: 'Invitation refusée',
       settings_changed: 'Paramètres modifiés',
       setup_completed: 'Installation initiale',
+      instance_public_url_changed: 'URL publique modifiée',
       authorization_denied: 'Accès refusé',
     },
     settings: {
@@ -585,6 +591,7 @@ export const fr: Catalogue = {
       invitationRefused: '{{actor}} n’a pas été autorisé à inviter {{target}}',
       settingChanged: '{{actor}} a changé le paramètre {{setting}} de {{from}} en {{to}}',
       setupCompleted: '{{target}} a installé Gatehouse en tant que premier administrateur',
+      publicUrlChanged: '{{actor}} a démarré avec l’URL publique {{to}} (auparavant {{from}})',
       accessDenied: '{{actor}} s’est vu refuser l’accès à {{method}} {{route}}',
       other: '{{actor}} : {{action}}',
       otherWithTarget: '{{actor}} : {{action}} — {{target}}',

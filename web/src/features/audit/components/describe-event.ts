@@ -24,6 +24,7 @@ export const ACTIONS = [
   'invitation.create',
   'settings.changed',
   'setup.completed',
+  'instance.public_url_changed',
   'authorization.denied',
 ] as const;
 
@@ -76,7 +77,7 @@ function sentence(
  * words; anything else is a person's email, shown as it is.
  */
 export function actorLabel(label: string): string {
-  return ['anonymous', 'setup', 'cli'].includes(label) ? t(`audit.actorLabels.${label}`) : label;
+  return ['anonymous', 'setup', 'cli', 'server'].includes(label) ? t(`audit.actorLabels.${label}`) : label;
 }
 
 /** A setting's value in words: a language by its name, yes or no; numbers and names as they are. */
@@ -164,6 +165,8 @@ export function describeEvent(event: AuditEvent, names: Map<string, string>): Se
       });
     case 'setup.completed':
       return say('setupCompleted');
+    case 'instance.public_url_changed':
+      return say('publicUrlChanged', { from: str(d.from), to: str(d.to) });
     case 'authorization.denied':
       return say('accessDenied', { method: str(d.method), route: str(d.route) });
     default:
