@@ -124,10 +124,12 @@ export function registerAuthRoutes(
 
   app.post('/api/v1/me/password', {
     bodyLimit: AUTH_BODY_LIMIT,
-    config: { access: 'user', allowTemporaryPassword: true },
+    // A token that could change the password could turn itself into a browser session (SEC-TOK-01).
+    config: { access: 'user', allowTemporaryPassword: true, sessionOnly: true },
     schema: {
       tags: ['me'],
-      summary: 'Change your own password (needs the current one); ends your other sessions',
+      summary:
+        'Change your own password (needs the current one); ends your other sessions and revokes your API tokens',
       body: ChangePasswordBody,
       response: { 204: Empty, ...errorResponses(...AUTHED_ERRORS, 413) },
     },

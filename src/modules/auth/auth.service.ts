@@ -7,6 +7,7 @@ import { randomSecret, sha256Hex } from '../../shared/crypto.js';
 import { recordAuditEvent, recordStandaloneEvent } from '../audit/index.js';
 import { invalidateResetTokens, passwordErrors, type PasswordHasher } from '../passwords/index.js';
 import { endAllSessions, endOwnSession, endSession, startSession } from '../sessions/index.js';
+import { revokeAllTokens } from '../tokens/index.js';
 import * as users from '../users/index.js';
 import { authErrors } from './auth.errors.js';
 import * as store from './auth.store.js';
@@ -43,6 +44,8 @@ export async function signOut(deps: AuthDeps, actor: ActorContext, sessionId: st
 /**
  * Changing one's own password needs the current one (SEC-PW-07). It ends every other session and
  * replaces the current one with a fresh id, since the session's rights change (temporary → full).
+ * It revokes every API token too: a password change is what people do when they fear a thief, and a
+ * token made by the thief must not survive it (SEC-SES-06, SEC-TOK-01).
  */
 export async function changeOwnPassword(
   deps: AuthDeps,
@@ -69,7 +72,8 @@ export async function changeOwnPassword(
     const now = await dbNow(trx, deps.clock);
     await users.replaceOwnPassword(trx, found.user.id, passwordHash, now);
     await invalidateResetTokens(trx, found.user.id);
-    await endAllSessions(trx, found.user.id);
+    const sessionsEnded = await endAllSessions(trx, found.user.id);
+    const tokensRevoked = await revokeAllTokens(trx, found.user.id);
     const session = await startSession(trx, deps, {
       userId: found.user.id,
       ip: actor.ip,
@@ -78,7 +82,7 @@ export async function changeOwnPassword(
     await recordAuditEvent(trx, deps.clock, actor, {
       action: 'user.password_changed',
       target: { id: found.user.id, label: found.user.email },
-      details: { wasTemporary: found.temporary },
+      details: { wasTemporary: found.temporary, sessionsEnded, tokensRevoked },
     });
     await deps.notices.send(trx, {
       kind: 'password_changed',

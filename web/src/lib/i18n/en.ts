@@ -155,14 +155,16 @@ export const en = {
   },
   resetPassword: {
     title: 'Choose a new password',
-    description: 'Choose a password you don’t use anywhere else.',
+    description:
+      'Choose a password you don’t use anywhere else. Saving it signs you out everywhere and revokes your API tokens.',
     invalidTitle: 'This link can’t be used',
     invalidBody:
       'It is invalid, has expired, or was already used. Reset links work once, for a limited time.',
     requestNew: 'Request a new link',
     checking: 'Checking your link…',
     doneTitle: 'Your password has been changed',
-    doneBody: 'You were signed out everywhere. Sign in with your new password.',
+    doneBody:
+      'You were signed out everywhere and your API tokens were revoked. Sign in with your new password.',
     goSignIn: 'Go to sign in',
   },
   changePassword: {
@@ -210,10 +212,14 @@ export const en = {
     title: 'My account',
     profile: 'Profile',
     changePassword: 'Change password',
-    changePasswordDescription: 'You stay signed in here; your other sessions end.',
-    passwordChanged: 'Password changed. Your other sessions were signed out.',
+    changePasswordDescription:
+      'You stay signed in here; your other sessions end and all your API tokens are revoked.',
+    passwordChanged: 'Password changed. Your other sessions were signed out and your API tokens revoked.',
     sessions: 'Sessions',
     sessionsDescription: 'Where you are signed in. Sign out any session you don’t recognise.',
+    tokens: 'API tokens',
+    tokensDescription:
+      'Tokens that scripts use to act as you. Create them through the API (POST /api/v1/me/tokens) while signed in; revoke any you don’t recognise.',
     preferences: 'Preferences',
     language: {
       label: 'Language',
@@ -222,6 +228,24 @@ export const en = {
       save: 'Save language',
       saved: 'Language saved.',
     },
+  },
+  tokens: {
+    loading: 'Loading your API tokens…',
+    loadingUser: 'Loading API tokens…',
+    list: 'API tokens',
+    empty: 'No API tokens',
+    emptyUser: '{{name}} has no API tokens',
+    created: 'Created {{when}}',
+    lastUsed: 'Last used',
+    neverUsed: 'never',
+    expires: 'Expires {{when}}',
+    noExpiry: 'No expiry',
+    revoke: 'Revoke',
+    revokeLabel: 'Revoke API token {{name}} ({{prefix}}…)',
+    revoked: 'API token {{name}} revoked.',
+    revokeFailed: 'The token was not revoked',
+    userTitle: 'API tokens of {{name}}',
+    userDescription: 'A revoked token stops working at once. Sign out everywhere revokes them all.',
   },
   sessions: {
     loading: 'Loading your sessions…',
@@ -354,7 +378,8 @@ export const en = {
       newTemporary: 'New temporary password',
       whatHappens: 'What will happen',
       consequences: {
-        signedOut: '{{name}} is signed out everywhere: all of their sessions end now.',
+        signedOut:
+          '{{name}} is signed out everywhere: all of their sessions end and their API tokens are revoked now.',
         mustChange_one:
           'They must choose a new password the next time they sign in. The temporary password expires after {{count}} hour.',
         mustChange_other:

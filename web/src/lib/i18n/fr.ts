@@ -163,14 +163,16 @@ export const fr: Catalogue = {
   },
   resetPassword: {
     title: 'Choisissez un nouveau mot de passe',
-    description: 'Choisissez un mot de passe que vous n’utilisez nulle part ailleurs.',
+    description:
+      'Choisissez un mot de passe que vous n’utilisez nulle part ailleurs. L’enregistrer vous déconnecte partout et révoque vos jetons d’API.',
     invalidTitle: 'Ce lien est inutilisable',
     invalidBody:
       'Il n’est pas valide, a expiré ou a déjà servi. Les liens de réinitialisation fonctionnent une fois, pour une durée limitée.',
     requestNew: 'Demander un nouveau lien',
     checking: 'Vérification de votre lien…',
     doneTitle: 'Votre mot de passe a été changé',
-    doneBody: 'Vous avez été déconnecté partout. Connectez-vous avec votre nouveau mot de passe.',
+    doneBody:
+      'Vous avez été déconnecté partout et vos jetons d’API ont été révoqués. Connectez-vous avec votre nouveau mot de passe.',
     goSignIn: 'Aller à la connexion',
   },
   changePassword: {
@@ -218,10 +220,15 @@ export const fr: Catalogue = {
     title: 'Mon compte',
     profile: 'Profil',
     changePassword: 'Changer le mot de passe',
-    changePasswordDescription: 'Vous restez connecté ici ; vos autres sessions prennent fin.',
-    passwordChanged: 'Mot de passe changé. Vos autres sessions ont été déconnectées.',
+    changePasswordDescription:
+      'Vous restez connecté ici ; vos autres sessions prennent fin et tous vos jetons d’API sont révoqués.',
+    passwordChanged:
+      'Mot de passe changé. Vos autres sessions ont été déconnectées et vos jetons d’API révoqués.',
     sessions: 'Sessions',
     sessionsDescription: 'Là où vous êtes connecté. Déconnectez toute session que vous ne reconnaissez pas.',
+    tokens: 'Jetons d’API',
+    tokensDescription:
+      'Les jetons avec lesquels des scripts agissent en votre nom. Créez-les par l’API (POST /api/v1/me/tokens) en étant connecté ; révoquez ceux que vous ne reconnaissez pas.',
     preferences: 'Préférences',
     language: {
       label: 'Langue',
@@ -230,6 +237,25 @@ export const fr: Catalogue = {
       save: 'Enregistrer la langue',
       saved: 'Langue enregistrée.',
     },
+  },
+  tokens: {
+    loading: 'Chargement de vos jetons d’API…',
+    loadingUser: 'Chargement des jetons d’API…',
+    list: 'Jetons d’API',
+    empty: 'Aucun jeton d’API',
+    emptyUser: '{{name}} n’a aucun jeton d’API',
+    created: 'Créé {{when}}',
+    lastUsed: 'Dernière utilisation',
+    neverUsed: 'jamais',
+    expires: 'Expire {{when}}',
+    noExpiry: 'Sans expiration',
+    revoke: 'Révoquer',
+    revokeLabel: 'Révoquer le jeton d’API {{name}} ({{prefix}}…)',
+    revoked: 'Jeton d’API {{name}} révoqué.',
+    revokeFailed: 'Le jeton n’a pas été révoqué',
+    userTitle: 'Jetons d’API de {{name}}',
+    userDescription:
+      'Un jeton révoqué cesse de fonctionner aussitôt. « Déconnecter partout » les révoque tous.',
   },
   sessions: {
     loading: 'Chargement de vos sessions…',
@@ -364,7 +390,8 @@ export const fr: Catalogue = {
       newTemporary: 'Nouveau mot de passe temporaire',
       whatHappens: 'Ce qui va se passer',
       consequences: {
-        signedOut: '{{name}} est déconnecté partout : toutes ses sessions prennent fin maintenant.',
+        signedOut:
+          '{{name}} est déconnecté partout : toutes ses sessions prennent fin et ses jetons d’API sont révoqués maintenant.',
         mustChange_one:
           'Il faudra choisir un nouveau mot de passe à la prochaine connexion. Le mot de passe temporaire expire au bout de {{count}} heure.',
         mustChange_other:
