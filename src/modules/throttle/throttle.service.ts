@@ -20,6 +20,8 @@ export const RATE_LIMITS = {
   signInFailuresPerIp: { limit: 100, windowMs: 15 * MINUTE },
   forgotPasswordPerIp: { limit: 10, windowMs: HOUR },
   resetMailsPerAddress: { limit: 3, windowMs: HOUR },
+  /** Invitations a member (not an admin) may send per hour when members may invite (issue 10, item 7). */
+  invitationsPerInviter: { limit: 20, windowMs: HOUR },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;

@@ -340,6 +340,7 @@ export const fr: Catalogue = {
       resetPassword: 'Réinitialiser le mot de passe',
       changeRole: 'Changer le rôle',
       signOutEverywhere: 'Déconnecter partout',
+      apiTokens: 'Jetons d’API',
       deactivate: 'Désactiver',
       activate: 'Activer',
     },
@@ -353,14 +354,21 @@ export const fr: Catalogue = {
       activated: '{{name}} a été activé.',
       deactivateSignedOut:
         '{{name}} est déconnecté partout immédiatement et ne peut plus se connecter avant d’être réactivé.',
-      deactivateLinks: 'Les liens de réinitialisation qui lui ont été envoyés cessent de fonctionner.',
+      deactivateLinks:
+        'Ses jetons d’API sont révoqués et les liens de réinitialisation qui lui ont été envoyés cessent de fonctionner.',
+      deactivateInvitations: 'Les invitations en attente qu’il a envoyées sont révoquées.',
       deactivateEmail: 'Cette personne en est informée par e-mail.',
       activateBody: '{{name}} peut de nouveau se connecter avec son mot de passe actuel.',
     },
     sessions: {
       title: 'Déconnecter {{name}} partout ?',
-      body: 'Toutes les sessions de {{name}} prennent fin maintenant : il faudra se reconnecter sur chaque appareil. Le mot de passe ne change pas.',
-      none: '{{name}} n’avait aucune session active.',
+      body: 'Toutes les sessions de {{name}} prennent fin maintenant : il faudra se reconnecter sur chaque appareil.',
+      bodyTokens:
+        'Tous ses jetons d’API sont révoqués définitivement ; les scripts qui les utilisent cessent de fonctionner.',
+      bodyPassword: 'Le mot de passe ne change pas.',
+      none: '{{name}} n’avait aucune session active ni aucun jeton d’API.',
+      tokensRevoked_one: '{{count}} jeton d’API révoqué.',
+      tokensRevoked_other: '{{count}} jetons d’API révoqués.',
       ended_one: '{{name}} a été déconnecté de {{count}} session.',
       ended_other: '{{name}} a été déconnecté de {{count}} sessions.',
     },
