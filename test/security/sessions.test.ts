@@ -442,7 +442,7 @@ describe('sessions', () => {
         url: `/api/v1/users/${user.id}/sessions`,
       });
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toEqual({ sessionsEnded: 2 });
+      expect(res.json()).toEqual({ sessionsEnded: 2, tokensRevoked: 0 });
       expect((await me(t, user.cookie)).statusCode).toBe(401);
       expect((await me(t, second)).statusCode).toBe(401);
       expect((await me(t, bystander.cookie)).statusCode).toBe(200);
