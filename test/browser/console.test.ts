@@ -124,7 +124,11 @@ describe('the console in Chromium', () => {
     await dialog.waitFor();
     expect(await dialog.getByRole('radio', { name: /Type a new password/ }).isChecked()).toBe(true);
     // It says what will happen before anything happens.
-    await dialog.getByText('Bob is signed out everywhere: all of their sessions end now.').waitFor();
+    await dialog
+      .getByText(
+        'Bob is signed out everywhere: all of their sessions end and their API tokens are revoked now.',
+      )
+      .waitFor();
     await dialog.getByText(/They must choose a new password the next time they sign in/).waitFor();
     await dialog.getByLabel('New temporary password').fill(TEMPORARY);
     await dialog.getByRole('button', { name: 'Reset password' }).click();
@@ -180,7 +184,11 @@ describe('the console in Chromium', () => {
     await userAction(admin, 'Cleo Park', 'Reset password');
     const dialog = admin.getByRole('dialog', { name: 'Reset password for Cleo Park' });
     await dialog.getByRole('radio', { name: /Generate a password/ }).check();
-    await dialog.getByText('Cleo is signed out everywhere: all of their sessions end now.').waitFor();
+    await dialog
+      .getByText(
+        'Cleo is signed out everywhere: all of their sessions end and their API tokens are revoked now.',
+      )
+      .waitFor();
     await dialog.getByRole('button', { name: 'Generate password' }).click();
 
     // Shown once, with a Copy button and a clear warning.
@@ -569,7 +577,9 @@ describe('the console in Chromium', () => {
     await paste(page, current, OWN_PASSWORD);
     await paste(page, next, CHOSEN);
     await page.getByRole('button', { name: 'Change password' }).click();
-    await page.getByText('Password changed. Your other sessions were signed out.').waitFor();
+    await page
+      .getByText('Password changed. Your other sessions were signed out and your API tokens revoked.')
+      .waitFor();
 
     // The admin's Reset password dialog: a typed temporary password is a new-password too.
     const admin = await signInAsAdmin();
