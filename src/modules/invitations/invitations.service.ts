@@ -199,7 +199,8 @@ export async function createInvitation(
   }
   const discreet = inviter.role !== 'admin';
   if (discreet) {
-    const hit = await hitRateLimit(deps.db, 'invitationsPerInviter', inviter.id ?? 'cli', deps.clock.now());
+    const now = await dbNow(deps.db, deps.clock);
+    const hit = await hitRateLimit(deps.db, 'invitationsPerInviter', inviter.id ?? 'cli', now);
     if (!hit.allowed) throw commonErrors.rate_limited().withRetryAfter(hit.retryAfterSeconds);
   }
   try {
@@ -225,7 +226,7 @@ async function looksSent(
   input: InvitationInput,
   reason: 'email_taken' | 'already_invited',
 ): Promise<Invitation> {
-  const now = deps.clock.now();
+  const now = await dbNow(deps.db, deps.clock);
   const email = users.normalizeEmail(input.email);
   await recordStandaloneEvent(deps, actor, {
     action: 'invitation.created',
@@ -445,7 +446,7 @@ export async function revokeInvitationsOf(
   actor: ActorContext,
   inviter: { id: string; role: users.Role; status: users.UserStatus },
 ): Promise<number> {
-  const now = deps.clock.now();
+  const now = await dbNow(exec, deps.clock);
   let revoked = 0;
   for (const row of await store.findPendingByInviter(exec, inviter.id)) {
     const deactivated = inviter.status !== 'active';
