@@ -76,6 +76,7 @@ export const en = {
     cross_site_request:
       'This request was blocked because it came from another site. Reload the page and try again.',
     password_change_required: 'You must choose a new password before doing anything else.',
+    session_required: 'Sign in to the console for this; an API token cannot do it.',
     validation_failed: 'Some of what you entered is not valid. Check the form and try again.',
     malformed_json: 'The request could not be read. Reload the page and try again.',
     invalid_cursor: 'This page of the list is no longer valid. Go back to the first page.',
@@ -89,6 +90,8 @@ export const en = {
     invalid_credentials: 'The email or password is incorrect.',
     current_password_incorrect: 'Your current password is incorrect.',
     invalid_token: 'This link is invalid or has expired.',
+    inviter_not_allowed:
+      'The person who invited you can no longer grant this access; ask an admin for a new invitation.',
     password_too_short: 'The password is too short.',
     password_too_long: 'The password is too long: use at most 256 characters.',
     password_blocklisted:

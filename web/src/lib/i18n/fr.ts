@@ -83,6 +83,7 @@ export const fr: Catalogue = {
     cross_site_request:
       'Cette requête a été bloquée, car elle venait d’un autre site. Rechargez la page et réessayez.',
     password_change_required: 'Vous devez choisir un nouveau mot de passe avant toute autre chose.',
+    session_required: 'Connectez-vous à la console pour cela ; un jeton d’API ne le peut pas.',
     validation_failed: 'Une partie de votre saisie n’est pas valide. Vérifiez le formulaire et réessayez.',
     malformed_json: 'La requête est illisible. Rechargez la page et réessayez.',
     invalid_cursor: 'Cette page de la liste n’est plus valide. Revenez à la première page.',
@@ -96,6 +97,8 @@ export const fr: Catalogue = {
     invalid_credentials: 'L’e-mail ou le mot de passe est incorrect.',
     current_password_incorrect: 'Votre mot de passe actuel est incorrect.',
     invalid_token: 'Ce lien n’est pas valide ou a expiré.',
+    inviter_not_allowed:
+      'La personne qui vous a invité ne peut plus accorder cet accès ; demandez une nouvelle invitation à un administrateur.',
     password_too_short: 'Le mot de passe est trop court.',
     password_too_long: 'Le mot de passe est trop long : 256 caractères au plus.',
     password_blocklisted:
