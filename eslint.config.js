@@ -22,8 +22,9 @@ export const MODULE_DEPENDENCIES = {
   throttle: [],
   users: ['audit', 'sessions', 'passwords', 'mail', 'throttle', 'tokens'],
   auth: ['users', 'sessions', 'passwords', 'audit', 'mail', 'throttle', 'tokens'],
-  // Accepting an invitation creates the user and signs them in: it needs the session and policy leaves.
-  invitations: ['users', 'mail', 'audit', 'sessions', 'passwords'],
+  // Accepting an invitation creates the user and signs them in: it needs the session and policy leaves;
+  // members' invitations are rate-limited per inviter (throttle).
+  invitations: ['users', 'mail', 'audit', 'sessions', 'passwords', 'throttle'],
   // A leaf apart from the log and mail, so users can revoke tokens when deactivating or resetting.
   tokens: ['audit', 'mail'],
   // Organization settings: its changes are audited.

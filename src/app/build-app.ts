@@ -19,7 +19,6 @@ import { registerAuditRoutes } from '../modules/audit/audit.routes.js';
 import { registerAuthRoutes } from '../modules/auth/auth.routes.js';
 import { principalOfSession, principalOfToken } from '../modules/auth/index.js';
 import { registerRecoveryRoutes } from '../modules/auth/recovery.routes.js';
-import { resendInvitationTo } from '../modules/invitations/index.js';
 import { registerInvitationRoutes } from '../modules/invitations/invitations.routes.js';
 import {
   createDispatcher,
@@ -43,6 +42,7 @@ import { createClockOffsetMonitor, type ClockOffsetMonitor } from './clock-offse
 import { newId } from '../shared/crypto.js';
 import { registerConsole } from './console.js';
 import { registerHealthRoutes } from './health.js';
+import { inviterChanges } from './inviter-changes.js';
 import { mailNotices } from './mail-notices.js';
 import { registerMetrics } from './metrics.js';
 import { loggerOptions } from './logging.js';
@@ -175,6 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock: deps.clock,
     hasher: deps.hasher,
     notices,
+    invitationsOfInviter: inviterChanges(deps.clock, liveConfig),
     config: liveConfig,
     settings,
     auditRepeats,
@@ -211,11 +212,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => clockOffset.stop());
   registerHealthRoutes(app, database, transport, storage, clockOffset);
   registerAuthRoutes(app, services);
-  // Forgot-password for an invited address sends the invitation again (issue 3, item 2).
-  registerRecoveryRoutes(app, {
-    ...services,
-    resendInvitationTo: (exec, email, actor) => resendInvitationTo(exec, services, email, actor),
-  });
+  // Forgot password never re-issues an invitation: that would revive expired ones (SEC-RST-03).
+  registerRecoveryRoutes(app, services);
   registerOutboxRoutes(app, services);
   registerSettingsRoutes(app, services);
   registerUsersRoutes(app, services);

@@ -1,3 +1,4 @@
+import { inviterChanges } from '../app/inviter-changes.js';
 import { mailNotices } from '../app/mail-notices.js';
 import { withInstanceIdentity, type Config } from '../config/config.js';
 import { createDb, type DbHandle } from '../db/db.js';
@@ -55,7 +56,8 @@ export async function openServices(environment: Config): Promise<CliServices & {
     const live = settings.config;
     const hasher = createArgon2Hasher(PRODUCTION_ARGON2, config.hashConcurrency, config.hashShare);
     const notices = mailNotices({ clock: systemClock, config: live });
-    const deps = { db: database.db, clock: systemClock, hasher, notices, config: live };
+    const invitationsOfInviter = inviterChanges(systemClock, live);
+    const deps = { db: database.db, clock: systemClock, hasher, notices, invitationsOfInviter, config: live };
     return { config, database, settings, deps, close: () => database.close() };
   } catch (error) {
     await database.close();

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { hasDisguisingCharacters } from '../shared/text.js';
 
 /**
  * Reads the environment once into a typed, frozen Config. A bad value stops start-up with a
@@ -108,7 +109,15 @@ const envSchema = z.object({
       error: 'one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
-  ORGANIZATION_NAME: z.string().trim().min(1).max(200).default('Gatehouse'),
+  ORGANIZATION_NAME: z
+    .string()
+    .refine((v) => !hasDisguisingCharacters(v), {
+      error: 'a name without bidirectional overrides or zero-width characters',
+    })
+    .trim()
+    .min(1)
+    .max(200)
+    .default('Gatehouse'),
   PASSWORD_MIN_LENGTH: intIn(8, 256, 15),
   SESSION_IDLE_MINUTES: intIn(1, 24 * 60, 30),
   SESSION_ABSOLUTE_HOURS: intIn(1, 24 * 30, 12),

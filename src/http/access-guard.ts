@@ -16,6 +16,7 @@ export interface AccessGuardOptions {
 /**
  * Enforces each route's declared access (SEC-AZ-01): anonymous → 401, a temporary-password
  * session → 403 password_change_required except on the few routes that allow it (SEC-TMP-01),
+ * an API token on a session-only route → 403 session_required (SEC-TOK-01),
  * non-admin on an admin route → 403. Role and status are read at every request (SEC-SES-04).
  */
 export function registerAccessGuard(app: FastifyInstance, options: AccessGuardOptions): void {
@@ -49,6 +50,7 @@ export function registerAccessGuard(app: FastifyInstance, options: AccessGuardOp
     if (!principal) throw commonErrors.unauthenticated();
     if (principal.passwordTemporary && !config.allowTemporaryPassword)
       throw commonErrors.password_change_required();
+    if (config.sessionOnly && request.sessionId === null) throw commonErrors.session_required();
     if (access === 'admin' && principal.role !== 'admin') {
       await options.onForbidden(request);
       throw commonErrors.forbidden();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasDisguisingCharacters } from '../shared/text.js';
 
 export const ErrorBody = z
   .object({
@@ -13,7 +14,7 @@ export const ErrorBody = z
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short).',
   401: 'Not signed in, or the credentials are wrong.',
-  403: 'Forbidden (forbidden, cross_site_request, password_change_required).',
+  403: 'Forbidden (forbidden, cross_site_request, password_change_required, session_required).',
   404: 'Not found.',
   409: 'Conflict with the current state.',
   413: 'Body too large.',
@@ -60,8 +61,13 @@ export const EmailInput = z
   .transform((v) => v.trim().toLowerCase())
   .pipe(z.email({ error: 'must be an email address' }).max(254));
 
+/** A person's or the organization's name: shown in lists and mail headers, so it must be what it looks like. */
 export const NameInput = z
   .string()
+  // Before trimming, which would quietly drop a leading U+FEFF instead of refusing it.
+  .refine((v) => !hasDisguisingCharacters(v), {
+    error: 'must not contain bidirectional overrides or zero-width characters',
+  })
   .trim()
   .min(1)
   .max(200)

@@ -8,6 +8,11 @@ declare module 'fastify' {
     access?: Access;
     /** Reachable with a temporary password (SEC-TMP-01): only /me, /me/password and sign-out. */
     allowTemporaryPassword?: boolean;
+    /**
+     * Only with a signed-in session, never an API token (SEC-TOK-01): what would let a token outlive
+     * its own revocation or turn into a browser session (new tokens, the password, factors).
+     */
+    sessionOnly?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;

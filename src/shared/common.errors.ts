@@ -12,6 +12,10 @@ export const commonErrors = defineErrors({
     status: 403,
     message: 'You must choose a new password before doing anything else.',
   },
+  session_required: {
+    status: 403,
+    message: 'Sign in to the console for this; an API token cannot do it.',
+  },
   not_found: { status: 404, message: 'Not found.' },
   method_not_allowed: { status: 405, message: 'Method not allowed.' },
   conflict: { status: 409, message: 'The request conflicts with the current state.' },

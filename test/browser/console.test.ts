@@ -124,7 +124,11 @@ describe('the console in Chromium', () => {
     await dialog.waitFor();
     expect(await dialog.getByRole('radio', { name: /Type a new password/ }).isChecked()).toBe(true);
     // It says what will happen before anything happens.
-    await dialog.getByText('Bob is signed out everywhere: all of their sessions end now.').waitFor();
+    await dialog
+      .getByText(
+        'Bob is signed out everywhere: all of their sessions end and their API tokens are revoked now.',
+      )
+      .waitFor();
     await dialog.getByText(/They must choose a new password the next time they sign in/).waitFor();
     await dialog.getByLabel('New temporary password').fill(TEMPORARY);
     await dialog.getByRole('button', { name: 'Reset password' }).click();
@@ -180,7 +184,11 @@ describe('the console in Chromium', () => {
     await userAction(admin, 'Cleo Park', 'Reset password');
     const dialog = admin.getByRole('dialog', { name: 'Reset password for Cleo Park' });
     await dialog.getByRole('radio', { name: /Generate a password/ }).check();
-    await dialog.getByText('Cleo is signed out everywhere: all of their sessions end now.').waitFor();
+    await dialog
+      .getByText(
+        'Cleo is signed out everywhere: all of their sessions end and their API tokens are revoked now.',
+      )
+      .waitFor();
     await dialog.getByRole('button', { name: 'Generate password' }).click();
 
     // Shown once, with a Copy button and a clear warning.
@@ -343,6 +351,73 @@ describe('the console in Chromium', () => {
     await elsewhere.getByText('Your session ended. Sign in again.').waitFor();
   });
 
+  it("SEC-SES-07 / SEC-TOK-01: API tokens are listed and revocable in My account and in the admin's view of the user; the copy says beforehand that tokens end", async () => {
+    const tom = await h.server.seedUser({
+      email: 'tom.kent@acme.test',
+      name: 'Tom Kent',
+      password: OWN_PASSWORD,
+    });
+    const page = await h.newPage();
+    await signIn(page, url, tom.email, tom.password);
+    await page.getByRole('heading', { name: 'My account' }).waitFor();
+    await page.getByText('No API tokens').waitFor();
+    // Tokens are made through the API with the session (same origin, as a script's owner would).
+    const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const made = await page.evaluate(async (expiry) => {
+      const make = async (body: object) => {
+        const res = await fetch('/api/v1/me/tokens', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        return (await res.json()) as { token: string; info: { prefix: string } };
+      };
+      return [await make({ name: 'deploy bot', expiresAt: expiry }), await make({ name: 'backup job' })];
+    }, expiresAt);
+    const [deploy, backup] = made as [(typeof made)[0], (typeof made)[0]];
+    const asToken = (token: string) =>
+      fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await asToken(deploy.token)).status).toBe(200);
+
+    await page.reload();
+    const tokens = page.getByRole('list', { name: 'API tokens' });
+    const deployItem = tokens.getByRole('listitem').filter({ hasText: 'deploy bot' });
+    await deployItem.getByText(`${deploy.info.prefix}…`).waitFor();
+    await deployItem.getByText(/Last used .*ago|Last used just now/).waitFor();
+    await deployItem.getByText(/Expires /).waitFor();
+    const backupItem = tokens.getByRole('listitem').filter({ hasText: 'backup job' });
+    await backupItem.getByText(/Last used never · No expiry/).waitFor();
+    // Before changing the password, the page says the tokens end with it.
+    await page.getByText('your other sessions end and all your API tokens are revoked').waitFor();
+    await expectAccessible(page, 'My account with API tokens');
+
+    await page.getByRole('button', { name: `Revoke API token backup job (${backup.info.prefix}…)` }).click();
+    await page.getByText('API token backup job revoked.').waitFor();
+    await backupItem.waitFor({ state: 'detached' });
+    expect((await asToken(backup.token)).status).toBe(401);
+    expect((await asToken(deploy.token)).status).toBe(200);
+
+    // The admin sees Tom's remaining token in the users list's API tokens dialog, and revokes it.
+    const admin = await signInAsAdmin();
+    await userAction(admin, 'Tom Kent', 'Sign out everywhere');
+    const signOutDialog = admin.getByRole('dialog', { name: 'Sign Tom Kent out everywhere?' });
+    await signOutDialog.getByText(/Every API token of theirs is revoked/).waitFor();
+    await signOutDialog.getByRole('button', { name: 'Cancel' }).click();
+    await signOutDialog.waitFor({ state: 'hidden' });
+
+    await userAction(admin, 'Tom Kent', 'API tokens');
+    const dialog = admin.getByRole('dialog', { name: 'API tokens of Tom Kent' });
+    const item = dialog.getByRole('listitem').filter({ hasText: 'deploy bot' });
+    await item.getByText(`${deploy.info.prefix}…`).waitFor();
+    expect(await dialog.getByText('backup job').count()).toBe(0);
+    await expectAccessible(admin, "the admin's API tokens dialog");
+    await dialog
+      .getByRole('button', { name: `Revoke API token deploy bot (${deploy.info.prefix}…)` })
+      .click();
+    await dialog.getByText('Tom Kent has no API tokens').waitFor();
+    expect((await asToken(deploy.token)).status).toBe(401);
+  });
+
   it('6. Search, role filter and sort live in the URL and survive a reload', async () => {
     for (const [name, role] of [
       ['Quill Alpha', 'member'],
@@ -502,7 +577,9 @@ describe('the console in Chromium', () => {
     await paste(page, current, OWN_PASSWORD);
     await paste(page, next, CHOSEN);
     await page.getByRole('button', { name: 'Change password' }).click();
-    await page.getByText('Password changed. Your other sessions were signed out.').waitFor();
+    await page
+      .getByText('Password changed. Your other sessions were signed out and your API tokens revoked.')
+      .waitFor();
 
     // The admin's Reset password dialog: a typed temporary password is a new-password too.
     const admin = await signInAsAdmin();

@@ -7,6 +7,7 @@ import {
   seedUser,
   sessionCookieOf,
   signedIn,
+  signIn,
   STRONG_PASSWORD,
   type TestApp,
 } from '../harness.js';
@@ -718,43 +719,335 @@ describe('bulk', () => {
 });
 
 describe('forgot password for an invited address', () => {
-  it('SEC-ENUM-02: the same 202; the invited person gets their invitation again with a new link', async () => {
+  it('SEC-RST-03 / SEC-ENUM-02: Forgot password never re-issues, extends or revives an invitation; the same 202', async () => {
     const { t, adminCookie } = await world();
-    await invite(t, adminCookie, { email: 'forgetful@example.test', role: 'member', name: 'Fay' });
+    await invite(t, adminCookie, { email: 'forgetful@example.test', role: 'admin', name: 'Fay' });
     const first = await newTokenFor(t, 'forgetful@example.test');
-
-    t.clock.advance(80 * HOUR); // even after the first link expired
+    const before = await t.db.db.selectFrom('invitations').selectAll().execute();
     const forgot = (email: string) =>
       t.app.inject({ method: 'POST', url: '/api/v1/auth/forgot-password', payload: { email } });
-    const invited = await forgot('Forgetful@example.test');
-    const unknown = await forgot('nobody@example.test');
-    expect(invited.statusCode).toBe(202);
-    expect(invited.body).toBe(unknown.body);
 
-    const rows = await t.db.db
-      .selectFrom('mailOutbox')
-      .select(['template', 'toAddress', 'status'])
-      .where('toAddress', 'in', ['forgetful@example.test', 'nobody@example.test'])
-      .execute();
-    expect(rows).toEqual([
-      { template: 'invitation', toAddress: 'forgetful@example.test', status: 'queued' },
-      { template: 'invitation', toAddress: 'forgetful@example.test', status: 'queued' },
+    // While the invitation is valid, and after it expired: the same answer as for nobody, nothing sent.
+    for (const advance of [HOUR, 80 * HOUR]) {
+      t.clock.advance(advance);
+      const invited = await forgot('Forgetful@example.test');
+      const unknown = await forgot('nobody@example.test');
+      expect(invited.statusCode).toBe(202);
+      expect(invited.body).toBe(unknown.body);
+    }
+    expect(await tokensMailedTo(t, 'forgetful@example.test')).toEqual([first]);
+    expect(await t.db.db.selectFrom('invitations').selectAll().execute()).toEqual(before);
+    expect(await auditActions(t, 'invitation.resent')).toEqual([]);
+    const requested = await auditActions(t, 'auth.password_reset_requested');
+    expect(requested.map((e) => JSON.parse(e.details ?? '{}').reason)).toEqual([
+      'unknown_email',
+      'unknown_email',
+      'unknown_email',
+      'unknown_email',
     ]);
-    const second = await newTokenFor(t, 'forgetful@example.test', [first]);
+    // The expired link stays dead: nobody can bring it back without an admin.
     expect(outcome(await lookup(t, first))).toBe('400 invalid_token');
-    expect(outcome(await lookup(t, second))).toBe('200');
-    const resent = await auditActions(t, 'invitation.resent');
-    expect(resent).toHaveLength(1);
-    expect(JSON.parse(resent[0]?.details ?? '{}')).toMatchObject({ via: 'forgot_password' });
-    expect(outcome(await accept(t, second, 'Fay Forgetful'))).toBe('201');
+    expect(outcome(await accept(t, first, 'Mallory'))).toBe('400 invalid_token');
+    expect(
+      await t.db.db
+        .selectFrom('users')
+        .select('email')
+        .where('email', '=', 'forgetful@example.test')
+        .execute(),
+    ).toEqual([]);
+  });
+});
 
-    // Accepted: forgot-password now treats them as the user they are (a reset link, no invitation).
-    await forgot('forgetful@example.test');
-    const templates = await t.db.db
-      .selectFrom('mailOutbox')
-      .select('template')
-      .where('toAddress', '=', 'forgetful@example.test')
+describe("an invitation is only as good as its inviter's authority", () => {
+  async function enableMemberInvites(t: TestApp, adminCookie: string, on: boolean) {
+    const res = await request(t, adminCookie, {
+      method: 'PATCH',
+      url: '/api/v1/settings',
+      payload: { membersMayInvite: on },
+    });
+    expect(outcome(res)).toBe('200');
+  }
+
+  it('SEC-AZ-01: deactivating an inviter revokes their pending invitations, audited; the links die', async () => {
+    const { t, admin, adminCookie } = await world();
+    const other = await seedUser(t, { email: 'ada.admin@example.test', name: 'Ada Admin', role: 'admin' });
+    const otherCookie = sessionCookieOf(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-in',
+        payload: { email: other.email, password: other.password },
+      }),
+    );
+    expect(outcome(await invite(t, otherCookie, { email: 'boss@example.test', role: 'admin' }))).toBe('201');
+    expect(outcome(await invite(t, otherCookie, { email: 'dev@example.test', role: 'member' }))).toBe('201');
+    expect(outcome(await invite(t, adminCookie, { email: 'kept@example.test', role: 'member' }))).toBe('201');
+    const [boss, dev, kept] = await Promise.all(
+      ['boss@example.test', 'dev@example.test', 'kept@example.test'].map((e) => newTokenFor(t, e)),
+    );
+
+    const off = await request(t, adminCookie, {
+      method: 'POST',
+      url: `/api/v1/users/${other.id}/deactivate`,
+    });
+    expect(outcome(off)).toBe('200');
+    for (const token of [boss, dev] as string[]) {
+      expect(outcome(await lookup(t, token))).toBe('400 invalid_token');
+      expect(outcome(await accept(t, token, 'Mallory'))).toBe('400 invalid_token');
+    }
+    const statuses = await t.db.db
+      .selectFrom('invitations')
+      .select(['email', 'status'])
+      .orderBy('email')
       .execute();
-    expect(templates.map((m) => m.template).sort()).toEqual(['invitation', 'invitation', 'password_reset']);
+    expect(statuses).toEqual([
+      { email: 'boss@example.test', status: 'revoked' },
+      { email: 'dev@example.test', status: 'revoked' },
+      { email: 'kept@example.test', status: 'pending' },
+    ]);
+    const revoked = await auditActions(t, 'invitation.revoked');
+    expect(
+      revoked.map((e) => [e.actorId, e.targetLabel, JSON.parse(e.details ?? '{}').reason]).sort(),
+    ).toEqual([
+      [admin.id, 'boss@example.test', 'inviter_deactivated'],
+      [admin.id, 'dev@example.test', 'inviter_deactivated'],
+    ]);
+    // Another admin's invitation is untouched.
+    expect(outcome(await accept(t, kept as string, 'Kim Kept'))).toBe('201');
+  });
+
+  it("SEC-AZ-01: demoting an inviter revokes the invitations their new role could not make; a member's stay while members may invite", async () => {
+    const { t, admin, adminCookie } = await world();
+    await enableMemberInvites(t, adminCookie, true);
+    const other = await seedUser(t, { email: 'dana.admin@example.test', name: 'Dana Admin', role: 'admin' });
+    const otherCookie = sessionCookieOf(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-in',
+        payload: { email: other.email, password: other.password },
+      }),
+    );
+    expect(outcome(await invite(t, otherCookie, { email: 'root2@example.test', role: 'admin' }))).toBe('201');
+    expect(outcome(await invite(t, otherCookie, { email: 'helper@example.test', role: 'member' }))).toBe(
+      '201',
+    );
+    const rootToken = await newTokenFor(t, 'root2@example.test');
+    const helperToken = await newTokenFor(t, 'helper@example.test');
+
+    const demote = await request(t, adminCookie, {
+      method: 'PATCH',
+      url: `/api/v1/users/${other.id}`,
+      payload: { role: 'member' },
+    });
+    expect(outcome(demote)).toBe('200');
+    expect(outcome(await lookup(t, rootToken))).toBe('400 invalid_token');
+    expect(outcome(await accept(t, rootToken, 'Mallory'))).toBe('400 invalid_token');
+    const revoked = await auditActions(t, 'invitation.revoked');
+    expect(revoked).toHaveLength(1);
+    expect(revoked[0]?.actorId).toBe(admin.id);
+    expect(revoked[0]?.targetLabel).toBe('root2@example.test');
+    expect(JSON.parse(revoked[0]?.details ?? '{}')).toMatchObject({ reason: 'inviter_role_changed' });
+    // A member may invite members while the setting is on: that invitation stays good.
+    expect(outcome(await lookup(t, helperToken))).toBe('200');
+
+    // Demoted further to viewer: viewers never invite, so it goes too.
+    const toViewer = await request(t, adminCookie, {
+      method: 'PATCH',
+      url: `/api/v1/users/${other.id}`,
+      payload: { role: 'viewer' },
+    });
+    expect(outcome(toViewer)).toBe('200');
+    expect(outcome(await accept(t, helperToken, 'Hal Helper'))).toBe('400 invalid_token');
+    expect(
+      await t.db.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', 'in', ['root2@example.test', 'helper@example.test'])
+        .execute(),
+    ).toEqual([]);
+  });
+
+  it('SEC-AZ-01: accepting refuses an invitation whose inviter is deactivated or may no longer invite to its role (403 inviter_not_allowed); nothing is created', async () => {
+    const { t, adminCookie } = await world();
+    await enableMemberInvites(t, adminCookie, true);
+    const member = await signedIn(t, 'member');
+    expect(outcome(await invite(t, member.cookie, { email: 'friend@example.test', role: 'member' }))).toBe(
+      '201',
+    );
+    const friend = await newTokenFor(t, 'friend@example.test');
+
+    // Members may no longer invite: the member's invitation carries no authority any more.
+    await enableMemberInvites(t, adminCookie, false);
+    expect(outcome(await lookup(t, friend))).toBe('403 inviter_not_allowed');
+    expect(outcome(await accept(t, friend, 'Fred Friend'))).toBe('403 inviter_not_allowed');
+    expect(
+      await t.db.db.selectFrom('users').select('id').where('email', '=', 'friend@example.test').execute(),
+    ).toEqual([]);
+    const row = await t.db.db
+      .selectFrom('invitations')
+      .select('status')
+      .where('email', '=', 'friend@example.test')
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('pending');
+    // Allowed again: the same link works (it was never consumed).
+    await enableMemberInvites(t, adminCookie, true);
+    expect(outcome(await lookup(t, friend))).toBe('200');
+
+    // An inviter deactivated without the revocation (e.g. before this rule existed): refused too.
+    const admin2 = await seedUser(t, { email: 'old.admin@example.test', name: 'Old Admin', role: 'admin' });
+    const admin2Cookie = sessionCookieOf(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-in',
+        payload: { email: admin2.email, password: admin2.password },
+      }),
+    );
+    expect(outcome(await invite(t, admin2Cookie, { email: 'heir@example.test', role: 'admin' }))).toBe('201');
+    const heir = await newTokenFor(t, 'heir@example.test');
+    await t.db.db.updateTable('users').set({ status: 'deactivated' }).where('id', '=', admin2.id).execute();
+    expect(outcome(await lookup(t, heir))).toBe('403 inviter_not_allowed');
+    expect(outcome(await accept(t, heir, 'Harry Heir'))).toBe('403 inviter_not_allowed');
+    expect(
+      await t.db.db.selectFrom('users').select('id').where('email', '=', 'heir@example.test').execute(),
+    ).toEqual([]);
+    // The member's invitation (setting on) is accepted as before.
+    expect(outcome(await accept(t, friend, 'Fred Friend'))).toBe('201');
+  });
+});
+
+describe('invitations by members (issue 10, item 7)', () => {
+  async function memberWorld() {
+    const w = await world();
+    const on = await request(w.t, w.adminCookie, {
+      method: 'PATCH',
+      url: '/api/v1/settings',
+      payload: { membersMayInvite: true },
+    });
+    expect(outcome(on)).toBe('200');
+    const member = await signedIn(w.t, 'member');
+    return { ...w, member };
+  }
+
+  it('SEC-ENUM-02 / SEC-AZ-01: a member learns nothing about who is already a user or invited: the same 201 as a sent invitation', async () => {
+    const { t, admin, adminCookie, member } = await memberWorld();
+    expect(outcome(await invite(t, adminCookie, { email: 'pending@example.test', role: 'viewer' }))).toBe(
+      '201',
+    );
+    const mailsBefore = await t.db.db.selectFrom('mailOutbox').select('id').execute();
+    const invitationsBefore = await t.db.db.selectFrom('invitations').selectAll().orderBy('id').execute();
+
+    const shape = (res: LightMyRequestResponse) => {
+      const { invitation } = res.json() as { invitation: InvitationJson };
+      return {
+        status: res.statusCode,
+        keys: Object.keys(invitation).sort(),
+        invitation: { ...invitation, id: typeof invitation.id, createdAt: 'x', expiresAt: 'x' },
+      };
+    };
+    const fresh = await invite(t, member.cookie, { email: 'new@example.test', role: 'member', name: 'Nia' });
+    const existingUser = await invite(t, member.cookie, { email: admin.email, role: 'member', name: 'Nia' });
+    const alreadyInvited = await invite(t, member.cookie, {
+      email: 'pending@example.test',
+      role: 'member',
+      name: 'Nia',
+    });
+    const expected = shape(fresh);
+    expect(expected.status).toBe(201);
+    for (const res of [existingUser, alreadyInvited]) {
+      const got = shape(res);
+      expect({ ...got, invitation: { ...got.invitation, email: 'x' } }).toEqual({
+        ...expected,
+        invitation: { ...expected.invitation, email: 'x' },
+      });
+    }
+    // Nothing was stored or sent for the two; the fresh one was.
+    const mails = await t.db.db.selectFrom('mailOutbox').select(['toAddress']).execute();
+    expect(mails.length - mailsBefore.length).toBe(1);
+    expect(mails.map((m) => m.toAddress)).not.toContain(admin.email);
+    const after = await t.db.db
+      .selectFrom('invitations')
+      .selectAll()
+      .where('email', '!=', 'new@example.test')
+      .orderBy('id')
+      .execute();
+    expect(after).toEqual(invitationsBefore);
+    // The audit log keeps the truth for admins.
+    const attempts = (await auditActions(t, 'invitation.created')).filter((e) => e.outcome === 'failure');
+    expect(attempts.map((e) => JSON.parse(e.details ?? '{}').reason).sort()).toEqual([
+      'already_invited',
+      'email_taken',
+    ]);
+    // Admins still get the plain answers.
+    expect(outcome(await invite(t, adminCookie, { email: admin.email, role: 'member' }))).toBe(
+      '409 email_taken',
+    );
+    expect(outcome(await invite(t, adminCookie, { email: 'pending@example.test', role: 'member' }))).toBe(
+      '409 already_invited',
+    );
+  });
+
+  it('SEC-BF-04 / SEC-AZ-01: a member sends at most 20 invitations an hour (429 with Retry-After); admins are not limited', async () => {
+    const { t, adminCookie, member } = await memberWorld();
+    for (let i = 0; i < 20; i += 1)
+      expect(outcome(await invite(t, member.cookie, { email: `m${i}@example.test`, role: 'viewer' }))).toBe(
+        '201',
+      );
+    const limited = await invite(t, member.cookie, { email: 'm20@example.test', role: 'viewer' });
+    expect(outcome(limited)).toBe('429 rate_limited');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(3600);
+    expect(
+      await t.db.db.selectFrom('invitations').select('id').where('email', '=', 'm20@example.test').execute(),
+    ).toEqual([]);
+    // Another member has their own allowance; admins have none.
+    const other = await signedIn(t, 'member');
+    expect(outcome(await invite(t, other.cookie, { email: 'o1@example.test', role: 'viewer' }))).toBe('201');
+    for (let i = 0; i < 25; i += 1)
+      expect(outcome(await invite(t, adminCookie, { email: `a${i}@example.test`, role: 'viewer' }))).toBe(
+        '201',
+      );
+    // An hour later the member may invite again.
+    t.clock.advance(HOUR);
+    const cookie = await signIn(t, member.email, member.password);
+    expect(outcome(await invite(t, cookie, { email: 'm20@example.test', role: 'viewer' }))).toBe('201');
+  });
+
+  it("SEC-IN-02 / SEC-IN-03: an inviter's message is plain text: ≤ 500 characters and 10 lines, no links, markup or control characters; escaped in the mail", async () => {
+    const { t, member } = await memberWorld();
+    const refused: Array<[string, string]> = [
+      ['too long', 'x'.repeat(501)],
+      ['too many lines', Array.from({ length: 11 }, (_, i) => `line ${i}`).join('\n')],
+      ['a link', 'Sign up at https://evil.example/login'],
+      ['a bare link', 'see www.evil.example'],
+      ['mailto', 'write to mailto:eve@evil.example'],
+      ['markup', 'Hello <a href="x">click</a>'],
+      ['a script', '<script>alert(1)</script>'],
+      ['a control character', 'Hi\u0007there'],
+      ['a tab', 'Hi\tthere'],
+      ['a bidi override', 'Hi \u202Eereht'],
+      ['zero-width', 'Hi\u200Bthere'],
+    ];
+    const failures: string[] = [];
+    for (const [label, message] of refused) {
+      const res = await invite(t, member.cookie, { email: 'msg@example.test', role: 'viewer', message });
+      const details = (res.json() as { error?: { details?: Array<{ path: string }> } }).error?.details ?? [];
+      if (outcome(res) !== '400 validation_failed' || !details.some((d) => d.path === 'body.message'))
+        failures.push(`${label} → ${res.statusCode} ${res.body}`);
+    }
+    expect(failures).toEqual([]);
+    expect(await t.db.db.selectFrom('invitations').select('id').execute()).toEqual([]);
+    expect(await invitationMails(t, 'msg@example.test')).toEqual([]);
+
+    const note = `Welcome aboard, we're "glad" & happy!\r\nSee you Monday — Ana 🙂 ${'y'.repeat(400)}`;
+    expect(
+      outcome(await invite(t, member.cookie, { email: 'msg@example.test', role: 'viewer', message: note })),
+    ).toBe('201');
+    const [mail] = await invitationMails(t, 'msg@example.test');
+    expect(mail?.textBody).toContain(`Welcome aboard, we're "glad" & happy!\n\nSee you Monday — Ana 🙂`);
+    expect(mail?.htmlBody).toContain('Welcome aboard, we&#39;re &quot;glad&quot; &amp; happy!');
+    expect(mail?.htmlBody).not.toContain('"glad" &');
+    // The mail's only link is the invitation's own.
+    const links = (mail?.textBody ?? '').match(/https?:\/\/\S+/g) ?? [];
+    expect(links).toHaveLength(1);
+    expect(links[0]).toMatch(/\/invitations\/accept\?token=/);
   });
 });

@@ -634,7 +634,7 @@ describe('deactivate, activate and DELETE /api/v1/users/:id/sessions', () => {
       url: `/api/v1/users/${user.id}/sessions`,
     });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toEqual({ sessionsEnded: 2 });
+    expect(res.json()).toEqual({ sessionsEnded: 2, tokensRevoked: 0 });
     expect((await me(one)).statusCode).toBe(401);
     expect((await me(two)).statusCode).toBe(401);
     // Only that user's sessions end; the account stays usable.
@@ -647,12 +647,12 @@ describe('deactivate, activate and DELETE /api/v1/users/:id/sessions', () => {
       method: 'DELETE',
       url: `/api/v1/users/${bystander.id}/sessions`,
     });
-    expect(none.json()).toEqual({ sessionsEnded: 1 });
+    expect(none.json()).toEqual({ sessionsEnded: 1, tokensRevoked: 0 });
     const zero = await request(t, admin.cookie, {
       method: 'DELETE',
       url: `/api/v1/users/${bystander.id}/sessions`,
     });
-    expect(zero.json()).toEqual({ sessionsEnded: 0 });
+    expect(zero.json()).toEqual({ sessionsEnded: 0, tokensRevoked: 0 });
 
     const missing = await request(t, admin.cookie, {
       method: 'DELETE',

@@ -226,7 +226,7 @@ describe('SEC-AUD-01: one audit event per security action', () => {
       action: 'user.password_changed',
       actor: member,
       target: member,
-      details: { wasTemporary: true },
+      details: { wasTemporary: true, sessionsEnded: 1, tokensRevoked: 0 },
     });
 
     // Authorization denied: a member calls an admin route.
@@ -333,7 +333,7 @@ describe('SEC-AUD-01: one audit event per security action', () => {
       action: 'user.sessions_revoked',
       actor: admin,
       target: { id: user.id, label: user.email },
-      details: { sessionsEnded: 1 },
+      details: { sessionsEnded: 1, tokensRevoked: 0 },
     });
   });
 

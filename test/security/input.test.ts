@@ -1,5 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
 import { buildTestApp, seedUser, signIn, type TestApp } from '../harness.js';
 
 /* Input handling (SEC-IN-01..05): size limits, strict schemas, normalization, control characters, error hygiene. */
@@ -410,6 +411,135 @@ describe('SEC-IN-02: strict schemas', () => {
 });
 
 describe('SEC-IN-03: email normalization, duplicates, control characters', () => {
+  it('SEC-IN-03: bidi overrides and zero-width characters in a name or the organization name → 400; nothing changes', async () => {
+    const { t, member, adminCookie, memberCookie } = await world();
+    const before = await t.db.db.selectFrom('users').selectAll().orderBy('id').execute();
+    const settingsBefore = await call(t, adminCookie, { method: 'GET', url: '/api/v1/settings' });
+    const disguised = [
+      'Eve \u202Enimda', // RIGHT-TO-LEFT OVERRIDE: shows as "Eve admin"
+      '\u202AEve', // LEFT-TO-RIGHT EMBEDDING
+      'Eve\u202B', // RIGHT-TO-LEFT EMBEDDING
+      'E\u202Cve', // POP DIRECTIONAL FORMATTING
+      'Eve\u202D', // LEFT-TO-RIGHT OVERRIDE
+      '\u2066Eve\u2069', // LEFT-TO-RIGHT ISOLATE … POP DIRECTIONAL ISOLATE
+      'Eve\u2067x', // RIGHT-TO-LEFT ISOLATE
+      'Eve\u2068x', // FIRST STRONG ISOLATE
+      'ad\u200Bmin', // ZERO WIDTH SPACE
+      'ad\u200Cmin', // ZERO WIDTH NON-JOINER between Latin letters
+      'ad\u200Dmin', // ZERO WIDTH JOINER between Latin letters
+      '\u200DEve', // a joiner at the edge
+      'ad\u2060min', // WORD JOINER
+      '\uFEFFEve', // ZERO WIDTH NO-BREAK SPACE (BOM)
+      'Eve\u200F', // RIGHT-TO-LEFT MARK
+    ];
+    const failures: string[] = [];
+    const expect400 = async (label: string, cookie: string | null, options: InjectOptions, field: string) => {
+      const res = await call(t, cookie, options);
+      const details = (res.json() as { error?: { details?: Array<{ path: string }> } }).error?.details ?? [];
+      if (outcome(res) !== '400 validation_failed' || !details.some((d) => d.path === `body.${field}`))
+        failures.push(`${label} → ${res.statusCode} ${res.body}`);
+    };
+    for (const name of disguised) {
+      const label = JSON.stringify(name);
+      await expect400(
+        `create ${label}`,
+        adminCookie,
+        {
+          method: 'POST',
+          url: '/api/v1/users',
+          payload: { email: 'eve@example.test', name, role: 'member', generatePassword: true },
+        },
+        'name',
+      );
+      await expect400(
+        `rename ${label}`,
+        adminCookie,
+        {
+          method: 'PATCH',
+          url: `/api/v1/users/${member.id}`,
+          payload: { name },
+        },
+        'name',
+      );
+      await expect400(
+        `organization ${label}`,
+        adminCookie,
+        {
+          method: 'PATCH',
+          url: '/api/v1/settings',
+          payload: { organizationName: name },
+        },
+        'organizationName',
+      );
+      await expect400(
+        `invitation ${label}`,
+        adminCookie,
+        {
+          method: 'POST',
+          url: '/api/v1/invitations',
+          payload: { email: 'eve@example.test', role: 'member', name },
+        },
+        'name',
+      );
+      await expect400(
+        `accept ${label}`,
+        null,
+        {
+          method: 'POST',
+          url: '/api/v1/invitations/accept',
+          payload: { token: 'x', name, password: 'correct horse battery staple 42' },
+        },
+        'name',
+      );
+      await expect400(
+        `setup ${label}`,
+        null,
+        {
+          method: 'POST',
+          url: '/api/v1/setup',
+          payload: {
+            token: 'x',
+            email: 'eve@example.test',
+            name,
+            password: 'correct horse battery staple 42',
+          },
+        },
+        'name',
+      );
+      await expect400(
+        `token ${label}`,
+        memberCookie,
+        {
+          method: 'POST',
+          url: '/api/v1/me/tokens',
+          payload: { name },
+        },
+        'name',
+      );
+      // The organization name from the environment: a clear start-up error naming the variable.
+      expect(() => loadConfig({ PUBLIC_URL: 'http://localhost:8080', ORGANIZATION_NAME: name })).toThrow(
+        /ORGANIZATION_NAME=.*bidirectional overrides or zero-width characters/,
+      );
+    }
+    expect(failures).toEqual([]);
+    expect(await t.db.db.selectFrom('users').selectAll().orderBy('id').execute()).toEqual(before);
+    expect(await t.db.db.selectFrom('invitations').selectAll().execute()).toEqual([]);
+    expect(await t.db.db.selectFrom('apiTokens').selectAll().execute()).toEqual([]);
+    expect((await call(t, adminCookie, { method: 'GET', url: '/api/v1/settings' })).body).toBe(
+      settingsBefore.body,
+    );
+
+    // Joiners where writing needs them stay allowed: inside a Persian word, inside an emoji sequence.
+    for (const name of ['نیلوفر می\u200Cخواهد', 'Ana 👩\u200D💻', 'Zoë O’Brien-Łukasz']) {
+      const res = await call(t, adminCookie, {
+        method: 'PATCH',
+        url: `/api/v1/users/${member.id}`,
+        payload: { name },
+      });
+      expect(`${JSON.stringify(name)} → ${outcome(res)}`).toBe(`${JSON.stringify(name)} → 200`);
+    }
+  });
+
   it('SEC-IN-03: emails are trimmed and lower-cased; a duplicate by case → 409 email_taken', async () => {
     const { t, adminCookie } = await world();
     const create = (email: string, name = 'Bob Builder') =>

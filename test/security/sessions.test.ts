@@ -442,7 +442,7 @@ describe('sessions', () => {
         url: `/api/v1/users/${user.id}/sessions`,
       });
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toEqual({ sessionsEnded: 2 });
+      expect(res.json()).toEqual({ sessionsEnded: 2, tokensRevoked: 0 });
       expect((await me(t, user.cookie)).statusCode).toBe(401);
       expect((await me(t, second)).statusCode).toBe(401);
       expect((await me(t, bystander.cookie)).statusCode).toBe(200);
@@ -451,7 +451,7 @@ describe('sessions', () => {
       const events = await eventsOf(t, 'user.sessions_revoked', user.id);
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ actorId: admin.id, targetId: user.id, outcome: 'success' });
-      expect(JSON.parse(events[0]?.details ?? '{}')).toEqual({ sessionsEnded: 2 });
+      expect(JSON.parse(events[0]?.details ?? '{}')).toEqual({ sessionsEnded: 2, tokensRevoked: 0 });
 
       // A member may not do it to anyone.
       const denied = await request(t, bystander.cookie, {

@@ -216,6 +216,37 @@ describe('admin-set temporary passwords', () => {
     expect(expired.headers['set-cookie']).toBeUndefined();
   });
 
+  it('SEC-TMP-03: the restricted session ends when the temporary password expires, however active it is', async () => {
+    const { t, adminCookie } = await withAdmin();
+    const user = await seedUser(t, { email: 'outlive@example.test', name: 'Otto Live' });
+    const temporary = 'amber quietly meadow lanterns';
+    expect((await resetPassword(t, adminCookie, user.id, { password: temporary })).statusCode).toBe(200);
+
+    // Signed in an hour before the password expires, and kept busy: idle and absolute limits never hit.
+    t.clock.advance(71 * HOUR);
+    const cookie = await signIn(t, user.email, temporary);
+    const colleague = await seedUser(t, { email: 'colleague@example.test', name: 'Col League' });
+    const colleagueCookie = await signIn(t, colleague.email, colleague.password);
+    for (let minute = 0; minute < 55; minute += 5) {
+      t.clock.advance(5 * 60_000);
+      for (const c of [cookie, colleagueCookie])
+        expect((await request(t, c, { method: 'GET', url: '/api/v1/me' })).statusCode).toBe(200);
+    }
+    t.clock.advance(5 * 60_000 + 1); // 72 h + 1 ms after the reset
+    expectError(await request(t, cookie, { method: 'GET', url: '/api/v1/me' }), 401, 'unauthenticated');
+    // It cannot be used to set a new password either, and it is gone from the database for good.
+    const change = await request(t, cookie, {
+      method: 'POST',
+      url: '/api/v1/me/password',
+      payload: { currentPassword: temporary, newPassword: 'violet harbour lanterns drift' },
+    });
+    expectError(change, 401, 'unauthenticated');
+    const left = await t.db.db.selectFrom('sessions').select('id').where('userId', '=', user.id).execute();
+    expect(left).toEqual([]);
+    // A session with an ordinary password at the same moment is untouched.
+    expect((await request(t, colleagueCookie, { method: 'GET', url: '/api/v1/me' })).statusCode).toBe(200);
+  });
+
   it('SEC-TMP-04: an admin reset ends every session of the user, notifies without the password, and is audited', async () => {
     const notices = recordingNotices();
     const { t, admin, adminCookie } = await withAdmin({ notices });

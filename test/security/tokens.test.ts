@@ -521,15 +521,16 @@ describe('SEC-TOK-01: personal API tokens', () => {
   it('SEC-CSRF-01: a Bearer request from a foreign Origin is exempt from the cross-site check; a cookie request is not', async () => {
     const owner = await signedIn(t, 'member');
     const { token } = await createVia(owner.cookie);
-    const body = { name: 'from a script' };
 
+    // A state-changing call a token may make (not minting tokens: that needs a session, 403 session_required).
     const viaToken = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/me/tokens',
+      method: 'PATCH',
+      url: '/api/v1/me',
       headers: { ...bearer(token), origin: EVIL, 'sec-fetch-site': 'cross-site' },
-      payload: body,
+      payload: { locale: 'fr' },
     });
-    expect(viaToken.statusCode, viaToken.body).toBe(201);
+    expect(viaToken.statusCode, viaToken.body).toBe(200);
+    expect(viaToken.json<{ user: { locale: string } }>().user.locale).toBe('fr');
 
     const viaCookie = await request(t, owner.cookie, {
       method: 'POST',
@@ -552,7 +553,103 @@ describe('SEC-TOK-01: personal API tokens', () => {
       .json<{ items: TokenInfo[] }>()
       .items.map((i) => i.name)
       .sort();
-    expect(names).toEqual(['ci deploy', 'from a script']);
+    expect(names).toEqual(['ci deploy']);
+  });
+
+  it('SEC-SES-06 / SEC-TOK-01: sign out everywhere (admin) ends the API tokens too, and says how many', async () => {
+    const owner = await signedIn(t, 'member');
+    const bystander = await signedIn(t, 'member');
+    const a = await createVia(owner.cookie, { name: 'a' });
+    const b = await createVia(owner.cookie, { name: 'b' });
+    const kept = await createVia(bystander.cookie, { name: 'kept' });
+
+    const res = await request(t, root.cookie, {
+      method: 'DELETE',
+      url: `/api/v1/users/${owner.id}/sessions`,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ sessionsEnded: 1, tokensRevoked: 2 });
+    for (const { token } of [a, b]) expectError(await ownList(token), 401, 'unauthenticated');
+    expectError(await request(t, owner.cookie, { method: 'GET', url: '/api/v1/me' }), 401, 'unauthenticated');
+    expect(
+      await t.db.db.selectFrom('apiTokens').select('id').where('userId', '=', owner.id).execute(),
+    ).toEqual([]);
+    // Only that user's: another user's token keeps working.
+    expect((await ownList(kept.token)).statusCode).toBe(200);
+    const event = await t.db.db
+      .selectFrom('auditEvents')
+      .select('details')
+      .where('action', '=', 'user.sessions_revoked')
+      .where('targetId', '=', owner.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(event.details)).toEqual({ sessionsEnded: 1, tokensRevoked: 2 });
+  });
+
+  it("SEC-SES-06 / SEC-TOK-01: changing one's own password revokes every API token; the new session works", async () => {
+    const owner = await signedIn(t, 'member');
+    const a = await createVia(owner.cookie, { name: 'a' });
+    const b = await createVia(owner.cookie, { name: 'b' });
+    const changed = await request(t, owner.cookie, {
+      method: 'POST',
+      url: '/api/v1/me/password',
+      payload: { currentPassword: STRONG_PASSWORD, newPassword: 'violet harbour lanterns drift' },
+    });
+    expect(changed.statusCode, changed.body).toBe(204);
+    for (const { token } of [a, b]) expectError(await ownList(token), 401, 'unauthenticated');
+    expect(
+      await t.db.db.selectFrom('apiTokens').select('id').where('userId', '=', owner.id).execute(),
+    ).toEqual([]);
+    const event = await t.db.db
+      .selectFrom('auditEvents')
+      .select('details')
+      .where('action', '=', 'user.password_changed')
+      .where('targetId', '=', owner.id)
+      .where('outcome', '=', 'success')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(event.details)).toMatchObject({ tokensRevoked: 2 });
+  });
+
+  it('SEC-TOK-01: a token can neither mint tokens nor change the password (403 session_required); nothing changes', async () => {
+    const owner = await signedIn(t, 'member');
+    const { token, info } = await createVia(owner.cookie);
+    const stolen = { ...bearer(token), 'content-type': 'application/json' };
+    const mint = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/tokens',
+      headers: stolen,
+      payload: { name: 'persistence' },
+    });
+    expectError(mint, 403, 'session_required');
+    const change = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/password',
+      headers: stolen,
+      payload: { currentPassword: STRONG_PASSWORD, newPassword: 'violet harbour lanterns drift' },
+    });
+    expectError(change, 403, 'session_required');
+    expect(change.headers['set-cookie']).toBeUndefined();
+    // Nothing changed: still one token, the old password still signs in, the token still reads.
+    const rows = await t.db.db.selectFrom('apiTokens').select('id').where('userId', '=', owner.id).execute();
+    expect(rows).toEqual([{ id: info.id }]);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/sign-in',
+          payload: { email: owner.email, password: STRONG_PASSWORD },
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect((await ownList(token)).statusCode).toBe(200);
+    // Revoking its own kind stays possible with a token (that only takes access away).
+    const revoke = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/me/tokens/${info.id}`,
+      headers: bearer(token),
+    });
+    expect(revoke.statusCode, revoke.body).toBe(204);
+    // The same calls with the session cookie work.
+    expect((await createVia(owner.cookie, { name: 'from the console' })).info.name).toBe('from the console');
   });
 
   it('SEC-TOK-01: tokens are not sessions: signing in again or signing out leaves them working', async () => {

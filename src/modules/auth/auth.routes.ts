@@ -130,10 +130,12 @@ export function registerAuthRoutes(
 
   app.post('/api/v1/me/password', {
     bodyLimit: AUTH_BODY_LIMIT,
-    config: { access: 'user', allowTemporaryPassword: true },
+    // A token that could change the password could turn itself into a browser session (SEC-TOK-01).
+    config: { access: 'user', allowTemporaryPassword: true, sessionOnly: true },
     schema: {
       tags: ['me'],
-      summary: 'Change your own password (needs the current one); ends your other sessions',
+      summary:
+        'Change your own password (needs the current one); ends your other sessions and revokes your API tokens',
       description:
         'Five wrong current passwords in 15 minutes, per user or per session/token, answer 429 rate_limited ' +
         '(Retry-After) and end the session or token that made them; the account is not locked.',

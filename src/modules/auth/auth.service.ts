@@ -14,7 +14,7 @@ import {
 } from '../passwords/index.js';
 import { endAllSessions, endOwnSession, endSession, startSession } from '../sessions/index.js';
 import { hitRateLimit, RATE_LIMITS, releaseRateLimit, type RateVerdict } from '../throttle/index.js';
-import { endOwnToken } from '../tokens/index.js';
+import { endOwnToken, revokeAllTokens } from '../tokens/index.js';
 import * as users from '../users/index.js';
 import { authErrors } from './auth.errors.js';
 import * as store from './auth.store.js';
@@ -59,6 +59,8 @@ export async function signOut(deps: AuthDeps, actor: ActorContext, sessionId: st
  * still works (the SEC-PW-07 deviation). Like sign-in, each attempt is counted before the password
  * is checked, in atomic statements, so parallel requests cannot outrun the limits; a right password
  * gives its count back.
+ * It revokes every API token too: a password change is what people do when they fear a thief, and a
+ * token made by the thief must not survive it (SEC-SES-06, SEC-TOK-01).
  */
 export async function changeOwnPassword(
   deps: AuthDeps,
@@ -125,7 +127,8 @@ export async function changeOwnPassword(
     const now = await dbNow(trx, deps.clock);
     await users.replaceOwnPassword(trx, found.user.id, passwordHash, now);
     await invalidateResetTokens(trx, found.user.id);
-    await endAllSessions(trx, found.user.id);
+    const sessionsEnded = await endAllSessions(trx, found.user.id);
+    const tokensRevoked = await revokeAllTokens(trx, found.user.id);
     const session = await startSession(trx, deps, {
       userId: found.user.id,
       ip: actor.ip,
@@ -134,7 +137,7 @@ export async function changeOwnPassword(
     await recordAuditEvent(trx, deps.clock, actor, {
       action: 'user.password_changed',
       target: { id: found.user.id, label: found.user.email },
-      details: { wasTemporary: found.temporary },
+      details: { wasTemporary: found.temporary, sessionsEnded, tokensRevoked },
     });
     await deps.notices.send(trx, {
       kind: 'password_changed',

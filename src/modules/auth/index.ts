@@ -13,6 +13,5 @@ export {
   checkResetToken,
   completePasswordReset,
   SELF_RESET_LINK_MS,
-  type RecoveryHooks,
 } from './recovery.service.js';
 export { principalOfSession, principalOfToken, type PrincipalDeps } from './principal.service.js';

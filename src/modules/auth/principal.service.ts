@@ -1,7 +1,7 @@
 import type { Db } from '../../db/db.js';
 import { nowValue } from '../../db/time.js';
 import type { Clock } from '../../shared/clock.js';
-import { keepSessionAlive, sessionLookupHash, type SessionsDeps } from '../sessions/index.js';
+import { endSession, keepSessionAlive, sessionLookupHash, type SessionsDeps } from '../sessions/index.js';
 import { keepTokenInUse, tokenLookupHash } from '../tokens/index.js';
 import { principalFromRow, type Principal } from '../users/index.js';
 import * as store from './principal.store.js';
@@ -25,7 +25,15 @@ export async function principalOfSession(
   if (!row) return null;
   const { credentialId, sessionLastSeenAt, sessionExpiresAt, lockedUntil, dbNow, ...user } = row;
   const session = { id: credentialId, lastSeenAt: sessionLastSeenAt, expiresAt: sessionExpiresAt };
-  if (!(await keepSessionAlive(deps, session, Number(dbNow)))) return null;
+  const now = Number(dbNow);
+  // A session opened with a temporary password lives no longer than that password (SEC-TMP-03): once
+  // it expires, sign-in refuses it, so the restricted session it opened must not outlive it either.
+  // Compared with the database's time, like every other expiry (SEC-BF-06).
+  if (user.passwordTemporary === 1 && user.passwordExpiresAt !== null && user.passwordExpiresAt <= now) {
+    await endSession(deps.db, credentialId);
+    return null;
+  }
+  if (!(await keepSessionAlive(deps, session, now))) return null;
   return { principal: principalFromRow(user, lockedUntil), sessionId: credentialId };
 }
 

@@ -3,12 +3,7 @@ import { actorOf } from '../../http/context.js';
 import { AUTH_BODY_LIMIT, type ApiApp } from '../../http/route-types.js';
 import { EmailInput, Empty, errorResponses, PasswordInput } from '../../http/schemas.js';
 import type { AuthDeps } from './auth.service.js';
-import {
-  checkResetToken,
-  completePasswordReset,
-  requestPasswordReset,
-  type RecoveryHooks,
-} from './recovery.service.js';
+import { checkResetToken, completePasswordReset, requestPasswordReset } from './recovery.service.js';
 
 const Accepted = z.object({ message: z.string() }).meta({ id: 'Accepted' });
 const ACCEPTED_MESSAGE =
@@ -16,7 +11,7 @@ const ACCEPTED_MESSAGE =
 const TokenQuery = z.strictObject({ token: z.string().min(1).max(128) });
 
 /** Forgot password and the reset link (SEC-RST-*, SEC-ENUM-02). */
-export function registerRecoveryRoutes(app: ApiApp, deps: AuthDeps & RecoveryHooks): void {
+export function registerRecoveryRoutes(app: ApiApp, deps: AuthDeps): void {
   const tags = ['auth'];
 
   app.post('/api/v1/auth/forgot-password', {

@@ -20,21 +20,12 @@ import type { AuthDeps } from './auth.service.js';
 /** A self-service reset link lives 30 minutes (SEC-RST-03). */
 export const SELF_RESET_LINK_MS = 30 * 60_000;
 
-export interface RecoveryHooks {
-  /** An invited person asking for a reset gets their invitation again (invitations module). */
-  resendInvitationTo?(
-    exec: Parameters<typeof recordAuditEvent>[0],
-    email: string,
-    actor: ActorContext,
-  ): Promise<boolean>;
-}
-
 /**
  * Forgot password (SEC-ENUM-02): whatever the address, the caller gets the same 202 and the request
  * does the same work — one lookup and one transaction with an audit event. Mail is only queued.
  */
 export async function requestPasswordReset(
-  deps: AuthDeps & RecoveryHooks,
+  deps: AuthDeps,
   actor: ActorContext,
   input: { email: string },
 ): Promise<void> {
@@ -85,13 +76,13 @@ export async function requestPasswordReset(
       });
       return;
     }
-    const invited =
-      !found && deps.resendInvitationTo ? await deps.resendInvitationTo(trx, email, actor) : false;
+    // No account: nothing is sent. A pending invitation for the address is not re-issued either, as
+    // that would hand anyone who knows the address a fresh link to an expired one (SEC-RST-03).
     await recordAuditEvent(trx, deps.clock, actor, {
       action: 'auth.password_reset_requested',
-      outcome: invited ? 'success' : 'failure',
+      outcome: 'failure',
       target: { id: found?.user.id ?? null, label: email },
-      details: { reason: invited ? 'invitation_resent' : found ? 'deactivated' : 'unknown_email' },
+      details: { reason: found ? 'deactivated' : 'unknown_email' },
     });
   });
 }

@@ -5,7 +5,7 @@ export {
   listInvitations,
   lookupInvitation,
   resendInvitation,
-  resendInvitationTo,
+  revokeInvitationsOf,
   revokeInvitation,
   INVITATION_LIFETIME_MS,
   type BulkResult,

@@ -12,6 +12,11 @@ export const invitationErrors = defineErrors({
     status: 409,
     message: 'This invitation was already accepted, revoked or replaced; it can no longer change.',
   },
+  /* The inviter was deactivated or may no longer invite to this role (SEC-AZ-01): the link carries no authority. */
+  inviter_not_allowed: {
+    status: 403,
+    message: 'The person who invited you can no longer grant this access; ask an admin for a new invitation.',
+  },
   /* One answer for an unknown, expired, used, revoked or replaced link (as for reset links, SEC-ENUM-02). */
   invalid_token: { status: 400, message: 'This link is invalid or has expired.' },
 });

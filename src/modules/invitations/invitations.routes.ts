@@ -119,9 +119,10 @@ export function registerInvitationRoutes(
     schema: {
       tags,
       summary: 'What an invitation link is for (organization, email, role, inviter); does not consume it',
-      description: 'Every unusable link (unknown, expired, used, revoked, resent) answers 400 invalid_token.',
+      description:
+        'Every unusable link (unknown, expired, used, revoked, resent) answers 400 invalid_token; one whose inviter was deactivated or may no longer invite to its role answers 403 inviter_not_allowed.',
       querystring: TokenQuery,
-      response: { 200: InvitationPreviewSchema, ...errorResponses(400) },
+      response: { 200: InvitationPreviewSchema, ...errorResponses(400, 403) },
     },
     handler: (request) => lookupInvitation(deps, request.query.token),
   });

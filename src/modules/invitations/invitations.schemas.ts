@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EmailInput, NameInput, PasswordInput, PlainText, RoleInput } from '../../http/schemas.js';
+import { hasDisguisingCharacters } from '../../shared/text.js';
 import { UserSchema } from '../users/index.js';
 import type { BulkRow } from './invitations.service.js';
 
@@ -23,11 +24,48 @@ export const InvitationSchema = z
   })
   .meta({ id: 'Invitation' });
 
+export const MAX_INVITATION_MESSAGE = 500;
+const MAX_INVITATION_MESSAGE_LINES = 10;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_BUT_LINE_FEED = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+const MARKUP = /<\s*[a-z!/?]/i;
+const LINK = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|\bmailto:/i;
+
+/**
+ * The inviter's own words in the invitation mail (issue 10, item 7): whoever may invite writes in
+ * the organization's name, so the text is plain text only, short, and without links — the mail's
+ * one link is the invitation's own, so a member cannot turn invitations into phishing mail. It is
+ * rendered as text (escaped in the HTML part); CRLF from a textarea counts as one line break.
+ */
+export const InvitationMessageInput = z
+  .string()
+  .transform((v) => v.replace(/\r\n/g, '\n'))
+  .pipe(
+    z
+      .string()
+      .refine((v) => !hasDisguisingCharacters(v), {
+        error: 'must not contain bidirectional overrides or zero-width characters',
+      })
+      .trim()
+      .min(1)
+      .max(MAX_INVITATION_MESSAGE)
+      .refine((v) => !CONTROL_BUT_LINE_FEED.test(v), {
+        error: 'must be plain text: no control characters other than line breaks',
+      })
+      .refine((v) => v.split('\n').length <= MAX_INVITATION_MESSAGE_LINES, {
+        error: `must be at most ${MAX_INVITATION_MESSAGE_LINES} lines`,
+      })
+      .refine((v) => !MARKUP.test(v), { error: 'must be plain text, not HTML' })
+      .refine((v) => !LINK.test(v), { error: 'must not contain links' }),
+  )
+  .meta({ description: `Plain text, at most ${MAX_INVITATION_MESSAGE} characters and 10 lines, no links.` });
+
 /** One invitation to create: the same rules for the API, the bulk rows and the CSV import (SEC-IN-02/03). */
 export const CreateInvitationBody = z.strictObject({
   email: EmailInput,
   role: RoleInput,
   name: NameInput.optional(),
+  message: InvitationMessageInput.optional(),
 });
 
 export const InvitationResponse = z.object({ invitation: InvitationSchema });

@@ -11,6 +11,7 @@ import { recordAuditEvent, recordStandaloneEvent, type RepeatedEvents } from '..
 import { enqueueMail } from '../mail/index.js';
 import { hashCallerOf } from '../passwords/index.js';
 import { startSession } from '../sessions/index.js';
+import { hitRateLimit } from '../throttle/index.js';
 import * as users from '../users/index.js';
 import { invitationErrors } from './invitations.errors.js';
 import * as store from './invitations.store.js';
@@ -43,6 +44,8 @@ export interface InvitationInput {
   email: string;
   role: users.Role;
   name?: string | undefined;
+  /** Plain text from the inviter, only in the first mail (not stored, so a resend goes without it). */
+  message?: string | undefined;
 }
 
 /** What the outside sees of an invitation: never the token or its hash (SEC-AZ-05). */
@@ -94,6 +97,7 @@ async function queueInvitationMail(
   deps: InvitationsDeps,
   row: InvitationRow,
   secret: string,
+  message?: string,
 ) {
   await enqueueMail(exec, deps, {
     to: row.email,
@@ -105,12 +109,17 @@ async function queueInvitationMail(
       inviter: row.inviterName,
       role: row.role,
       hours: String(INVITATION_LIFETIME_MS / 3_600_000),
+      ...(message ? { message } : {}),
     },
   });
 }
 
 /** Admins may always invite; members only while the organization allows it, and never as admin; viewers never. */
-function refusal(deps: InvitationsDeps, inviter: Inviter, role: users.Role): string | null {
+function refusal(
+  deps: { config: { membersMayInvite: boolean } },
+  inviter: { role: users.Role },
+  role: users.Role,
+): string | null {
   if (inviter.role === 'viewer') return 'Viewers cannot invite people.';
   if (inviter.role === 'member' && !deps.config.membersMayInvite)
     return 'Only admins can invite people in this organization.';
@@ -161,7 +170,7 @@ async function insertInvitation(
     userId: null,
   };
   await store.insert(trx, row);
-  await queueInvitationMail(trx, deps, row, secret);
+  await queueInvitationMail(trx, deps, row, secret, input.message);
   await recordAuditEvent(trx, deps.clock, actor, {
     action: 'invitation.created',
     target: target(row),
@@ -170,7 +179,12 @@ async function insertInvitation(
   return present(row, now);
 }
 
-/** Invites one address, in one transaction with its audit event and mail. */
+/**
+ * Invites one address, in one transaction with its audit event and mail. An inviter who is not an
+ * admin (a member, when members may invite) sends at most RATE_LIMITS.invitationsPerInviter an hour
+ * (429 with Retry-After), and learns nothing about who already has an account or an invitation: for
+ * them those addresses get the same 201 as a sent invitation, and nothing is sent or stored.
+ */
 export async function createInvitation(
   deps: InvitationsDeps,
   actor: ActorContext,
@@ -184,13 +198,61 @@ export async function createInvitation(
     else await recordStandaloneEvent(deps, actor, denied(inviter, input.role));
     throw commonErrors.forbidden(reason);
   }
+  const discreet = inviter.role !== 'admin';
+  if (discreet) {
+    const now = await dbNow(deps.db, deps.clock);
+    const hit = await hitRateLimit(deps.db, 'invitationsPerInviter', inviter.id ?? 'cli', now);
+    if (!hit.allowed) throw commonErrors.rate_limited().withRetryAfter(hit.retryAfterSeconds);
+  }
   try {
     return await deps.db.transaction().execute((trx) => insertInvitation(trx, deps, actor, inviter, input));
-  } catch (error) {
+  } catch (caught) {
     // Two invitations for one address at the same moment: the partial unique index lets one through.
-    if (isUniqueViolation(error)) throw invitationErrors.already_invited();
+    const error = isUniqueViolation(caught) ? invitationErrors.already_invited() : caught;
+    if (discreet && isAppError(error) && (error.code === 'email_taken' || error.code === 'already_invited'))
+      return looksSent(deps, actor, inviter, input, error.code);
     throw error;
   }
+}
+
+/**
+ * What a non-admin inviter sees for an address that already has an account or a pending invitation:
+ * the answer a sent invitation gets (SEC-ENUM-02's reasoning: the answer must not tell who is a
+ * user). Nothing is stored or mailed; the audit log keeps the truth.
+ */
+async function looksSent(
+  deps: InvitationsDeps,
+  actor: ActorContext,
+  inviter: Inviter,
+  input: InvitationInput,
+  reason: 'email_taken' | 'already_invited',
+): Promise<Invitation> {
+  const now = await dbNow(deps.db, deps.clock);
+  const email = users.normalizeEmail(input.email);
+  await recordStandaloneEvent(deps, actor, {
+    action: 'invitation.created',
+    outcome: 'failure',
+    target: { id: null, label: email },
+    details: { role: input.role, reason },
+  });
+  return present(
+    {
+      id: newId(),
+      email,
+      role: input.role,
+      name: input.name?.trim() || null,
+      inviterId: inviter.id,
+      inviterName: inviter.name,
+      tokenHash: '',
+      status: 'pending',
+      createdAt: now,
+      expiresAt: now + INVITATION_LIFETIME_MS,
+      acceptedAt: null,
+      revokedAt: null,
+      userId: null,
+    },
+    now,
+  );
 }
 
 /** One row of a bulk invitation: already validated, or refused by validation with its reason. */
@@ -324,7 +386,6 @@ async function reissue(
   deps: InvitationsDeps,
   actor: ActorContext,
   row: InvitationRow,
-  via: 'resend' | 'forgot_password',
 ): Promise<InvitationRow | null> {
   const now = await dbNow(exec, deps.clock);
   const secret = randomSecret(32);
@@ -334,7 +395,7 @@ async function reissue(
   await recordAuditEvent(exec, deps.clock, actor, {
     action: 'invitation.resent',
     target: target(row),
-    details: { invitationId: row.id, via },
+    details: { invitationId: row.id, via: 'resend' },
   });
   return updated;
 }
@@ -350,25 +411,10 @@ export async function resendInvitation(
     if (row.status !== 'pending') throw invitationErrors.invitation_not_pending();
     // Someone made an account for this address meanwhile: the invitation could never be accepted.
     if (await users.findUserByEmail({ db: trx }, row.email)) throw invitationErrors.email_taken();
-    const updated = await reissue(trx, deps, actor, row, 'resend');
+    const updated = await reissue(trx, deps, actor, row);
     if (!updated) throw invitationErrors.invitation_not_pending();
     return present(updated, await dbNow(trx, deps.clock));
   });
-}
-
-/**
- * Forgot-password for an address that is not a user (RecoveryHooks.resendInvitationTo): a pending
- * invitation, expired or not, is sent again with a new link inside the caller's transaction.
- */
-export async function resendInvitationTo(
-  exec: Executor,
-  deps: InvitationsDeps,
-  email: string,
-  actor: ActorContext,
-): Promise<boolean> {
-  const row = await store.findPendingByEmail(exec, users.normalizeEmail(email));
-  if (!row) return false;
-  return (await reissue(exec, deps, actor, row, 'forgot_password')) !== null;
 }
 
 export async function revokeInvitation(
@@ -389,11 +435,43 @@ export async function revokeInvitation(
   });
 }
 
+/**
+ * Deactivating or demoting someone takes back the pending invitations that their new standing could
+ * not make (SEC-AZ-01): all of them for a deactivated user, those to roles the new role may not invite
+ * to otherwise. Each is revoked like an admin's revoke, audited with the reason, in the caller's
+ * transaction (the users module calls this through its InvitationsOfInviter hook).
+ */
+export async function revokeInvitationsOf(
+  exec: Executor,
+  deps: { clock: Clock; config: { membersMayInvite: boolean } },
+  actor: ActorContext,
+  inviter: { id: string; role: users.Role; status: users.UserStatus },
+): Promise<number> {
+  const now = await dbNow(exec, deps.clock);
+  let revoked = 0;
+  for (const row of await store.findPendingByInviter(exec, inviter.id)) {
+    const deactivated = inviter.status !== 'active';
+    if (!deactivated && !refusal(deps, inviter, row.role)) continue;
+    if (!(await store.revoke(exec, row.id, now))) continue;
+    revoked += 1;
+    await recordAuditEvent(exec, deps.clock, actor, {
+      action: 'invitation.revoked',
+      target: target(row),
+      details: {
+        invitationId: row.id,
+        reason: deactivated ? 'inviter_deactivated' : 'inviter_role_changed',
+        inviterId: inviter.id,
+      },
+    });
+  }
+  return revoked;
+}
+
 /** Token lengths above this are never ours; refusing them early keeps hashing cheap. */
 const MAX_TOKEN_LENGTH = 128;
 
 async function usableInvitation(
-  deps: Pick<InvitationsDeps, 'db' | 'clock'>,
+  deps: Pick<InvitationsDeps, 'db' | 'clock' | 'config'>,
   token: string,
 ): Promise<InvitationRow> {
   const row =
@@ -402,7 +480,26 @@ async function usableInvitation(
       : undefined;
   // An address that became a user since cannot accept: the link is as dead as a used one.
   if (!row || (await users.findUserByEmail(deps, row.email))) throw invitationErrors.invalid_token();
+  await assertInviterMayStillGrant(deps.db, deps, row);
   return row;
+}
+
+/**
+ * An invitation carries its inviter's authority, so it is only as good as that authority is now
+ * (SEC-AZ-01): a deactivated inviter, or one whose role (or the organization's settings) no longer
+ * allows inviting to that role, makes the link unusable. The CLI's invitations (no inviter id)
+ * stand for an admin. Deactivation and demotion also revoke such invitations (revokeInvitationsOf);
+ * this check covers the rest, e.g. the setting turned off after members invited.
+ */
+async function assertInviterMayStillGrant(
+  exec: Executor,
+  deps: Pick<InvitationsDeps, 'config'>,
+  row: InvitationRow,
+): Promise<void> {
+  if (row.inviterId === null) return;
+  const inviter = await users.findCredentialsById(exec, row.inviterId);
+  if (!inviter || inviter.status !== 'active' || refusal(deps, inviter.user, row.role))
+    throw invitationErrors.inviter_not_allowed();
 }
 
 export interface InvitationPreview {
@@ -450,6 +547,8 @@ export async function acceptInvitation(
     if (!(await store.consume(trx, tokenHash, now))) throw invitationErrors.invalid_token();
     const invitation = await store.findById(trx, found.id);
     if (!invitation || invitation.tokenHash !== tokenHash) throw invitationErrors.invalid_token();
+    // Again inside the transaction: the inviter may have been deactivated since the check above.
+    await assertInviterMayStillGrant(trx, deps, invitation);
     let user: users.User;
     try {
       user = await users.insertUser(

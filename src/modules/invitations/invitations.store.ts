@@ -123,6 +123,16 @@ export async function rotateToken(
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** The stored 'pending' invitations one person made, expired or not. */
+export async function findPendingByInviter(exec: Executor, inviterId: string): Promise<InvitationRow[]> {
+  return exec
+    .selectFrom('invitations')
+    .selectAll()
+    .where('inviterId', '=', inviterId)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
 export async function revoke(exec: Executor, id: string, now: number): Promise<boolean> {
   const result = await exec
     .updateTable('invitations')

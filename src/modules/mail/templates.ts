@@ -40,6 +40,18 @@ export interface RenderedMail {
   html: string;
 }
 
+/**
+ * The inviter's own note in an invitation (plain text, validated by the invitations module): a line
+ * that says whose words follow, then each of its lines as a paragraph, rendered as text like the rest.
+ */
+export function inviterNote(message: string | undefined, intro: string): string[] {
+  const lines = (message ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+  return lines.length === 0 ? [] : [intro, ...lines];
+}
+
 const LOCALE_FILE = /^([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\.(?:js|ts)$/;
 let catalogues: Promise<Map<string, LocaleCatalogue>> | undefined;
 

@@ -24,6 +24,8 @@ export const RATE_LIMITS = {
   // The account itself is never locked by them (see the SEC-PW-07 deviation in docs/SECURITY.md).
   currentPasswordPerUser: { limit: 5, windowMs: 15 * MINUTE },
   currentPasswordPerCredential: { limit: 5, windowMs: 15 * MINUTE },
+  /** Invitations a member (not an admin) may send per hour when members may invite (issue 10, item 7). */
+  invitationsPerInviter: { limit: 20, windowMs: HOUR },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;

@@ -28,6 +28,8 @@ export function registerTokenRoutes(app: ApiApp, deps: TokensDeps & TokenOwnerLo
   const tags = ['tokens'];
 
   app.post('/api/v1/me/tokens', {
+    // A token may not mint tokens: a stolen one would otherwise outlive its own revocation (SEC-TOK-01).
+    config: { sessionOnly: true },
     schema: {
       tags,
       summary: 'Create an API token; the token is returned this once',

@@ -30,6 +30,7 @@ export {
 } from './credentials.js';
 export { presentUser, type User } from './users.presenter.js';
 export { userErrors } from './users.errors.js';
+export type { InvitationsOfInviter } from './inviter-changes.js';
 export { silentNotices, type NoticeSender, type AccountNotice, type NoticeKind } from './notices.js';
 export type { Role, UserStatus } from './users.table.js';
 export { UserSchema } from './users.schemas.js';

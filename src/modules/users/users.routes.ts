@@ -146,12 +146,10 @@ export function registerUsersRoutes(app: ApiApp, deps: UsersDeps): void {
     config: admin,
     schema: {
       tags,
-      summary: 'Sign a user out everywhere',
+      summary: 'Sign a user out everywhere: every session ends and every API token is revoked',
       params: IdParams,
       response: { 200: SessionsEnded, ...errorResponses(...AUTHED_ERRORS, 404) },
     },
-    handler: async (request) => ({
-      sessionsEnded: await endUserSessions(deps, actorOf(request), request.params.id),
-    }),
+    handler: (request) => endUserSessions(deps, actorOf(request), request.params.id),
   });
 }

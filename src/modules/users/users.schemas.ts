@@ -54,7 +54,7 @@ export const ResetPasswordResponse = z.object({
     .meta({ description: 'Only when generate was true. Shown this once; it is never stored in clear.' }),
 });
 
-export const SessionsEnded = z.object({ sessionsEnded: z.number().int() });
+export const SessionsEnded = z.object({ sessionsEnded: z.number().int(), tokensRevoked: z.number().int() });
 
 export const ResetLinkBody = z.strictObject({ send: z.boolean() });
 

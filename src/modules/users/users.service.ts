@@ -18,6 +18,7 @@ import { endAllSessions } from '../sessions/index.js';
 import { clearAccountThrottle, lockedAccounts } from '../throttle/index.js';
 import { revokeAllTokens } from '../tokens/index.js';
 import { decodeCursor, encodeCursor, filterKey } from './cursor.js';
+import type { InvitationsOfInviter } from './inviter-changes.js';
 import type { NoticeSender } from './notices.js';
 import { presentUser, type User } from './users.presenter.js';
 import { userErrors } from './users.errors.js';
@@ -29,6 +30,8 @@ export interface UsersDeps {
   clock: Clock;
   hasher: PasswordHasher;
   notices: NoticeSender;
+  /** Revokes a deactivated or demoted user's invitations they could no longer make (wired in build-app). */
+  invitationsOfInviter?: InvitationsOfInviter;
   config: {
     organizationName: string;
     publicUrl: string;
@@ -283,6 +286,7 @@ export async function updateUser(
         user: presentUser(after),
         details: { from: before.role, to: role },
       });
+      await deps.invitationsOfInviter?.revokeNoLongerAllowed(trx, actor, after);
     }
     if (name !== before.name) {
       await recordAuditEvent(trx, deps.clock, actor, {
@@ -315,6 +319,7 @@ export async function setUserStatus(
       await revokeAllTokens(trx, id);
       await invalidateResetTokens(trx, id);
       await deps.notices.send(trx, { kind: 'deactivated', user: after });
+      await deps.invitationsOfInviter?.revokeNoLongerAllowed(trx, actor, { id, role: before.role, status });
     }
     await recordAuditEvent(trx, deps.clock, actor, {
       action: status === 'deactivated' ? 'user.deactivated' : 'user.activated',
@@ -366,16 +371,25 @@ export async function adminResetPassword(
   return chosen.generated ? { generatedPassword: chosen.password } : {};
 }
 
-export async function endUserSessions(deps: UsersDeps, actor: ActorContext, id: string): Promise<number> {
+/**
+ * Sign out everywhere: what an admin does about a stolen account, so it ends every way in, the API
+ * tokens as well as the sessions (SEC-SES-06, SEC-TOK-01); a token left alive would keep the thief in.
+ */
+export async function endUserSessions(
+  deps: UsersDeps,
+  actor: ActorContext,
+  id: string,
+): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
   return deps.db.transaction().execute(async (trx) => {
     const user = await requireUser(trx, id);
-    const ended = await endAllSessions(trx, id);
+    const sessionsEnded = await endAllSessions(trx, id);
+    const tokensRevoked = await revokeAllTokens(trx, id);
     await recordAuditEvent(trx, deps.clock, actor, {
       action: 'user.sessions_revoked',
       target: target(user),
-      details: { sessionsEnded: ended },
+      details: { sessionsEnded, tokensRevoked },
     });
-    return ended;
+    return { sessionsEnded, tokensRevoked };
   });
 }
 

@@ -50,7 +50,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -159,7 +159,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -247,7 +247,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -308,7 +308,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -377,7 +377,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -417,7 +417,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Change your own password (needs the current one); ends your other sessions */
+    /** Change your own password (needs the current one); ends your other sessions and revokes your API tokens */
     post: {
       parameters: {
         query?: never;
@@ -459,7 +459,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -540,7 +540,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -615,7 +615,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -701,7 +701,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -856,7 +856,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -944,7 +944,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1007,7 +1007,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1082,7 +1082,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1165,7 +1165,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1245,7 +1245,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1335,7 +1335,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1416,7 +1416,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1513,7 +1513,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1614,7 +1614,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1729,7 +1729,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1830,7 +1830,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1933,7 +1933,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1996,7 +1996,7 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    /** Sign a user out everywhere */
+    /** Sign a user out everywhere: every session ends and every API token is revoked */
     delete: {
       parameters: {
         query?: never;
@@ -2016,6 +2016,7 @@ export interface paths {
           content: {
             'application/json': {
               sessionsEnded: number;
+              tokensRevoked: number;
             };
           };
         };
@@ -2037,7 +2038,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2130,7 +2131,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2166,6 +2167,8 @@ export interface paths {
             /** @enum {string} */
             role: 'admin' | 'member' | 'viewer';
             name?: string;
+            /** @description Plain text, at most 500 characters and 10 lines, no links. */
+            message?: string;
           };
         };
       };
@@ -2199,7 +2202,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2304,7 +2307,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2398,7 +2401,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2498,7 +2501,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2559,7 +2562,7 @@ export interface paths {
     };
     /**
      * What an invitation link is for (organization, email, role, inviter); does not consume it
-     * @description Every unusable link (unknown, expired, used, revoked, resent) answers 400 invalid_token.
+     * @description Every unusable link (unknown, expired, used, revoked, resent) answers 400 invalid_token; one whose inviter was deactivated or may no longer invite to its role answers 403 inviter_not_allowed.
      */
     get: {
       parameters: {
@@ -2583,6 +2586,15 @@ export interface paths {
         };
         /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
         400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -2654,7 +2666,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2735,7 +2747,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2804,7 +2816,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2895,7 +2907,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2977,7 +2989,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3062,7 +3074,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3161,7 +3173,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3253,7 +3265,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Forbidden (forbidden, cross_site_request, password_change_required). */
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
         403: {
           headers: {
             [name: string]: unknown;

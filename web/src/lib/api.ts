@@ -89,3 +89,4 @@ export type QueryOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][
 export type User = ResponseOf<'/api/v1/users/{id}', 'get'>;
 export type Role = User['role'];
 export type Me = ResponseOf<'/api/v1/me', 'get'>;
+export type ApiToken = ResponseOf<'/api/v1/me/tokens', 'get'>['items'][number];

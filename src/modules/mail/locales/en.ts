@@ -1,4 +1,4 @@
-import type { LocaleCatalogue } from '../templates.js';
+import { inviterNote, type LocaleCatalogue } from '../templates.js';
 
 /** English. To add a language, copy this file to `<code>.ts` and translate; it is picked up by its file name. */
 const en: LocaleCatalogue = {
@@ -32,6 +32,7 @@ const en: LocaleCatalogue = {
       paragraphs: [
         `${v.inviter} invited you to join ${v.org} as ${v.role}.`,
         `Accept the invitation to choose your name and password. The link expires in ${v.hours} hours.`,
+        ...inviterNote(v.message, `${v.inviter} added a note:`),
       ],
       action: { label: 'Accept the invitation', url: v.link },
       footer: 'ignore',

@@ -1,4 +1,4 @@
-import type { LocaleCatalogue } from '../templates.js';
+import { inviterNote, type LocaleCatalogue } from '../templates.js';
 
 const fr: LocaleCatalogue = {
   name: 'Français',
@@ -31,6 +31,7 @@ const fr: LocaleCatalogue = {
       paragraphs: [
         `${v.inviter} vous invite à rejoindre ${v.org} avec le rôle ${v.role}.`,
         `Acceptez l’invitation pour choisir votre nom et votre mot de passe. Le lien expire dans ${v.hours} heures.`,
+        ...inviterNote(v.message, `${v.inviter} a ajouté un mot :`),
       ],
       action: { label: 'Accepter l’invitation', url: v.link },
       footer: 'ignore',

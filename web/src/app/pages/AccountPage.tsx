@@ -5,7 +5,9 @@ import { Badge } from '../../components/Badge';
 import { Card, PageHeader } from '../../components/Page';
 import { useToast } from '../../components/Toast';
 import { ChangePasswordForm } from '../../features/auth/components/ChangePasswordForm';
+import { useForgetMyTokens } from '../../features/account/api';
 import { LanguageForm } from '../../features/account/components/LanguageForm';
+import { MyTokensList } from '../../features/account/components/MyTokensList';
 import { SessionsList } from '../../features/account/components/SessionsList';
 import { roleLabel } from '../../lib/format';
 import { meQueryKey, setSignInNotice, SIGNED_OUT } from '../../lib/session';
@@ -16,6 +18,7 @@ export function AccountPage() {
   const me = useCurrentUser();
   const toast = useToast();
   const queryClient = useQueryClient();
+  const forgetTokens = useForgetMyTokens();
   return (
     <>
       <PageHeader title={t('account.title')} />
@@ -31,7 +34,14 @@ export function AccountPage() {
           </div>
         </Card>
         <Card title={t('account.changePassword')} description={t('account.changePasswordDescription')}>
-          <ChangePasswordForm me={me} onChanged={() => toast(t('account.passwordChanged'))} />
+          <ChangePasswordForm
+            me={me}
+            onChanged={() => {
+              // The server revoked every API token with the change: show it at once.
+              void forgetTokens();
+              toast(t('account.passwordChanged'));
+            }}
+          />
         </Card>
         <Card title={t('account.sessions')} description={t('account.sessionsDescription')}>
           <SessionsList
@@ -41,6 +51,9 @@ export function AccountPage() {
               queryClient.setQueryData(meQueryKey, null);
             }}
           />
+        </Card>
+        <Card title={t('account.tokens')} description={t('account.tokensDescription')}>
+          <MyTokensList />
         </Card>
         <Card title={t('account.preferences')}>
           <LanguageForm me={me} />

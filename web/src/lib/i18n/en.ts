@@ -76,6 +76,7 @@ export const en = {
     cross_site_request:
       'This request was blocked because it came from another site. Reload the page and try again.',
     password_change_required: 'You must choose a new password before doing anything else.',
+    session_required: 'Sign in to the console for this; an API token cannot do it.',
     validation_failed: 'Some of what you entered is not valid. Check the form and try again.',
     malformed_json: 'The request could not be read. Reload the page and try again.',
     invalid_cursor: 'This page of the list is no longer valid. Go back to the first page.',
@@ -89,6 +90,8 @@ export const en = {
     invalid_credentials: 'The email or password is incorrect.',
     current_password_incorrect: 'Your current password is incorrect.',
     invalid_token: 'This link is invalid or has expired.',
+    inviter_not_allowed:
+      'The person who invited you can no longer grant this access; ask an admin for a new invitation.',
     password_too_short: 'The password is too short.',
     password_too_long: 'The password is too long: use at most 256 characters.',
     password_blocklisted:
@@ -155,14 +158,16 @@ export const en = {
   },
   resetPassword: {
     title: 'Choose a new password',
-    description: 'Choose a password you don’t use anywhere else.',
+    description:
+      'Choose a password you don’t use anywhere else. Saving it signs you out everywhere and revokes your API tokens.',
     invalidTitle: 'This link can’t be used',
     invalidBody:
       'It is invalid, has expired, or was already used. Reset links work once, for a limited time.',
     requestNew: 'Request a new link',
     checking: 'Checking your link…',
     doneTitle: 'Your password has been changed',
-    doneBody: 'You were signed out everywhere. Sign in with your new password.',
+    doneBody:
+      'You were signed out everywhere and your API tokens were revoked. Sign in with your new password.',
     goSignIn: 'Go to sign in',
   },
   changePassword: {
@@ -210,10 +215,14 @@ export const en = {
     title: 'My account',
     profile: 'Profile',
     changePassword: 'Change password',
-    changePasswordDescription: 'You stay signed in here; your other sessions end.',
-    passwordChanged: 'Password changed. Your other sessions were signed out.',
+    changePasswordDescription:
+      'You stay signed in here; your other sessions end and all your API tokens are revoked.',
+    passwordChanged: 'Password changed. Your other sessions were signed out and your API tokens revoked.',
     sessions: 'Sessions',
     sessionsDescription: 'Where you are signed in. Sign out any session you don’t recognise.',
+    tokens: 'API tokens',
+    tokensDescription:
+      'Tokens that scripts use to act as you. Create them through the API (POST /api/v1/me/tokens) while signed in; revoke any you don’t recognise.',
     preferences: 'Preferences',
     language: {
       label: 'Language',
@@ -222,6 +231,24 @@ export const en = {
       save: 'Save language',
       saved: 'Language saved.',
     },
+  },
+  tokens: {
+    loading: 'Loading your API tokens…',
+    loadingUser: 'Loading API tokens…',
+    list: 'API tokens',
+    empty: 'No API tokens',
+    emptyUser: '{{name}} has no API tokens',
+    created: 'Created {{when}}',
+    lastUsed: 'Last used',
+    neverUsed: 'never',
+    expires: 'Expires {{when}}',
+    noExpiry: 'No expiry',
+    revoke: 'Revoke',
+    revokeLabel: 'Revoke API token {{name}} ({{prefix}}…)',
+    revoked: 'API token {{name}} revoked.',
+    revokeFailed: 'The token was not revoked',
+    userTitle: 'API tokens of {{name}}',
+    userDescription: 'A revoked token stops working at once. Sign out everywhere revokes them all.',
   },
   sessions: {
     loading: 'Loading your sessions…',
@@ -304,6 +331,7 @@ export const en = {
       resetPassword: 'Reset password',
       changeRole: 'Change role',
       signOutEverywhere: 'Sign out everywhere',
+      apiTokens: 'API tokens',
       deactivate: 'Deactivate',
       activate: 'Activate',
     },
@@ -317,14 +345,19 @@ export const en = {
       activated: '{{name}} was activated.',
       deactivateSignedOut:
         '{{name}} is signed out everywhere at once and cannot sign in until activated again.',
-      deactivateLinks: 'Reset links sent to them stop working.',
+      deactivateLinks: 'Their API tokens are revoked and reset links sent to them stop working.',
+      deactivateInvitations: 'Pending invitations they sent are revoked.',
       deactivateEmail: 'They get an email about it.',
       activateBody: '{{name}} can sign in again with their current password.',
     },
     sessions: {
       title: 'Sign {{name}} out everywhere?',
-      body: 'Every session of {{name}} ends now: they must sign in again on each device. Their password does not change.',
-      none: '{{name}} had no active sessions.',
+      body: 'Every session of {{name}} ends now: they must sign in again on each device.',
+      bodyTokens: 'Every API token of theirs is revoked for good; scripts using them stop working.',
+      bodyPassword: 'Their password does not change.',
+      none: '{{name}} had no active sessions or API tokens.',
+      tokensRevoked_one: '{{count}} API token revoked.',
+      tokensRevoked_other: '{{count}} API tokens revoked.',
       ended_one: '{{name}} was signed out of {{count}} session.',
       ended_other: '{{name}} was signed out of {{count}} sessions.',
     },
@@ -354,7 +387,8 @@ export const en = {
       newTemporary: 'New temporary password',
       whatHappens: 'What will happen',
       consequences: {
-        signedOut: '{{name}} is signed out everywhere: all of their sessions end now.',
+        signedOut:
+          '{{name}} is signed out everywhere: all of their sessions end and their API tokens are revoked now.',
         mustChange_one:
           'They must choose a new password the next time they sign in. The temporary password expires after {{count}} hour.',
         mustChange_other:

@@ -83,6 +83,7 @@ export const fr: Catalogue = {
     cross_site_request:
       'Cette requête a été bloquée, car elle venait d’un autre site. Rechargez la page et réessayez.',
     password_change_required: 'Vous devez choisir un nouveau mot de passe avant toute autre chose.',
+    session_required: 'Connectez-vous à la console pour cela ; un jeton d’API ne le peut pas.',
     validation_failed: 'Une partie de votre saisie n’est pas valide. Vérifiez le formulaire et réessayez.',
     malformed_json: 'La requête est illisible. Rechargez la page et réessayez.',
     invalid_cursor: 'Cette page de la liste n’est plus valide. Revenez à la première page.',
@@ -96,6 +97,8 @@ export const fr: Catalogue = {
     invalid_credentials: 'L’e-mail ou le mot de passe est incorrect.',
     current_password_incorrect: 'Votre mot de passe actuel est incorrect.',
     invalid_token: 'Ce lien n’est pas valide ou a expiré.',
+    inviter_not_allowed:
+      'La personne qui vous a invité ne peut plus accorder cet accès ; demandez une nouvelle invitation à un administrateur.',
     password_too_short: 'Le mot de passe est trop court.',
     password_too_long: 'Le mot de passe est trop long : 256 caractères au plus.',
     password_blocklisted:
@@ -163,14 +166,16 @@ export const fr: Catalogue = {
   },
   resetPassword: {
     title: 'Choisissez un nouveau mot de passe',
-    description: 'Choisissez un mot de passe que vous n’utilisez nulle part ailleurs.',
+    description:
+      'Choisissez un mot de passe que vous n’utilisez nulle part ailleurs. L’enregistrer vous déconnecte partout et révoque vos jetons d’API.',
     invalidTitle: 'Ce lien est inutilisable',
     invalidBody:
       'Il n’est pas valide, a expiré ou a déjà servi. Les liens de réinitialisation fonctionnent une fois, pour une durée limitée.',
     requestNew: 'Demander un nouveau lien',
     checking: 'Vérification de votre lien…',
     doneTitle: 'Votre mot de passe a été changé',
-    doneBody: 'Vous avez été déconnecté partout. Connectez-vous avec votre nouveau mot de passe.',
+    doneBody:
+      'Vous avez été déconnecté partout et vos jetons d’API ont été révoqués. Connectez-vous avec votre nouveau mot de passe.',
     goSignIn: 'Aller à la connexion',
   },
   changePassword: {
@@ -218,10 +223,15 @@ export const fr: Catalogue = {
     title: 'Mon compte',
     profile: 'Profil',
     changePassword: 'Changer le mot de passe',
-    changePasswordDescription: 'Vous restez connecté ici ; vos autres sessions prennent fin.',
-    passwordChanged: 'Mot de passe changé. Vos autres sessions ont été déconnectées.',
+    changePasswordDescription:
+      'Vous restez connecté ici ; vos autres sessions prennent fin et tous vos jetons d’API sont révoqués.',
+    passwordChanged:
+      'Mot de passe changé. Vos autres sessions ont été déconnectées et vos jetons d’API révoqués.',
     sessions: 'Sessions',
     sessionsDescription: 'Là où vous êtes connecté. Déconnectez toute session que vous ne reconnaissez pas.',
+    tokens: 'Jetons d’API',
+    tokensDescription:
+      'Les jetons avec lesquels des scripts agissent en votre nom. Créez-les par l’API (POST /api/v1/me/tokens) en étant connecté ; révoquez ceux que vous ne reconnaissez pas.',
     preferences: 'Préférences',
     language: {
       label: 'Langue',
@@ -230,6 +240,25 @@ export const fr: Catalogue = {
       save: 'Enregistrer la langue',
       saved: 'Langue enregistrée.',
     },
+  },
+  tokens: {
+    loading: 'Chargement de vos jetons d’API…',
+    loadingUser: 'Chargement des jetons d’API…',
+    list: 'Jetons d’API',
+    empty: 'Aucun jeton d’API',
+    emptyUser: '{{name}} n’a aucun jeton d’API',
+    created: 'Créé {{when}}',
+    lastUsed: 'Dernière utilisation',
+    neverUsed: 'jamais',
+    expires: 'Expire {{when}}',
+    noExpiry: 'Sans expiration',
+    revoke: 'Révoquer',
+    revokeLabel: 'Révoquer le jeton d’API {{name}} ({{prefix}}…)',
+    revoked: 'Jeton d’API {{name}} révoqué.',
+    revokeFailed: 'Le jeton n’a pas été révoqué',
+    userTitle: 'Jetons d’API de {{name}}',
+    userDescription:
+      'Un jeton révoqué cesse de fonctionner aussitôt. « Déconnecter partout » les révoque tous.',
   },
   sessions: {
     loading: 'Chargement de vos sessions…',
@@ -314,6 +343,7 @@ export const fr: Catalogue = {
       resetPassword: 'Réinitialiser le mot de passe',
       changeRole: 'Changer le rôle',
       signOutEverywhere: 'Déconnecter partout',
+      apiTokens: 'Jetons d’API',
       deactivate: 'Désactiver',
       activate: 'Activer',
     },
@@ -327,14 +357,21 @@ export const fr: Catalogue = {
       activated: '{{name}} a été activé.',
       deactivateSignedOut:
         '{{name}} est déconnecté partout immédiatement et ne peut plus se connecter avant d’être réactivé.',
-      deactivateLinks: 'Les liens de réinitialisation qui lui ont été envoyés cessent de fonctionner.',
+      deactivateLinks:
+        'Ses jetons d’API sont révoqués et les liens de réinitialisation qui lui ont été envoyés cessent de fonctionner.',
+      deactivateInvitations: 'Les invitations en attente qu’il a envoyées sont révoquées.',
       deactivateEmail: 'Cette personne en est informée par e-mail.',
       activateBody: '{{name}} peut de nouveau se connecter avec son mot de passe actuel.',
     },
     sessions: {
       title: 'Déconnecter {{name}} partout ?',
-      body: 'Toutes les sessions de {{name}} prennent fin maintenant : il faudra se reconnecter sur chaque appareil. Le mot de passe ne change pas.',
-      none: '{{name}} n’avait aucune session active.',
+      body: 'Toutes les sessions de {{name}} prennent fin maintenant : il faudra se reconnecter sur chaque appareil.',
+      bodyTokens:
+        'Tous ses jetons d’API sont révoqués définitivement ; les scripts qui les utilisent cessent de fonctionner.',
+      bodyPassword: 'Le mot de passe ne change pas.',
+      none: '{{name}} n’avait aucune session active ni aucun jeton d’API.',
+      tokensRevoked_one: '{{count}} jeton d’API révoqué.',
+      tokensRevoked_other: '{{count}} jetons d’API révoqués.',
       ended_one: '{{name}} a été déconnecté de {{count}} session.',
       ended_other: '{{name}} a été déconnecté de {{count}} sessions.',
     },
@@ -364,7 +401,8 @@ export const fr: Catalogue = {
       newTemporary: 'Nouveau mot de passe temporaire',
       whatHappens: 'Ce qui va se passer',
       consequences: {
-        signedOut: '{{name}} est déconnecté partout : toutes ses sessions prennent fin maintenant.',
+        signedOut:
+          '{{name}} est déconnecté partout : toutes ses sessions prennent fin et ses jetons d’API sont révoqués maintenant.',
         mustChange_one:
           'Il faudra choisir un nouveau mot de passe à la prochaine connexion. Le mot de passe temporaire expire au bout de {{count}} heure.',
         mustChange_other:

@@ -16,6 +16,26 @@ export function useEndMySession() {
   });
 }
 
+const tokensKey = ['my-tokens'] as const;
+
+export function useMyTokens() {
+  return useQuery({ queryKey: tokensKey, queryFn: () => call(api.GET('/api/v1/me/tokens')) });
+}
+
+export function useRevokeMyToken() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => call(api.DELETE('/api/v1/me/tokens/{id}', { params: { path: { id } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: tokensKey }),
+  });
+}
+
+/** After a password change the server has revoked every token: show that at once. */
+export function useForgetMyTokens() {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: tokensKey });
+}
+
 export function useSetLocale() {
   const queryClient = useQueryClient();
   return useMutation({

@@ -71,3 +71,21 @@ export function useEndUserSessions() {
       call(api.DELETE('/api/v1/users/{id}/sessions', { params: { path: { id } } })),
   });
 }
+
+const tokensKey = (id: string) => [...usersKey, 'tokens', id] as const;
+
+export function useUserTokens(id: string) {
+  return useQuery({
+    queryKey: tokensKey(id),
+    queryFn: () => call(api.GET('/api/v1/users/{id}/tokens', { params: { path: { id } } })),
+  });
+}
+
+export function useRevokeUserToken(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (tokenId: string) =>
+      call(api.DELETE('/api/v1/users/{id}/tokens/{tokenId}', { params: { path: { id, tokenId } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: tokensKey(id) }),
+  });
+}

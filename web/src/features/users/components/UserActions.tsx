@@ -8,8 +8,9 @@ import { useEndUserSessions, useSetUserStatus } from '../api';
 import { ChangeRoleDialog } from './ChangeRoleDialog';
 import { ConfirmActionDialog } from './ConfirmActionDialog';
 import { ResetPasswordDialog } from './ResetPasswordDialog';
+import { UserTokensDialog } from './UserTokensDialog';
 
-type Action = 'reset' | 'role' | 'status' | 'sessions' | null;
+type Action = 'reset' | 'role' | 'status' | 'sessions' | 'tokens' | null;
 
 /** The ⋮ menu of a user row, and the dialogs its items open. */
 export function UserActions({ user }: { user: User }) {
@@ -34,6 +35,7 @@ export function UserActions({ user }: { user: User }) {
           <MenuItem onSelect={() => setAction('reset')}>{t('users.actions.resetPassword')}</MenuItem>
           <MenuItem onSelect={() => setAction('role')}>{t('users.actions.changeRole')}</MenuItem>
           <MenuItem onSelect={() => setAction('sessions')}>{t('users.actions.signOutEverywhere')}</MenuItem>
+          <MenuItem onSelect={() => setAction('tokens')}>{t('users.actions.apiTokens')}</MenuItem>
           <MenuSeparator />
           <MenuItem tone={deactivating ? 'danger' : 'default'} onSelect={() => setAction('status')}>
             {deactivating ? t('users.actions.deactivate') : t('users.actions.activate')}
@@ -43,6 +45,9 @@ export function UserActions({ user }: { user: User }) {
       <ResetPasswordDialog user={user} open={action === 'reset'} onOpenChange={close} returnFocus={trigger} />
       <ChangeRoleDialog user={user} open={action === 'role'} onOpenChange={close} returnFocus={trigger} />
       {action === 'status' ? <StatusDialog user={user} onOpenChange={close} returnFocus={trigger} /> : null}
+      {action === 'tokens' ? (
+        <UserTokensDialog user={user} onOpenChange={close} returnFocus={trigger} />
+      ) : null}
       {action === 'sessions' ? (
         <SignOutEverywhereDialog user={user} onOpenChange={close} returnFocus={trigger} />
       ) : null}
@@ -94,6 +99,7 @@ function StatusDialog({
         <ul>
           <li>{t('users.status.deactivateSignedOut', { name: user.name })}</li>
           <li>{t('users.status.deactivateLinks')}</li>
+          <li>{t('users.status.deactivateInvitations')}</li>
           <li>{t('users.status.deactivateEmail')}</li>
         </ul>
       ) : (
@@ -128,11 +134,11 @@ function SignOutEverywhereDialog({
         endSessions.mutate(
           { id: user.id },
           {
-            onSuccess: ({ sessionsEnded }) => {
+            onSuccess: ({ sessionsEnded, tokensRevoked }) => {
               toast(
-                sessionsEnded === 0
+                sessionsEnded === 0 && tokensRevoked === 0
                   ? t('users.sessions.none', { name: user.name })
-                  : t('users.sessions.ended', { name: user.name, count: sessionsEnded }),
+                  : `${t('users.sessions.ended', { name: user.name, count: sessionsEnded })} ${t('users.sessions.tokensRevoked', { count: tokensRevoked })}`,
               );
               onOpenChange(false);
             },
@@ -140,7 +146,11 @@ function SignOutEverywhereDialog({
         )
       }
     >
-      <p>{t('users.sessions.body', { name: user.name })}</p>
+      <ul>
+        <li>{t('users.sessions.body', { name: user.name })}</li>
+        <li>{t('users.sessions.bodyTokens')}</li>
+        <li>{t('users.sessions.bodyPassword')}</li>
+      </ul>
     </ConfirmActionDialog>
   );
 }
