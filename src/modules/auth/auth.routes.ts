@@ -138,7 +138,8 @@ export function registerAuthRoutes(
         'Change your own password (needs the current one); ends your other sessions and revokes your API tokens',
       description:
         'Five wrong current passwords in 15 minutes, per user or per session/token, answer 429 rate_limited ' +
-        '(Retry-After) and end the session or token that made them; the account is not locked.',
+        '(Retry-After) and end the session or token that made them; the account is not locked. ' +
+        'A session only: an API token gets 403 session_required.',
       body: ChangePasswordBody,
       response: { 204: Empty, ...errorResponses(...AUTHED_ERRORS, 413, 429) },
     },

@@ -59,6 +59,7 @@ export async function signOut(deps: AuthDeps, actor: ActorContext, sessionId: st
  * still works (the SEC-PW-07 deviation). Like sign-in, each attempt is counted before the password
  * is checked, in atomic statements, so parallel requests cannot outrun the limits; a right password
  * gives its count back.
+ *
  * It revokes every API token too: a password change is what people do when they fear a thief, and a
  * token made by the thief must not survive it (SEC-SES-06, SEC-TOK-01).
  */

@@ -417,7 +417,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Change your own password (needs the current one); ends your other sessions and revokes your API tokens */
+    /**
+     * Change your own password (needs the current one); ends your other sessions and revokes your API tokens
+     * @description Five wrong current passwords in 15 minutes, per user or per session/token, answer 429 rate_limited (Retry-After) and end the session or token that made them; the account is not locked. A session only: an API token gets 403 session_required.
+     */
     post: {
       parameters: {
         query?: never;
@@ -479,6 +482,15 @@ export interface paths {
         };
         /** @description Body is not application/json. */
         415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Too many requests. */
+        429: {
           headers: {
             [name: string]: unknown;
           };
