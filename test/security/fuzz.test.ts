@@ -963,7 +963,10 @@ async function runCase(w: World, who: Who, route: RouteEntry, c: Case): Promise<
   const changed = w.tables.filter((table) => counters.get(table) !== w.counters.get(table));
   if (changed.length > 0) {
     const rows = await snapshot(w.t, w.tables);
-    if (res.statusCode >= 400 && !(await isLockoutNotice(w, res, changed, rows))) {
+    const designed =
+      (await isLockoutNotice(w, res, changed, rows)) ||
+      (await isCurrentPasswordLimit(w, route, res, changed, rows));
+    if (res.statusCode >= 400 && !designed) {
       found.push(`a rejected request changed ${changed.join(', ')}: ${snapshotDiff(w.rows, rows, changed)}`);
     } else if (route.method === 'GET') {
       found.push(`a GET changed ${changed.join(', ')} (SEC-CSRF-01): ${snapshotDiff(w.rows, rows, changed)}`);
@@ -976,7 +979,8 @@ async function runCase(w: World, who: Who, route: RouteEntry, c: Case): Promise<
       `${who} ${c.route} → ${res.statusCode} ${res.body.slice(0, 300)}\n  ${found.join('\n  ')}`,
     );
   }
-  if (res.statusCode < 400 && route.method !== 'GET') {
+  // A success may have ended the session (sign-out), and so may the current-password limit's 429.
+  if ((res.statusCode < 400 && route.method !== 'GET') || res.statusCode === 429) {
     await keepSignedIn(w, who);
     const now = await changeCounters(w.t);
     if (w.tables.some((table) => now.get(table) !== w.counters.get(table)))
@@ -1023,6 +1027,44 @@ async function isLockoutNotice(w: World, res: LightMyRequestResponse, changed: s
     removed.length === 0 &&
     (JSON.parse(added[0] as string) as { template?: string }).template === 'lockout'
   );
+}
+
+/**
+ * The other designed side effect of a rejected request (issue 10, item 1; SEC-PW-07): the wrong current
+ * password in `POST /api/v1/me/password` that reaches a limit answers 429 and ends the session (or
+ * token) that made it, audited as `session.revoked` / `token.revoked` with reason
+ * `current_password_attempts`. Fuzzed bodies are wrong passwords, so this happens in every run. Allowed
+ * only when that very request's audit events are exactly those revocations and the only other change
+ * is the removal of the caller's session or token.
+ */
+async function isCurrentPasswordLimit(
+  w: World,
+  route: RouteEntry,
+  res: LightMyRequestResponse,
+  changed: string[],
+  rows: Snapshot,
+) {
+  const requestId = String(res.headers['x-request-id'] ?? '');
+  if (res.statusCode !== 429 || route.url !== '/api/v1/me/password' || !requestId) return false;
+  if (!changed.every((table) => ['audit_events', 'sessions', 'api_tokens'].includes(table))) return false;
+  const events = await w.t.db.db
+    .selectFrom('auditEvents')
+    .select(['action', 'details'])
+    .where('requestId', '=', requestId)
+    // The failed attempt itself is audited too (outcome failure), as every rejected attempt is.
+    .where('outcome', 'not in', ['failure', 'denied'])
+    .execute();
+  const revocations = events.filter(
+    (e) =>
+      ['session.revoked', 'token.revoked'].includes(e.action) &&
+      (JSON.parse(e.details) as { reason?: string }).reason === 'current_password_attempts',
+  );
+  if (revocations.length === 0 || revocations.length !== events.length) return false;
+  // Sessions and tokens are only removed, never added or changed.
+  return ['sessions', 'api_tokens'].every((table) => {
+    const before = new Set(w.rows.get(table) ?? []);
+    return (rows.get(table) ?? []).every((row) => before.has(row));
+  });
 }
 
 function runsPerRoute(routeCount: number): number {
