@@ -98,7 +98,9 @@ describe('the console in French', () => {
       true,
     );
     await dialog
-      .getByText('Bob est déconnecté partout\u00a0: toutes ses sessions prennent fin maintenant.')
+      .getByText(
+        'Bob est déconnecté partout\u00a0: toutes ses sessions prennent fin et ses jetons d’API sont révoqués maintenant.',
+      )
       .waitFor();
     await dialog.getByText(/Le mot de passe temporaire expire au bout de 72 heures\./).waitFor();
     await dialog.getByLabel('Nouveau mot de passe temporaire').fill('short');

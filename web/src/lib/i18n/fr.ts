@@ -402,7 +402,7 @@ export const fr: Catalogue = {
       whatHappens: 'Ce qui va se passer',
       consequences: {
         signedOut:
-          '{{name}} est déconnecté partout : toutes ses sessions prennent fin et ses jetons d’API sont révoqués maintenant.',
+          '{{name}} est déconnecté partout : toutes ses sessions prennent fin et ses jetons d’API sont révoqués maintenant.',
         mustChange_one:
           'Il faudra choisir un nouveau mot de passe à la prochaine connexion. Le mot de passe temporaire expire au bout de {{count}} heure.',
         mustChange_other:
