@@ -94,11 +94,12 @@ describe('the packed package, installed without devDependencies', () => {
 
       const install = join(work, 'install');
       mkdirSync(install);
-      const installed = await run(
-        'npm',
-        ['install', '--omit=dev', '--no-audit', '--no-fund', tarball],
-        install,
-      );
+      const npmInstall = () =>
+        run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', tarball], install);
+      let installed = await npmInstall();
+      // The registry sometimes resets a connection; that is the network, not the package: once more.
+      if (installed.code !== 0 && /ECONNRESET|ETIMEDOUT|EAI_AGAIN/.test(installed.stderr))
+        installed = await npmInstall();
       expect(installed.code, installed.stderr).toBe(0);
       const bin = join(install, 'node_modules/.bin/gatehouse');
       const packageDir = join(install, 'node_modules/@gatehouse-id/server');
