@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
 import { EmailInput, NameInput } from '../../http/schemas.js';
-import { createUser, findUserByEmail, userErrors } from '../../modules/users/index.js';
-import { cliContext } from '../../shared/context.js';
-import { configFromEnvironment } from '../environment.js';
-import { action, out, printGeneratedPassword } from '../output.js';
-import { addPasswordOptions, passwordSource, readPassword, type PasswordFlags } from '../password-input.js';
 import { parsedBy } from '../arguments.js';
-import { withServices } from '../services.js';
+import { createUserFromShell } from '../create-user.js';
+import { action } from '../output.js';
+import { addPasswordOptions, type PasswordFlags } from '../password-input.js';
 
 interface AdminCreateOptions extends PasswordFlags {
   email: string;
@@ -27,25 +24,5 @@ export function registerAdminCommands(program: Command): void {
       )
       .requiredOption('--email <email>', "the new admin's email address", parsedBy(EmailInput))
       .requiredOption('--name <name>', "the new admin's name", parsedBy(NameInput)),
-  ).action(
-    action(async (options: AdminCreateOptions) => {
-      const config = configFromEnvironment();
-      const source = passwordSource(options);
-      await withServices(config, async ({ deps }) => {
-        // Refuse before asking for a password that could not be used.
-        if (await findUserByEmail(deps, options.email)) throw userErrors.email_taken();
-        const password = await readPassword(source, options.email);
-        const { user, generatedPassword } = await createUser(deps, cliContext(), {
-          email: options.email,
-          name: options.name,
-          role: 'admin',
-          password,
-          temporary: true,
-        });
-        out(`Created admin ${user.email} (id ${user.id}).`);
-        if (generatedPassword) printGeneratedPassword(generatedPassword, deps.config.temporaryPasswordMs);
-        else out('The password is temporary: they must choose their own at first sign-in.');
-      });
-    }),
-  );
+  ).action(action((options: AdminCreateOptions) => createUserFromShell(options, 'admin')));
 }

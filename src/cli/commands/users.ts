@@ -2,12 +2,9 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { EmailInput, NameInput } from '../../http/schemas.js';
 import {
   adminResetPassword,
-  createUser,
-  findUserByEmail,
   listUsers,
   setUserStatus,
   updateUser,
-  userErrors,
   type ListUsersInput,
   type Role,
   type User,
@@ -17,6 +14,7 @@ import { configFromEnvironment } from '../environment.js';
 import { action, err, formatTable, out, printable, printGeneratedPassword, shortTime } from '../output.js';
 import { addPasswordOptions, passwordSource, readPassword, type PasswordFlags } from '../password-input.js';
 import { parseLimit, parsedBy, userByEmail } from '../arguments.js';
+import { createUserFromShell } from '../create-user.js';
 import { withServices, type CliServices } from '../services.js';
 
 /** The service's page size cap (the HTTP API's too); larger --limit values page with the keyset cursor. */
@@ -161,27 +159,7 @@ export function registerUserCommands(program: Command): void {
       .requiredOption('--email <email>', "the new user's email address", parsedBy(EmailInput))
       .requiredOption('--name <name>', "the new user's name", parsedBy(NameInput))
       .addOption(new Option('--role <role>', "the new user's role").choices(ROLES).default('member')),
-  ).action(
-    action(async (options: CreateOptions) => {
-      const config = configFromEnvironment();
-      const source = passwordSource(options);
-      await withServices(config, async ({ deps }) => {
-        // Refuse before asking for a password that could not be used.
-        if (await findUserByEmail(deps, options.email)) throw userErrors.email_taken();
-        const password = await readPassword(source, options.email);
-        const { user, generatedPassword } = await createUser(deps, cliContext(), {
-          email: options.email,
-          name: options.name,
-          role: options.role,
-          password,
-          temporary: true,
-        });
-        out(`Created ${user.role} ${printable(user.email)} (id ${user.id}).`);
-        if (generatedPassword) printGeneratedPassword(generatedPassword, deps.config.temporaryPasswordMs);
-        else out('The password is temporary: they must choose their own at first sign-in.');
-      });
-    }),
-  );
+  ).action(action((options: CreateOptions) => createUserFromShell(options, options.role)));
 
   users
     .command('deactivate')
