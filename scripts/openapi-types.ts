@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config/config.js';
 import { createDb } from '../src/db/db.js';
 import { createArgon2Hasher } from '../src/modules/passwords/index.js';
 import { systemClock } from '../src/shared/clock.js';
+import { generateSecretKey, parseSecretKey, SecretBox } from '../src/shared/secret-box.js';
 
 const config = loadConfig({
   PUBLIC_URL: 'http://localhost:8080',
@@ -26,6 +27,8 @@ const app = await buildApp({
   database,
   clock: systemClock,
   hasher: createArgon2Hasher({ memoryCost: 64, timeCost: 1, parallelism: 1 }, 1),
+  // A throwaway key: the document is generated from routes, nothing is sealed.
+  secrets: new SecretBox(parseSecretKey(generateSecretKey())),
 });
 await app.ready();
 const response = await app.inject({ method: 'GET', url: '/api/openapi.json' });

@@ -15,6 +15,7 @@ import { createUser, type NoticeSender, type Role } from '../src/modules/users/i
 import { cliContext } from '../src/shared/context.js';
 import { ManualClock } from './clock.js';
 import { freshDatabase } from './database.js';
+import { testSecretBox } from './secrets.js';
 
 /*
  * Apps are usually built inside tests, and vitest never runs an `afterAll` registered there; so
@@ -75,6 +76,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     database: database.handle,
     clock,
     hasher,
+    secrets: testSecretBox(),
     logStream,
     ...(options.notices ? { notices: options.notices } : {}),
     ...(options.transport ? { transport: options.transport } : {}),
@@ -202,6 +204,7 @@ export async function buildTwoNodes(options: TestAppOptions = {}): Promise<[Test
       database: handle,
       clock,
       hasher,
+      secrets: testSecretBox(),
       logStream,
       ...(options.notices ? { notices: options.notices } : {}),
       ...(options.transport ? { transport: options.transport } : {}),

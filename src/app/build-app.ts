@@ -40,6 +40,7 @@ import { registerUsersRoutes } from '../modules/users/users.routes.js';
 import type { Clock } from '../shared/clock.js';
 import { createClockOffsetMonitor, type ClockOffsetMonitor } from './clock-offset.js';
 import { newId } from '../shared/crypto.js';
+import type { SecretBox } from '../shared/secret-box.js';
 import { registerConsole } from './console.js';
 import { registerHealthRoutes } from './health.js';
 import { inviterChanges } from './inviter-changes.js';
@@ -61,6 +62,8 @@ declare module 'fastify' {
     clockOffset: ClockOffsetMonitor;
     /** Repeated refusals, counted per window instead of one audit event each (issue 10, item 5). */
     auditRepeats: RepeatedEvents;
+    /** Seals secrets stored in the database (SEC-MFA-02); one key for every node. */
+    secrets: SecretBox;
   }
 }
 
@@ -75,6 +78,8 @@ export interface AppDeps {
   transport?: MailTransport;
   dispatcher?: Partial<DispatcherOptions>;
   logStream?: DestinationStream;
+  /** Seals stored secrets: from SECRET_KEY or the SQLite key file (app/secret-keys.ts). */
+  secrets: SecretBox;
   /** The console's build output; by default web/dist in the package root. */
   webDist?: string;
 }
@@ -124,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
   app.decorate('routeTable', routeTable);
+  app.decorate('secrets', deps.secrets);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

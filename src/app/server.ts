@@ -11,6 +11,7 @@ import {
 import { nodeClock } from '../shared/clock.js';
 import { serverContext } from '../shared/context.js';
 import { buildApp } from './build-app.js';
+import { openSecretBox } from './secret-keys.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -26,6 +27,8 @@ export async function startServer(
   environment: Config,
   options: { handleSignals?: boolean } = {},
 ): Promise<RunningServer> {
+  // Before the database: a PostgreSQL deployment without SECRET_KEY must not start at all (SEC-MFA-02).
+  const secrets = openSecretBox(environment);
   const database = createDb(environment.database);
   await database.migrate();
   // The public URL and organization identity: this environment's where set, else what another node
@@ -46,8 +49,15 @@ export async function startServer(
   );
   loadBlocklist();
   const hasher = createArgon2Hasher(PRODUCTION_ARGON2, config.hashConcurrency, config.hashShare);
-  const deps = { config, database, clock, hasher };
+  const deps = { config, database, clock, hasher, secrets: secrets.box };
   const app = await buildApp(deps);
+  if (secrets.keyFile?.created)
+    app.log.warn(
+      { keyFile: secrets.keyFile.path },
+      'created the secret key file that seals stored secrets: back it up with the database but keep the copies apart, or set SECRET_KEY',
+    );
+  else if (secrets.keyFile)
+    app.log.info({ keyFile: secrets.keyFile.path }, 'stored secrets sealed with the key file');
   if (unrecorded)
     app.log.warn({ err: unrecorded }, 'could not record the public URL for the other nodes and the CLI');
   if (stored.publicUrl && stored.publicUrlFromEnvironment && stored.publicUrl !== config.publicUrl) {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Config } from '../config/config.js';
+import { ConfigError, type Config } from '../config/config.js';
 import { createDb } from '../db/db.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerBackupCommand } from './commands/backup.js';
@@ -15,6 +15,7 @@ import { action, ExitCode, out, reportError } from './output.js';
  * never a stack trace: the port taken, a port not permitted, a HOST that is not this machine's.
  */
 function startFailure(error: unknown, config: Config): never {
+  if (error instanceof ConfigError) exitWith(ExitCode.config, `configuration: ${error.message}`);
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const where = `PORT=${config.port} on HOST=${config.host}`;
   if (code === 'EADDRINUSE')

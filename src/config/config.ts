@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseSecretKey } from '../shared/secret-box.js';
 import { hasDisguisingCharacters } from '../shared/text.js';
 
 /**
@@ -86,6 +87,18 @@ function hasUnescapedAt(value: string): boolean {
   return authority.split('@').length > 2;
 }
 
+const SECRET_KEY_ACCEPTS =
+  '32 random bytes as 64 hex digits or 43–44 base64 characters (e.g. the output of `openssl rand -base64 32`)';
+
+function isSecretKey(value: string): boolean {
+  try {
+    parseSecretKey(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const envSchema = z.object({
   PORT: intIn(0, 65535, 8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -159,6 +172,13 @@ const envSchema = z.object({
   SMTP_REQUIRE_TLS: bool(false),
   SMTP_TLS_REJECT_UNAUTHORIZED: bool(true),
   METRICS_TOKEN: z.string().min(16, { error: 'at least 16 characters' }).max(256).optional(),
+  SECRET_KEY: z.string().refine(isSecretKey, { error: SECRET_KEY_ACCEPTS }).optional(),
+  SECRET_KEY_PREVIOUS: z
+    .string()
+    .refine((v) => v.split(',').every((key) => key.trim() === '' || isSecretKey(key)), {
+      error: `a comma-separated list of retired keys, each ${SECRET_KEY_ACCEPTS}`,
+    })
+    .optional(),
 });
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -200,6 +220,12 @@ export interface Config {
   /** Per-IP limits key an IPv6 client on this many leading bits (a /64: one subscriber's network). */
   readonly ipv6RateLimitPrefix: number;
   readonly defaultLocale: string;
+  /**
+   * The key that seals secrets stored in the database (SEC-MFA-02), and retired keys that still open.
+   * Unset: a SQLite deployment keeps one in a file beside its database (app/secret-keys.ts); PostgreSQL
+   * refuses to start, since every node must have the same key.
+   */
+  readonly secretKey: { readonly current: Uint8Array | undefined; readonly previous: readonly Uint8Array[] };
   /** Bearer token for /metrics; unset turns the endpoint off. */
   readonly metricsToken: string | undefined;
   /** Without SMTP_URL, mail is written to the log (zero-setup mode). */
@@ -276,6 +302,9 @@ export function withInstanceIdentity(config: Config, stored: InstanceIdentity): 
   });
 }
 
+/** Variables whose refused value is never echoed: a near-miss key is still most of a key. */
+const SECRET_VARIABLES = new Set(['SECRET_KEY', 'SECRET_KEY_PREVIOUS', 'METRICS_TOKEN']);
+
 /** A refused value is echoed to name the problem, but a URL's password never reaches a terminal or log. */
 function withoutPassword(value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#]*?:)[^/?#]*@/i, '$1***@');
@@ -287,7 +316,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
       const given = env[name];
-      return `${name}=${given === undefined ? '(unset)' : JSON.stringify(withoutPassword(given))}: expected ${issue.message}`;
+      const shown =
+        given === undefined
+          ? '(unset)'
+          : SECRET_VARIABLES.has(name)
+            ? '(a value, not shown)'
+            : JSON.stringify(withoutPassword(given));
+      return `${name}=${shown}: expected ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`, lines);
   }
@@ -328,6 +363,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ipv6RateLimitPrefix: e.IPV6_RATE_LIMIT_PREFIX,
     defaultLocale: e.DEFAULT_LOCALE,
     metricsToken: e.METRICS_TOKEN,
+    secretKey: Object.freeze({
+      current: e.SECRET_KEY === undefined ? undefined : parseSecretKey(e.SECRET_KEY),
+      previous: Object.freeze(
+        (e.SECRET_KEY_PREVIOUS ?? '')
+          .split(',')
+          .filter((key) => key.trim() !== '')
+          .map(parseSecretKey),
+      ),
+    }),
     mail: Object.freeze({
       transport: e.SMTP_URL ? ('smtp' as const) : ('log' as const),
       smtpUrl: e.SMTP_URL,

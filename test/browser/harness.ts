@@ -33,6 +33,7 @@ import { systemClock } from '../../src/shared/clock.js';
 import { cliContext } from '../../src/shared/context.js';
 import type { ReceivedMail, SmtpCapture } from '../smtp.js';
 import { freePort } from '../../scripts/embedded-postgres.mjs';
+import { testSecretBox } from '../secrets.js';
 
 /** Cheap argon2id (the same as test/harness.ts): the browser tests are about the console, not hashing cost. */
 const FAST_ARGON2: Argon2Params = { memoryCost: 64, timeCost: 1, parallelism: 1 };
@@ -131,7 +132,7 @@ export async function startConsoleServer(
   const database = createDb(config.database);
   await database.migrate();
   const hasher = createArgon2Hasher(FAST_ARGON2, 4);
-  const app = await buildApp({ config, database, clock: systemClock, hasher });
+  const app = await buildApp({ config, database, clock: systemClock, hasher, secrets: testSecretBox() });
   await app.listen({ port, host: config.host });
   app.mail.dispatcher.start();
   const setupLink = await issueSetupLink({ config, clock: systemClock, db: database.db });

@@ -15,6 +15,7 @@ import { cliContext } from '../../src/shared/context.js';
 import { ManualClock } from '../clock.js';
 import { freshDatabase, TEST_DIALECT } from '../database.js';
 import { STRONG_PASSWORD, TEST_ARGON2 } from '../harness.js';
+import { testSecretBox } from '../secrets.js';
 
 /**
  * `gatehouse invitations import <file.csv>` as an operator runs it: a real process against a SQLite
@@ -169,6 +170,7 @@ describe('gatehouse invitations import', () => {
       database: handle,
       clock: new ManualClock(Date.now()),
       hasher: createArgon2Hasher(TEST_ARGON2, 2),
+      secrets: testSecretBox(),
     });
     try {
       const lookup = await app.inject({

@@ -8,6 +8,7 @@ import { createArgon2Hasher } from '../../src/modules/passwords/index.js';
 import { ManualClock } from '../clock.js';
 import { freshDatabase } from '../database.js';
 import { TEST_ARGON2 } from '../harness.js';
+import { testSecretBox } from '../secrets.js';
 
 /** A stand-in for the Vite build: index.html and one hashed asset. */
 function fakeBuild(): string {
@@ -35,6 +36,7 @@ async function appServing(webDist: string) {
     database: database.handle,
     clock: new ManualClock(),
     hasher: createArgon2Hasher(TEST_ARGON2, 1),
+    secrets: testSecretBox(),
     webDist,
   });
   await app.ready();

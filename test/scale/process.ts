@@ -12,6 +12,7 @@ import { createUser, silentNotices, type Role } from '../../src/modules/users/in
 import { systemClock } from '../../src/shared/clock.js';
 import { cliContext } from '../../src/shared/context.js';
 import { freePort } from '../../scripts/embedded-postgres.mjs';
+import { TEST_SECRET_KEY } from '../secrets.js';
 
 /**
  * Real Gatehouse server processes for the scale-out and resilience tests: `gatehouse serve` started
@@ -148,6 +149,8 @@ export async function startGatehouse(options: StartOptions): Promise<GatehousePr
       // The server's default is one hashing thread per core; the tests' loads are sized for two, on any
       // machine (with eight, the SIGTERM test's slow sign-ins would all be done before the signal).
       HASH_CONCURRENCY: '2',
+      // Every node of a deployment seals stored secrets with the same key (SEC-MFA-02).
+      SECRET_KEY: TEST_SECRET_KEY,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -31,6 +31,7 @@ import {
   TEST_ARGON2,
   type TestApp,
 } from '../harness.js';
+import { testSecretBox } from '../secrets.js';
 
 /**
  * SEC-AUD-02: the audit log is append-only and hash-chained; `verifyAuditChain` and
@@ -103,6 +104,7 @@ async function buildSharedApp(): Promise<{
     database: database.handle,
     clock,
     hasher,
+    secrets: testSecretBox(),
     logStream: new Writable({ write: (_chunk, _enc, done) => done() }),
   });
   await app.ready();
