@@ -6,6 +6,7 @@ import type { Config } from '../config/config.js';
 import type { DbHandle } from '../db/db.js';
 import { StorageMonitor } from '../db/storage.js';
 import { registerAccessGuard } from '../http/access-guard.js';
+import { registerCredentialAdmission } from '../http/credential-admission.js';
 import { declaredAccess, type Access } from '../http/types.js';
 import { limitConnections } from '../http/connection-limits.js';
 import { registerCrossSiteProtection } from '../http/cross-site.js';
@@ -186,6 +187,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     settings,
     auditRepeats,
   };
+  registerCredentialAdmission(app, {
+    cookieName: sessionCookie(config).name,
+    maxInFlight: config.http.maxInFlightPerCredential,
+  });
   registerAccessGuard(app, {
     cookieName: sessionCookie(config).name,
     resolveSession: (secret) => principalOfSession(services, secret),

@@ -152,6 +152,7 @@ const envSchema = z.object({
   KEEP_ALIVE_TIMEOUT_SECONDS: intIn(1, 3600, 5),
   MAX_CONNECTIONS: intIn(1, 1_000_000, 4096),
   MAX_CONNECTIONS_PER_IP: intIn(0, 1_000_000, 128),
+  MAX_IN_FLIGHT_PER_CREDENTIAL: intIn(0, 10_000, 16),
   TRUST_PROXY: trustProxy,
   IPV6_RATE_LIMIT_PREFIX: intIn(32, 128, 64),
   DEFAULT_LOCALE: z
@@ -214,6 +215,8 @@ export interface Config {
     readonly keepAliveTimeoutMs: number;
     readonly maxConnections: number;
     readonly maxConnectionsPerIp: number;
+    /** Requests one session or API token may have in progress; more → 429 at once (0: no cap). */
+    readonly maxInFlightPerCredential: number;
   };
   /** false, true (every hop), or the trusted proxies' addresses and CIDR ranges. */
   readonly trustProxy: boolean | readonly string[];
@@ -358,6 +361,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
       maxConnections: e.MAX_CONNECTIONS,
       maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+      maxInFlightPerCredential: e.MAX_IN_FLIGHT_PER_CREDENTIAL,
     }),
     trustProxy: typeof e.TRUST_PROXY === 'boolean' ? e.TRUST_PROXY : Object.freeze(e.TRUST_PROXY),
     ipv6RateLimitPrefix: e.IPV6_RATE_LIMIT_PREFIX,

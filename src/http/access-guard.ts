@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../modules/users/index.js';
 import { commonErrors } from '../shared/common.errors.js';
+import { DeadCredentials } from './dead-credentials.js';
 import { declaredAccess } from './types.js';
 
 export interface AccessGuardOptions {
@@ -20,6 +21,8 @@ export interface AccessGuardOptions {
  * non-admin on an admin route → 403. Role and status are read at every request (SEC-SES-04).
  */
 export function registerAccessGuard(app: FastifyInstance, options: AccessGuardOptions): void {
+  // Refused credentials are remembered, so a flood with one costs no database round trip.
+  const dead = new DeadCredentials();
   app.decorateRequest('principal', null);
   app.decorateRequest('sessionId', null);
   app.decorateRequest('tokenId', null);
@@ -32,14 +35,16 @@ export function registerAccessGuard(app: FastifyInstance, options: AccessGuardOp
       // A request with credentials in the header is judged by them alone; cookies are ignored, so
       // the header (exempt from the cross-site check) can never ride on a browser's session.
       const bearer = /^Bearer ([A-Za-z0-9_-]{1,200})$/i.exec(authorization)?.[1];
-      const resolved = bearer ? await options.resolveToken(bearer) : null;
+      const resolved = bearer && !dead.has(`t:${bearer}`) ? await options.resolveToken(bearer) : null;
+      if (bearer && !resolved) dead.add(`t:${bearer}`);
       if (resolved && resolved.principal.status === 'active') {
         request.principal = resolved.principal;
         request.tokenId = resolved.tokenId;
       }
     } else {
       const secret = request.cookies[options.cookieName];
-      const resolved = secret ? await options.resolveSession(secret) : null;
+      const resolved = secret && !dead.has(`s:${secret}`) ? await options.resolveSession(secret) : null;
+      if (secret && !resolved) dead.add(`s:${secret}`);
       if (resolved && resolved.principal.status === 'active') {
         request.principal = resolved.principal;
         request.sessionId = resolved.sessionId;

@@ -109,6 +109,7 @@ describe('connection limits and timeouts (issue 10, item 4)', () => {
       keepAliveTimeoutMs: 5_000,
       maxConnections: 4096,
       maxConnectionsPerIp: 128,
+      maxInFlightPerCredential: 16,
     });
     const set = loadConfig({
       REQUEST_TIMEOUT_SECONDS: '20',
