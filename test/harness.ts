@@ -2,7 +2,6 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll } from 'vitest';
 import { buildApp } from '../src/app/build-app.js';
-import { mailNotices } from '../src/app/mail-notices.js';
 import type { MailTransport } from '../src/modules/mail/index.js';
 import { loadConfig, type Config } from '../src/config/config.js';
 import type { DbHandle } from '../src/db/db.js';
@@ -11,7 +10,7 @@ import {
   type Argon2Params,
   type PasswordHasher,
 } from '../src/modules/passwords/index.js';
-import { createUser, type NoticeSender, type Role } from '../src/modules/users/index.js';
+import { createUser, type Role } from '../src/modules/users/index.js';
 import { cliContext } from '../src/shared/context.js';
 import { ManualClock } from './clock.js';
 import { freshDatabase } from './database.js';
@@ -45,7 +44,6 @@ export interface TestApp {
     db: DbHandle['db'];
     clock: ManualClock;
     hasher: PasswordHasher;
-    notices: NoticeSender;
     config: Config;
   };
   close(): Promise<void>;
@@ -54,7 +52,6 @@ export interface TestApp {
 export interface TestAppOptions {
   env?: Record<string, string>;
   hasher?: PasswordHasher;
-  notices?: NoticeSender;
   transport?: MailTransport;
 }
 
@@ -78,7 +75,6 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     hasher,
     secrets: testSecretBox(),
     logStream,
-    ...(options.notices ? { notices: options.notices } : {}),
     ...(options.transport ? { transport: options.transport } : {}),
   });
   await app.ready();
@@ -101,7 +97,6 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       db: database.handle.db,
       clock,
       hasher,
-      notices: options.notices ?? mailNotices({ clock, config }),
       config,
     },
     close,
@@ -198,7 +193,6 @@ export async function buildTwoNodes(options: TestAppOptions = {}): Promise<[Test
         done();
       },
     });
-    const notices = options.notices ?? mailNotices({ clock, config });
     const app = await buildApp({
       config,
       database: handle,
@@ -206,7 +200,6 @@ export async function buildTwoNodes(options: TestAppOptions = {}): Promise<[Test
       hasher,
       secrets: testSecretBox(),
       logStream,
-      ...(options.notices ? { notices: options.notices } : {}),
       ...(options.transport ? { transport: options.transport } : {}),
     });
     await app.ready();
@@ -217,7 +210,7 @@ export async function buildTwoNodes(options: TestAppOptions = {}): Promise<[Test
       config,
       hasher,
       logs,
-      deps: { db: handle.db, clock, hasher, notices, config },
+      deps: { db: handle.db, clock, hasher, config },
       close: closeAll,
     };
   };

@@ -19,7 +19,7 @@ import { createRepeatedEvents, type RepeatedEvents } from '../modules/audit/inde
 import { registerAuditRoutes } from '../modules/audit/audit.routes.js';
 import { registerAuthRoutes } from '../modules/auth/auth.routes.js';
 import { principalOfSession, principalOfToken } from '../modules/auth/index.js';
-import { registerRecoveryRoutes } from '../modules/auth/recovery.routes.js';
+import { invitationsOfInviter } from '../modules/invitations/index.js';
 import { registerInvitationRoutes } from '../modules/invitations/invitations.routes.js';
 import {
   createDispatcher,
@@ -36,7 +36,8 @@ import { registerSettingsRoutes } from '../modules/settings/settings.routes.js';
 import type { PasswordHasher } from '../modules/passwords/index.js';
 import { sessionCookie } from '../modules/sessions/index.js';
 import { registerTokenRoutes } from '../modules/tokens/tokens.routes.js';
-import { getUser, type NoticeSender } from '../modules/users/index.js';
+import { registerRecoveryRoutes } from '../modules/recovery/recovery.routes.js';
+import { tokenOwners } from '../modules/users/index.js';
 import { registerUsersRoutes } from '../modules/users/users.routes.js';
 import type { Clock } from '../shared/clock.js';
 import { createClockOffsetMonitor, type ClockOffsetMonitor } from './clock-offset.js';
@@ -44,8 +45,6 @@ import { newId } from '../shared/crypto.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { registerConsole } from './console.js';
 import { registerHealthRoutes } from './health.js';
-import { inviterChanges } from './inviter-changes.js';
-import { mailNotices } from './mail-notices.js';
 import { registerMetrics } from './metrics.js';
 import { loggerOptions } from './logging.js';
 
@@ -73,8 +72,6 @@ export interface AppDeps {
   database: DbHandle;
   clock: Clock;
   hasher: PasswordHasher;
-  /** Where account notices go; by default they are queued as mail. */
-  notices?: NoticeSender;
   /** Mail transport; by default SMTP when SMTP_URL is set, else the log. */
   transport?: MailTransport;
   dispatcher?: Partial<DispatcherOptions>;
@@ -171,7 +168,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => settings.stop());
   const liveConfig = settings.config;
 
-  const notices = deps.notices ?? mailNotices({ clock: deps.clock, config: liveConfig });
   // Refusals a caller can repeat at will are aggregated per window, so no caller can flood the log.
   const auditRepeats = createRepeatedEvents({ db: database.db, clock: deps.clock });
   auditRepeats.start((error) => app.log.error({ err: error }, 'audit: writing aggregated events failed'));
@@ -181,8 +177,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     db: database.db,
     clock: deps.clock,
     hasher: deps.hasher,
-    notices,
-    invitationsOfInviter: inviterChanges(deps.clock, liveConfig),
+    // Ports a lower module defines and a higher one implements (named, not relayed here).
+    invitationsOfInviter,
     config: liveConfig,
     settings,
     auditRepeats,
@@ -223,13 +219,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => clockOffset.stop());
   registerHealthRoutes(app, database, transport, storage, clockOffset);
   registerAuthRoutes(app, services);
-  // Forgot password never re-issues an invitation: that would revive expired ones (SEC-RST-03).
+  // Every way back into an account: Forgot password, reset links, the admin's reset.
   registerRecoveryRoutes(app, services);
   registerOutboxRoutes(app, services);
   registerSettingsRoutes(app, services);
   registerUsersRoutes(app, services);
   registerInvitationRoutes(app, services);
-  registerTokenRoutes(app, { ...services, owner: (id) => getUser(services, id) });
+  registerTokenRoutes(app, { ...services, owners: tokenOwners });
   registerAuditRoutes(app, services);
   // Last: the console's catch-all page route yields to every API route above.
   await registerConsole(app, deps.webDist ? { webDist: deps.webDist } : {});

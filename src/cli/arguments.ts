@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 import type { z } from 'zod';
 import { EmailInput } from '../http/schemas.js';
-import { findUserByEmail, userErrors, type User, type UsersDeps } from '../modules/users/index.js';
+import type { Ctx } from '../db/context.js';
+import { findUserByEmail, userErrors, type User } from '../modules/users/index.js';
 import { printable } from './output.js';
 
 /** Commander argument parser from a zod schema: the same rules as the HTTP API (SEC-IN-02/03). */
@@ -22,7 +23,7 @@ export function parseLimit(value: string): number {
 }
 
 /** The user an `<email>` argument names, or a refusal (exit 1) that repeats what was typed. */
-export async function userByEmail(deps: Pick<UsersDeps, 'db'>, email: string): Promise<User> {
+export async function userByEmail(deps: Pick<Ctx, 'db'>, email: string): Promise<User> {
   const normalized = EmailInput.safeParse(email);
   const user = normalized.success ? await findUserByEmail(deps, normalized.data) : null;
   if (!user) throw userErrors.user_not_found(`No user has the email ${printable(email)}.`);

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
-import type { PasswordChoice } from '../modules/users/index.js';
+import type { PasswordChoice } from '../modules/passwords/index.js';
 import { CliError, ExitCode, usageError } from './output.js';
 
 export interface PasswordFlags {

@@ -1,5 +1,3 @@
-import { inviterChanges } from '../app/inviter-changes.js';
-import { mailNotices } from '../app/mail-notices.js';
 import { withInstanceIdentity, type Config } from '../config/config.js';
 import { createDb, type DbHandle } from '../db/db.js';
 import { createArgon2Hasher, PRODUCTION_ARGON2 } from '../modules/passwords/index.js';
@@ -10,7 +8,8 @@ import {
   type LiveConfig,
   type StoredIdentity,
 } from '../modules/settings/index.js';
-import type { UsersDeps } from '../modules/users/index.js';
+import { invitationsOfInviter } from '../modules/invitations/index.js';
+import type { UsersCtx } from '../modules/users/index.js';
 import { systemClock } from '../shared/clock.js';
 import { err, printable } from './output.js';
 
@@ -26,7 +25,7 @@ export interface CliServices {
    * running server's dispatcher sends them), so a change made from the shell is checked, audited and
    * notified exactly as one made in the console.
    */
-  deps: UsersDeps & { config: LiveConfig };
+  deps: UsersCtx & { config: LiveConfig };
 }
 
 /**
@@ -55,9 +54,7 @@ export async function openServices(environment: Config): Promise<CliServices & {
     await settings.refresh();
     const live = settings.config;
     const hasher = createArgon2Hasher(PRODUCTION_ARGON2, config.hashConcurrency, config.hashShare);
-    const notices = mailNotices({ clock: systemClock, config: live });
-    const invitationsOfInviter = inviterChanges(systemClock, live);
-    const deps = { db: database.db, clock: systemClock, hasher, notices, invitationsOfInviter, config: live };
+    const deps = { db: database.db, clock: systemClock, hasher, invitationsOfInviter, config: live };
     return { config, database, settings, deps, close: () => database.close() };
   } catch (error) {
     await database.close();

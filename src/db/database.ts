@@ -8,7 +8,7 @@ import type { InvitationsTable } from '../modules/invitations/invitations.table.
 import type { SettingsTable } from '../modules/settings/settings.table.js';
 import type { AccountThrottleTable, RateCountersTable } from '../modules/throttle/throttle.table.js';
 import type { ApiTokensTable } from '../modules/tokens/tokens.table.js';
-import type { StorageProbeTable } from './storage.js';
+import type { StorageProbeTable } from './storage.table.js';
 
 /** The whole schema, assembled from each module's table file. */
 export interface Database {

@@ -20,7 +20,7 @@ import type { Database } from './database.js';
 import type { DialectName } from './dialect.js';
 import { migrationProvider } from './migrations/index.js';
 import { openNodeSqlite } from './node-sqlite.js';
-import { statementNameFor } from './prepared.js';
+import { statementNameFor } from './statement-names.js';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

@@ -1,5 +1,6 @@
 import type { Compilable, CompiledQuery } from 'kysely';
 import type { Executor } from './db.js';
+import { nameStatement } from './statement-names.js';
 
 /**
  * The SQL of prepared queries, each with a statement name: on PostgreSQL the pool's clients run these
@@ -7,11 +8,6 @@ import type { Executor } from './db.js';
  * connection instead of at every request (planning the guard's join costs several times its
  * execution). Bounded: only queries made with preparedQuery are named, never arbitrary SQL.
  */
-const statementNames = new Map<string, string>();
-
-export function statementNameFor(sql: string): string | undefined {
-  return statementNames.get(sql);
-}
 
 interface Prepared<Row> {
   compiled: CompiledQuery<Row>;
@@ -41,8 +37,7 @@ export function preparedQuery<Args extends unknown[], Row>(
     const slots = compiled.parameters.map((p) => markers.indexOf(p as (typeof markers)[number]));
     for (let i = 0; i < markers.length; i++)
       if (!slots.includes(i)) throw new Error(`preparedQuery: value ${i} is not a parameter of the query`);
-    if (!statementNames.has(compiled.sql))
-      statementNames.set(compiled.sql, `gatehouse_${statementNames.size + 1}`);
+    nameStatement(compiled.sql);
     return { compiled, slots };
   };
   return async (exec, ...values) => {

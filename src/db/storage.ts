@@ -4,12 +4,6 @@ import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/crypto.js';
 import type { Db } from './db.js';
 
-export interface StorageProbeTable {
-  nodeId: string;
-  probedAt: number;
-  padding: Uint8Array | null;
-}
-
 /**
  * The probe writes this much (random, so that nothing compresses it) and frees it in the same
  * transaction: the node is ready again only when an ordinary request's writes have room, not when a

@@ -23,7 +23,6 @@ import {
 } from 'playwright-core';
 import { buildApp } from '../../src/app/build-app.js';
 import { packageRoot } from '../../src/app/console.js';
-import { mailNotices } from '../../src/app/mail-notices.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { createDb, type DbHandle } from '../../src/db/db.js';
 import { issueSetupLink } from '../../src/modules/auth/index.js';
@@ -142,7 +141,6 @@ export async function startConsoleServer(
     db: database.db,
     clock: systemClock,
     hasher,
-    notices: mailNotices({ clock: systemClock, config }),
     config,
   };
   let closed = false;

@@ -14,7 +14,7 @@ import { signIn, type AuthDeps } from '../../src/modules/auth/index.js';
 import { createArgon2Hasher, PRODUCTION_ARGON2 } from '../../src/modules/passwords/index.js';
 import { validateSession } from '../../src/modules/sessions/index.js';
 import { defaultsFrom, updateSettings } from '../../src/modules/settings/index.js';
-import { createUser, findUserByEmail, insertUser, silentNotices } from '../../src/modules/users/index.js';
+import { createUser, findUserByEmail, insertUser } from '../../src/modules/users/index.js';
 import { cliContext, type ActorContext } from '../../src/shared/context.js';
 import { ManualClock } from '../clock.js';
 import { databaseUrlFor, freshDatabase, TEST_DIALECT } from '../database.js';
@@ -127,7 +127,6 @@ beforeAll(async () => {
     db: handle.db,
     clock,
     hasher: createArgon2Hasher(PRODUCTION_ARGON2, 2),
-    notices: silentNotices,
     config,
   };
 });

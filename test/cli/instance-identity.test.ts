@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/config.js';
 import type { DbHandle } from '../../src/db/db.js';
 import { createArgon2Hasher } from '../../src/modules/passwords/index.js';
 import { readInstanceIdentity } from '../../src/modules/settings/index.js';
-import { createUser, silentNotices, type User } from '../../src/modules/users/index.js';
+import { createUser, type User } from '../../src/modules/users/index.js';
 import { cliContext } from '../../src/shared/context.js';
 import { ManualClock } from '../clock.js';
 import { freshDatabase } from '../database.js';
@@ -71,7 +71,6 @@ beforeAll(async () => {
     db: handle.db,
     clock: new ManualClock(Date.now()),
     hasher: createArgon2Hasher(TEST_ARGON2, 2),
-    notices: silentNotices,
     config: loadConfig({}),
   };
   const create = (email: string, name: string, role: 'admin' | 'member') =>

@@ -200,7 +200,6 @@ describe('gatehouse invitations import', () => {
         db: handle.db,
         clock: new ManualClock(Date.now()),
         hasher: createArgon2Hasher(TEST_ARGON2, 2),
-        notices: { send: () => Promise.resolve() },
         config: loadConfig({ PUBLIC_URL }),
       },
       cliContext(),

@@ -10,11 +10,11 @@ import {
   createInvitation,
   lookupInvitation,
   revokeInvitation,
-  type InvitationsDeps,
+  type InvitationsCtx,
 } from '../../src/modules/invitations/index.js';
 import { createArgon2Hasher, PRODUCTION_ARGON2 } from '../../src/modules/passwords/index.js';
 import { validateSession } from '../../src/modules/sessions/index.js';
-import { createUser, findUserByEmail, silentNotices, type User } from '../../src/modules/users/index.js';
+import { createUser, findUserByEmail, type User } from '../../src/modules/users/index.js';
 import { cliContext } from '../../src/shared/context.js';
 import { ManualClock } from '../clock.js';
 import { freshDatabase } from '../database.js';
@@ -33,7 +33,7 @@ let databaseUrl: string;
 let handle: DbHandle;
 let drop: () => Promise<void>;
 let deps: AuthDeps;
-let invitationDeps: InvitationsDeps;
+let invitationDeps: InvitationsCtx;
 let root: User;
 let clock: ManualClock;
 
@@ -78,7 +78,6 @@ beforeAll(async () => {
     db: handle.db,
     clock,
     hasher: createArgon2Hasher(PRODUCTION_ARGON2, 2),
-    notices: silentNotices,
     config,
   };
   invitationDeps = { ...deps, config: { ...config, membersMayInvite: false } };

@@ -9,7 +9,7 @@ import { createDb, type DbHandle } from '../../src/db/db.js';
 import {
   createDispatcher,
   DEFAULT_DISPATCHER,
-  enqueueMail,
+  enqueue,
   retryFailedMail,
   type Dispatcher,
 } from '../../src/modules/mail/index.js';
@@ -306,7 +306,7 @@ describe.skipIf(TEST_DIALECT === 'sqlite')(
           (_, i) => `r${String(i).padStart(3, '0')}@example.test`,
         );
         await database.handle.db.transaction().execute(async (trx) => {
-          for (const to of recipients) await enqueueMail(trx, { clock, config }, { to, template: 'test' });
+          for (const to of recipients) await enqueue({ trx, clock, config }, { to, template: 'test' });
         });
 
         const options = { ...DEFAULT_DISPATCHER, batchSize: 10 };
@@ -396,7 +396,7 @@ describe('gatehouse outbox retry and gatehouse mail test (the CLI, a real proces
       };
       await db.transaction().execute(async (trx) => {
         for (const to of ['one@example.test', 'two@example.test']) {
-          await enqueueMail(trx, { clock, config }, { to, template: 'test' });
+          await enqueue({ trx, clock, config }, { to, template: 'test' });
         }
       });
       // One attempt allowed, SMTP down: both fail for good.

@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadConfig } from '../../src/config/config.js';
 import { createDb, type DbHandle } from '../../src/db/db.js';
 import { createArgon2Hasher, PRODUCTION_ARGON2 } from '../../src/modules/passwords/index.js';
-import { createUser, silentNotices, type Role } from '../../src/modules/users/index.js';
+import { createUser, type Role } from '../../src/modules/users/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { cliContext } from '../../src/shared/context.js';
 import { freePort } from '../../scripts/embedded-postgres.mjs';
@@ -241,7 +241,6 @@ export async function seedUser(
     db: handle.db,
     clock: systemClock,
     hasher: createArgon2Hasher(PRODUCTION_ARGON2, 1),
-    notices: silentNotices,
     config,
   };
   const { user } = await createUser(deps, cliContext(), {

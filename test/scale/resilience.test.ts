@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import type { DbHandle } from '../../src/db/db.js';
 import { verifyAuditChain } from '../../src/modules/audit/index.js';
-import { enqueueMail } from '../../src/modules/mail/index.js';
+import { enqueue } from '../../src/modules/mail/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { freshDatabase, TEST_DIALECT } from '../database.js';
 import { startSmtpCapture, type SmtpCapture } from '../smtp.js';
@@ -311,9 +311,8 @@ describe(`one Gatehouse process on ${PG ? 'PostgreSQL' : 'a SQLite file'}: crash
       const config = loadConfig({ PUBLIC_URL: 'http://localhost:8080' });
       await handle.db.transaction().execute(async (trx) => {
         for (let i = 0; i < BACKLOG; i += 1) {
-          await enqueueMail(
-            trx,
-            { clock: systemClock, config },
+          await enqueue(
+            { trx, clock: systemClock, config },
             { to: `drain-mail-${i}@example.test`, template: 'test' },
           );
         }

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config/config.js';
 import type { DbHandle } from '../../src/db/db.js';
 import { migrationProvider } from '../../src/db/migrations/index.js';
 import { verifyAuditChain } from '../../src/modules/audit/index.js';
-import { enqueueMail } from '../../src/modules/mail/index.js';
+import { enqueue } from '../../src/modules/mail/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { databaseUrlFor, TEST_DIALECT } from '../database.js';
 import { startSmtpCapture, type SmtpCapture } from '../smtp.js';
@@ -276,9 +276,8 @@ describe(
       // One transaction, so the whole backlog becomes due at once for both dispatchers.
       await handle.db.transaction().execute(async (trx) => {
         for (let i = 0; i < N; i += 1) {
-          await enqueueMail(
-            trx,
-            { clock: systemClock, config },
+          await enqueue(
+            { trx, clock: systemClock, config },
             { to: `outbox${i}@example.test`, template: 'test' },
           );
         }

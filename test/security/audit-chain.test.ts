@@ -14,9 +14,8 @@ import type { DbHandle } from '../../src/db/db.js';
 import { csvCell, EXPORT_PAGE_SIZE } from '../../src/modules/audit/audit.export.js';
 import { chainHash } from '../../src/modules/audit/audit.service.js';
 import { recordStandaloneEvent, verifyAuditChain } from '../../src/modules/audit/index.js';
-import { mailNotices } from '../../src/app/mail-notices.js';
 import { createArgon2Hasher } from '../../src/modules/passwords/index.js';
-import { createUser, type UsersDeps } from '../../src/modules/users/index.js';
+import { createUser, type UsersCtx } from '../../src/modules/users/index.js';
 import { cliContext } from '../../src/shared/context.js';
 import { ManualClock } from '../clock.js';
 import { freshDatabase, TEST_DIALECT } from '../database.js';
@@ -90,7 +89,7 @@ async function buildSharedApp(): Promise<{
   db: DbHandle;
   url: string;
   workdir: string;
-  deps: UsersDeps;
+  deps: UsersCtx;
 }> {
   const workdir = mkdtempSync(join(tmpdir(), 'gatehouse-audit-'));
   const database = await freshDatabase(
@@ -113,7 +112,7 @@ async function buildSharedApp(): Promise<{
     await database.drop();
     rmSync(workdir, { recursive: true, force: true });
   });
-  const deps = { db: database.handle.db, clock, hasher, config, notices: mailNotices({ clock, config }) };
+  const deps = { db: database.handle.db, clock, hasher, config };
   return { app, db: database.handle, url: database.url, workdir, deps };
 }
 

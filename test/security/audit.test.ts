@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/modules/audit/index.js';
 import { issueSetupLink } from '../../src/modules/auth/index.js';
-import type { NoticeSender } from '../../src/modules/users/index.js';
+import { sql } from 'kysely';
 import {
   buildTestApp,
   request,
@@ -401,15 +400,11 @@ describe('SEC-AUD-01: one audit event per security action', () => {
   it('SEC-AUD-01: the event commits in the same transaction as the change (a failure rolls back both)', async () => {
     // The notice is queued inside the reset's transaction; when it fails, the reset, the ended
     // sessions and the audit event must all be rolled back together.
-    const failing: NoticeSender = {
-      send: (_exec, notice) =>
-        notice.kind === 'admin_password_reset'
-          ? Promise.reject(new Error('outbox unavailable'))
-          : Promise.resolve(),
-    };
-    const f = await buildTestApp({ notices: failing });
+    const f = await buildTestApp();
     const admin = await signedIn(f, 'admin');
     const user = await signedIn(f, 'member');
+    // The outbox is made unwritable (renamed away) so that queueing the notice fails for real.
+    await sql`alter table mail_outbox rename to mail_outbox_away`.execute(f.db.db);
     const before = await f.db.db
       .selectFrom('users')
       .selectAll()

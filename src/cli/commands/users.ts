@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { EmailInput, NameInput } from '../../http/schemas.js';
+import { adminResetPassword } from '../../modules/recovery/index.js';
 import {
-  adminResetPassword,
   listUsers,
   setUserStatus,
   updateUser,

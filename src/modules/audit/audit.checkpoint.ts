@@ -1,5 +1,8 @@
 import { sha256Hex } from '../../shared/crypto.js';
-import type { CheckpointRow } from './audit.store.js';
+import type { Selectable } from 'kysely';
+import type { AuditCheckpointsTable } from './audit.table.js';
+
+type CheckpointRow = Selectable<AuditCheckpointsTable>;
 
 /** Covers every field of an archive checkpoint but its id, and links it to the previous one (ADR 0006). */
 export function checkpointHash(c: Omit<CheckpointRow, 'id' | 'hash'>): string {

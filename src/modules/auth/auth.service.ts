@@ -1,11 +1,12 @@
 import { dbNow } from '../../db/time.js';
-import type { Db } from '../../db/db.js';
-import type { Clock } from '../../shared/clock.js';
+import { inTx, type Ctx } from '../../db/context.js';
 import type { ActorContext, Credential } from '../../shared/context.js';
 import { commonErrors } from '../../shared/common.errors.js';
 import { randomSecret, sha256Hex } from '../../shared/crypto.js';
 import { recordAuditEvent, recordStandaloneEvent } from '../audit/index.js';
+import { enqueue, recipientOf } from '../mail/index.js';
 import {
+  choosePassword,
   hashCallerOf,
   invalidateResetTokens,
   passwordErrors,
@@ -16,19 +17,19 @@ import { endAllSessions, endOwnSession, endSession, startSession } from '../sess
 import { hitRateLimit, RATE_LIMITS, releaseRateLimit, type RateVerdict } from '../throttle/index.js';
 import { endOwnToken, revokeAllTokens } from '../tokens/index.js';
 import * as users from '../users/index.js';
+import type { UsersConfig } from '../users/index.js';
 import { authErrors } from './auth.errors.js';
 import * as store from './auth.store.js';
 
-export interface AuthDeps extends users.UsersDeps {
-  db: Db;
-  clock: Clock;
+export interface AuthConfig extends UsersConfig {
+  session: { idleMs: number; absoluteMs: number };
+  /** Per-IP limits key IPv6 clients on this prefix (SEC-BF-04). */
+  ipv6RateLimitPrefix: number;
+}
+
+/** What auth's use cases receive (docs/adr/0009-service-context.md). */
+export interface AuthDeps extends Ctx<AuthConfig> {
   hasher: PasswordHasher;
-  config: users.UsersDeps['config'] & {
-    publicUrl: string;
-    session: { idleMs: number; absoluteMs: number };
-    /** Per-IP limits key IPv6 clients on this prefix (SEC-BF-04). */
-    ipv6RateLimitPrefix: number;
-  };
 }
 
 export interface SignedIn {
@@ -119,7 +120,7 @@ export async function changeOwnPassword(
       .withRetryAfter(Math.max(...exhausted.map((v) => v.retryAfterSeconds)));
   }
   await giveBack();
-  users.choosePassword(deps, { password: input.newPassword }, found.user);
+  choosePassword(deps, { password: input.newPassword }, found.user);
   // The new password must differ from the current (possibly temporary) one (SEC-TMP-02).
   if (await deps.hasher.verify(found.passwordHash, input.newPassword, caller))
     throw passwordErrors.password_reused();
@@ -140,10 +141,7 @@ export async function changeOwnPassword(
       target: { id: found.user.id, label: found.user.email },
       details: { wasTemporary: found.temporary, sessionsEnded, tokensRevoked },
     });
-    await deps.notices.send(trx, {
-      kind: 'password_changed',
-      user: { ...found.user, passwordChangeRequired: false },
-    });
+    await enqueue(inTx(deps, trx), { template: 'password_changed', ...recipientOf(found.user) });
     return { sessionSecret: session.secret };
   });
 }
@@ -198,7 +196,7 @@ export async function completeSetup(
 ): Promise<SignedIn> {
   if (await users.anyUserExists(deps.db)) throw commonErrors.not_found();
   const email = users.normalizeEmail(input.email);
-  users.choosePassword(deps, { password: input.password }, { email, name: input.name });
+  choosePassword(deps, { password: input.password }, { email, name: input.name });
   const passwordHash = await deps.hasher.hash(input.password, hashCallerOf(actor));
   const tokenHash = sha256Hex(input.token);
   const setupActor = { ...actor, actorLabel: 'setup' };

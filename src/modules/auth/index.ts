@@ -8,10 +8,4 @@ export {
   type SignedIn,
 } from './auth.service.js';
 export { authErrors } from './auth.errors.js';
-export {
-  requestPasswordReset,
-  checkResetToken,
-  completePasswordReset,
-  SELF_RESET_LINK_MS,
-} from './recovery.service.js';
 export { principalOfSession, principalOfToken, type PrincipalDeps } from './principal.service.js';

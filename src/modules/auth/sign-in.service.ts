@@ -1,10 +1,9 @@
-import type { Executor } from '../../db/db.js';
+import { inTx } from '../../db/context.js';
 import { dbNow } from '../../db/time.js';
 import type { ActorContext } from '../../shared/context.js';
 import { commonErrors } from '../../shared/common.errors.js';
 import { recordAuditEvent } from '../audit/index.js';
-import { enqueueMail } from '../mail/index.js';
-import { hasOpenResetToken, issueResetToken } from '../passwords/index.js';
+import { queueLockoutNotice } from '../recovery/index.js';
 import { startSession } from '../sessions/index.js';
 import {
   clearAccountThrottle,
@@ -16,7 +15,6 @@ import {
 import * as users from '../users/index.js';
 import { authErrors } from './auth.errors.js';
 import type { AuthDeps, SignedIn } from './auth.service.js';
-import { SELF_RESET_LINK_MS } from './recovery.service.js';
 
 type FailureReason =
   'unknown_email' | 'wrong_password' | 'deactivated' | 'temporary_password_expired' | 'locked';
@@ -130,31 +128,7 @@ async function recordFailure(
       details: { lockedUntil: new Date(lockout.lockedUntil).toISOString() },
     });
     if (found && found.status === 'active') {
-      const minutes = String(Math.round((lockout.lockedUntil - now) / 60_000));
-      // A new token would end the link the user already holds (SEC-RST-05): one they asked for, one an
-      // admin sent, or the previous lockout's. Whoever keeps locking the account (anyone can) must not
-      // be able to keep breaking the user's way back in, so that link stays and this notice points to
-      // Forgot password instead.
-      const linkVars: Record<string, string> = (await hasOpenResetToken(trx, found.user.id, now))
-        ? { link: `${deps.config.publicUrl}/forgot-password`, earlierLink: 'open' }
-        : { link: await lockoutResetLink(deps, trx, found.user.id, now) };
-      await enqueueMail(trx, deps, {
-        to: found.user.email,
-        template: 'lockout',
-        locale: found.user.locale,
-        recipientName: found.user.name,
-        vars: { minutes, ...linkVars },
-      });
+      await queueLockoutNotice(inTx(deps, trx), found.user, { lockedUntil: lockout.lockedUntil, now });
     }
   });
-}
-
-async function lockoutResetLink(deps: AuthDeps, trx: Executor, userId: string, now: number): Promise<string> {
-  const { token } = await issueResetToken(trx, {
-    userId,
-    purpose: 'self',
-    now,
-    lifetimeMs: SELF_RESET_LINK_MS,
-  });
-  return `${deps.config.publicUrl}/reset-password?token=${token}`;
 }

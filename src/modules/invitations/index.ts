@@ -1,20 +1,13 @@
-export {
-  acceptInvitation,
-  createInvitation,
-  createInvitations,
-  listInvitations,
-  lookupInvitation,
-  resendInvitation,
-  revokeInvitationsOf,
-  revokeInvitation,
-  INVITATION_LIFETIME_MS,
-  type BulkResult,
-  type BulkRow,
-  type Invitation,
-  type InvitationInput,
-  type InvitationsDeps,
-  type Inviter,
-} from './invitations.service.js';
+export { createInvitation, type InvitationInput } from './create-invitation.js';
+export { createInvitations, type BulkResult, type BulkRow } from './bulk-invitations.js';
+export { listInvitations, type ListInvitationsInput } from './list-invitations.js';
+export { resendInvitation } from './resend-invitation.js';
+export { revokeInvitation, revokeInvitationsOf, invitationsOfInviter } from './revoke-invitation.js';
+export { acceptInvitation, lookupInvitation, type InvitationPreview } from './accept-invitation.js';
+export { INVITATION_LIFETIME_MS } from './invitation-mail.js';
+export type { Invitation } from './invitations.presenter.js';
+export type { Inviter } from './inviter-rules.js';
+export type { InvitationsCtx, InvitationsConfig } from './invitations.context.js';
 export { parseInvitationRow, MAX_BULK_INVITATIONS } from './invitations.schemas.js';
 export { invitationErrors } from './invitations.errors.js';
 export type { InvitationStatus } from './invitations.table.js';

@@ -16,17 +16,14 @@ import {
   parseInvitationRow,
   TokenQuery,
 } from './invitations.schemas.js';
-import {
-  acceptInvitation,
-  createInvitation,
-  createInvitations,
-  listInvitations,
-  lookupInvitation,
-  resendInvitation,
-  revokeInvitation,
-  type InvitationsDeps,
-  type Inviter,
-} from './invitations.service.js';
+import { acceptInvitation, lookupInvitation } from './accept-invitation.js';
+import { createInvitations } from './bulk-invitations.js';
+import { createInvitation } from './create-invitation.js';
+import type { InvitationsCtx } from './invitations.context.js';
+import type { Inviter } from './inviter-rules.js';
+import { listInvitations } from './list-invitations.js';
+import { resendInvitation } from './resend-invitation.js';
+import { revokeInvitation } from './revoke-invitation.js';
 
 function inviterOf(request: FastifyRequest): Inviter {
   const principal = request.principal;
@@ -40,7 +37,7 @@ function inviterOf(request: FastifyRequest): Inviter {
  */
 export function registerInvitationRoutes(
   app: ApiApp,
-  deps: InvitationsDeps & { config: { secureCookies: boolean } },
+  deps: InvitationsCtx & { config: { secureCookies: boolean } },
 ): void {
   const tags = ['invitations'];
   const admin = { access: 'admin' } as const;

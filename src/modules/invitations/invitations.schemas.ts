@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EmailInput, NameInput, PasswordInput, PlainText, RoleInput } from '../../http/schemas.js';
 import { hasDisguisingCharacters } from '../../shared/text.js';
 import { UserSchema } from '../users/index.js';
-import type { BulkRow } from './invitations.service.js';
+import type { BulkRow } from './bulk-invitations.js';
 
 export const InvitationStatusInput = z.enum(['pending', 'accepted', 'expired', 'revoked']);
 

@@ -1,4 +1,4 @@
-import type { Role } from '../users/index.js';
+import type { Role } from '../users/users.table.js';
 
 /** 'expired' is stored only once a newer invitation replaces an expired pending one; otherwise it is derived from expiresAt. */
 export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';

@@ -1,11 +1,11 @@
 export {
-  enqueueMail,
+  enqueue,
   outboxSummary,
   retryFailedMail,
-  type MailDeps,
-  type MailRequest,
+  type MailConfig,
   type OutboxSummary,
 } from './outbox.service.js';
+export { recipientOf, type MailMessage, type Recipient, type TemplateValues } from './messages.js';
 export {
   createDispatcher,
   DEFAULT_DISPATCHER,

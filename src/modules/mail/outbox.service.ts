@@ -1,43 +1,35 @@
 import { dbNow } from '../../db/time.js';
-import type { Db, Executor } from '../../db/db.js';
+import type { TxCtx } from '../../db/context.js';
+import type { Db } from '../../db/db.js';
 import type { Clock } from '../../shared/clock.js';
 import { newId } from '../../shared/crypto.js';
 import * as store from './outbox.store.js';
-import { renderMail, resolveLocale, type TemplateName, type TemplateVars } from './templates.js';
+import type { MailMessage } from './messages.js';
+import { renderMail, resolveLocale, type TemplateVars } from './templates.js';
 
-export interface MailDeps {
-  clock: Clock;
-  config: { organizationName: string; publicUrl: string; defaultLocale: string };
-}
-
-export interface MailRequest {
-  to: string;
-  template: TemplateName;
-  /** The recipient's preferred language, if known. */
-  locale?: string | null | undefined;
-  recipientName?: string | undefined;
-  vars?: TemplateVars;
-}
+/** What `enqueue` needs beside the transaction: the time and the organization's name, URL and language. */
+export type MailConfig = { organizationName: string; publicUrl: string; defaultLocale: string };
 
 /**
- * Queues a message in the caller's transaction: it is sent only if the change that caused it
- * commits, and never inside the request (SEC-ENUM-02).
+ * The one door for mail: queues a message in the caller's transaction, so it is sent only if the
+ * change that caused it commits, and never inside the request (SEC-ENUM-02); the dispatcher
+ * delivers it. Every module sends mail through here.
  */
-export async function enqueueMail(exec: Executor, deps: MailDeps, request: MailRequest): Promise<void> {
-  const locale = await resolveLocale(request.locale, deps.config.defaultLocale);
-  const rendered = await renderMail(request.template, locale, {
-    org: deps.config.organizationName,
-    signInUrl: `${deps.config.publicUrl}/sign-in`,
-    ...(request.recipientName ? { recipientName: request.recipientName } : {}),
-    ...request.vars,
+export async function enqueue(tx: TxCtx<MailConfig>, message: MailMessage): Promise<void> {
+  const locale = await resolveLocale(message.locale, tx.config.defaultLocale);
+  const rendered = await renderMail(message.template, locale, {
+    org: tx.config.organizationName,
+    signInUrl: `${tx.config.publicUrl}/sign-in`,
+    ...(message.recipientName ? { recipientName: message.recipientName } : {}),
+    ...(message.vars as TemplateVars | undefined),
   });
-  const now = await dbNow(exec, deps.clock);
-  await store.insertMessage(exec, {
+  const now = await dbNow(tx.trx, tx.clock);
+  await store.insertMessage(tx.trx, {
     id: newId(),
     createdAt: now,
-    template: request.template,
+    template: message.template,
     locale,
-    toAddress: request.to,
+    toAddress: message.to,
     subject: rendered.subject,
     textBody: rendered.text,
     htmlBody: rendered.html,

@@ -20,3 +20,4 @@ export {
   consumeResetToken,
   invalidateResetTokens,
 } from './reset-tokens.js';
+export { choosePassword, type PasswordChoice, type PolicyConfig } from './choose.js';

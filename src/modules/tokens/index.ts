@@ -10,4 +10,5 @@ export {
   TOKEN_PREFIX,
   type TokenInfo,
   type TokensDeps,
+  type TokenOwners,
 } from './tokens.service.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { actorOf, signedInActor } from '../../http/context.js';
 import type { ApiApp } from '../../http/route-types.js';
 import { AUTHED_ERRORS, Empty, errorResponses, IdParams, NameInput } from '../../http/schemas.js';
-import { createToken, listTokens, revokeToken, type TokensDeps } from './tokens.service.js';
+import { createToken, listTokens, revokeToken, type TokenOwners, type TokensDeps } from './tokens.service.js';
 
 const TokenSchema = z
   .object({
@@ -18,13 +18,8 @@ const TokenSchema = z
 const TokenList = z.object({ items: z.array(TokenSchema) });
 const TokenIdParams = z.strictObject({ id: IdParams.shape.id, tokenId: IdParams.shape.id });
 
-export interface TokenOwnerLookup {
-  /** The owner as a token notice needs it; throws the users module's not-found error for admins' lookups. */
-  owner(id: string): Promise<{ id: string; email: string; name: string; locale: string | null }>;
-}
-
 /** Personal API tokens (SEC-TOK-01): own tokens under /me, and admins' view of a user's tokens. */
-export function registerTokenRoutes(app: ApiApp, deps: TokensDeps & TokenOwnerLookup): void {
+export function registerTokenRoutes(app: ApiApp, deps: TokensDeps & { owners: TokenOwners }): void {
   const tags = ['tokens'];
 
   app.post('/api/v1/me/tokens', {
@@ -41,7 +36,12 @@ export function registerTokenRoutes(app: ApiApp, deps: TokensDeps & TokenOwnerLo
     },
     handler: async (request, reply) => {
       const actor = signedInActor(request);
-      const result = await createToken(deps, actor, await deps.owner(actor.actorId), request.body);
+      const result = await createToken(
+        deps,
+        actor,
+        await deps.owners.owner(deps, actor.actorId),
+        request.body,
+      );
       return reply.code(201).send(result);
     },
   });
@@ -64,7 +64,7 @@ export function registerTokenRoutes(app: ApiApp, deps: TokensDeps & TokenOwnerLo
     },
     handler: async (request, reply) => {
       const actor = signedInActor(request);
-      await revokeToken(deps, actor, await deps.owner(actor.actorId), request.params.id);
+      await revokeToken(deps, actor, await deps.owners.owner(deps, actor.actorId), request.params.id);
       return reply.code(204).send(null);
     },
   });
@@ -78,7 +78,7 @@ export function registerTokenRoutes(app: ApiApp, deps: TokensDeps & TokenOwnerLo
       response: { 200: TokenList, ...errorResponses(401, 403, 404) },
     },
     handler: async (request) => {
-      const owner = await deps.owner(request.params.id);
+      const owner = await deps.owners.owner(deps, request.params.id);
       return { items: await listTokens(deps, owner.id) };
     },
   });
@@ -92,7 +92,12 @@ export function registerTokenRoutes(app: ApiApp, deps: TokensDeps & TokenOwnerLo
       response: { 204: Empty, ...errorResponses(...AUTHED_ERRORS, 404) },
     },
     handler: async (request, reply) => {
-      await revokeToken(deps, actorOf(request), await deps.owner(request.params.id), request.params.tokenId);
+      await revokeToken(
+        deps,
+        actorOf(request),
+        await deps.owners.owner(deps, request.params.id),
+        request.params.tokenId,
+      );
       return reply.code(204).send(null);
     },
   });

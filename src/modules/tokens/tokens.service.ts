@@ -1,3 +1,4 @@
+import { inTx, type Ctx } from '../../db/context.js';
 import type { Db, Executor } from '../../db/db.js';
 import { dbNow } from '../../db/time.js';
 import type { Clock } from '../../shared/clock.js';
@@ -5,7 +6,7 @@ import type { ActorContext } from '../../shared/context.js';
 import { newId, randomSecret, sha256Hex } from '../../shared/crypto.js';
 import { defineErrors } from '../../shared/errors.js';
 import { recordAuditEvent } from '../audit/index.js';
-import { enqueueMail, type MailDeps } from '../mail/index.js';
+import { enqueue, recipientOf, type MailConfig } from '../mail/index.js';
 import * as store from './tokens.store.js';
 
 export const tokenErrors = defineErrors({
@@ -29,9 +30,17 @@ export interface TokenInfo {
   expiresAt: string | null;
 }
 
-export interface TokensDeps extends MailDeps {
-  db: Db;
-  clock: Clock;
+export type TokensDeps = Ctx<MailConfig>;
+
+/**
+ * A port the tokens module defines and the users module implements (`tokenOwners`; users depends on
+ * tokens, not the reverse): a token's owner as its notice needs it, or the users module's 404.
+ */
+export interface TokenOwners {
+  owner(
+    ctx: Pick<Ctx, 'db' | 'clock'>,
+    id: string,
+  ): Promise<{ id: string; email: string; name: string; locale: string | null }>;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -78,11 +87,9 @@ export async function createToken(
       details: { tokenId: row.id, name: row.name, prefix: row.prefix },
     });
     // SEC-NOT-01: a new token is a new way into the account; the mail names it, never the secret.
-    await enqueueMail(trx, deps, {
-      to: owner.email,
+    await enqueue(inTx(deps, trx), {
       template: 'token_created',
-      locale: owner.locale,
-      recipientName: owner.name,
+      ...recipientOf(owner),
       vars: { tokenName: row.name, prefix: row.prefix },
     });
   });

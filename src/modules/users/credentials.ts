@@ -1,4 +1,4 @@
-import type { Db, Executor } from '../../db/db.js';
+import type { Executor } from '../../db/db.js';
 import { presentUser, type User } from './users.presenter.js';
 import * as store from './users.store.js';
 import type { Role, UserStatus } from './users.table.js';
@@ -41,12 +41,12 @@ function credentials(row: store.UserRow): Credentials {
   };
 }
 
-export async function findCredentialsByEmail(db: Db, email: string): Promise<Credentials | null> {
+export async function findCredentialsByEmail(db: Executor, email: string): Promise<Credentials | null> {
   const row = await store.findByEmail(db, email);
   return row ? credentials(row) : null;
 }
 
-export async function findCredentialsById(db: Db, id: string): Promise<Credentials | null> {
+export async function findCredentialsById(db: Executor, id: string): Promise<Credentials | null> {
   const row = await store.findById(db, id);
   return row ? credentials(row) : null;
 }
@@ -92,6 +92,23 @@ export async function replaceOwnPassword(
     passwordHash,
     passwordTemporary: 0,
     passwordExpiresAt: null,
+    passwordChangedAt: at,
+    updatedAt: at,
+  });
+}
+
+/** An admin's reset (SEC-TMP-01): the password is temporary and expires at `expiresAt`. */
+export async function setTemporaryPassword(
+  exec: Executor,
+  id: string,
+  passwordHash: string,
+  at: number,
+  expiresAt: number,
+): Promise<void> {
+  await store.update(exec, id, {
+    passwordHash,
+    passwordTemporary: 1,
+    passwordExpiresAt: expiresAt,
     passwordChangedAt: at,
     updatedAt: at,
   });

@@ -1,17 +1,24 @@
 import { createHash } from 'node:crypto';
+import { cursorCodec, type CursorField } from '../../db/cursor.js';
 import { commonErrors } from '../../shared/common.errors.js';
 import type { SortKey } from './users.store.js';
 
 /**
- * An opaque keyset cursor: the last row's sort value and id, plus the sort it belongs to, so a
- * cursor from one ordering is refused by another instead of silently skipping rows.
+ * The users list's keyset cursor (through db/cursor.ts): the last row's sort value and id, plus the
+ * sort it belongs to, so a cursor from one ordering is refused by another instead of silently
+ * skipping rows. A search's total, counted on its first page, is carried along (`t`) with the
+ * filter it counts (`f`).
  */
+const fields = <V extends CursorField>(v: V) =>
+  ({ s: 'string', o: 'string', v, i: 'string', t: 'optionalCount', f: 'optionalString' }) as const;
+const numeric = cursorCodec(fields('integer'));
+const text = cursorCodec(fields('string'));
+
 interface CursorData {
   s: SortKey;
   o: 'asc' | 'desc';
   v: string | number;
   i: string;
-  /** A search's total, counted on its first page and carried along (with the filter it counts, `f`). */
   t?: number;
   f?: string;
 }
@@ -23,14 +30,10 @@ const NUMERIC_SORT: Record<SortKey, boolean> = {
   lastSignInAt: true,
 };
 
-/** Cursor strings come back from the client: bounded, and no control characters (PostgreSQL refuses NUL). */
-function plainString(value: unknown): value is string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return typeof value === 'string' && value.length <= 512 && !/[\u0000-\u001f\u007f-\u009f]/.test(value);
-}
-
 export function encodeCursor(data: CursorData): string {
-  return Buffer.from(JSON.stringify(data), 'utf8').toString('base64url');
+  return NUMERIC_SORT[data.s]
+    ? numeric.encode({ ...data, v: data.v as number })
+    : text.encode({ ...data, v: data.v as string });
 }
 
 /** A short fingerprint of a list's filters: a carried total is reused only under the same filters. */
@@ -50,20 +53,11 @@ export function decodeCursor(
   sort: SortKey,
   order: 'asc' | 'desc',
 ): { value: string | number; id: string; total?: { count: number; filter: string } } {
-  let data: unknown;
-  try {
-    data = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw commonErrors.invalid_cursor();
-  }
-  const d = data as Partial<CursorData> | null;
   // The value must have the sort column's type: a forged one would otherwise reach the SQL (500 on PostgreSQL).
-  const valueOk = NUMERIC_SORT[sort] ? Number.isSafeInteger(d?.v) : plainString(d?.v);
-  if (!d || d.s !== sort || d.o !== order || !valueOk || !plainString(d.i))
-    throw commonErrors.invalid_cursor();
-  if (d.t === undefined && d.f === undefined) return { value: d.v as string | number, id: d.i };
-  // A forged total would only mislead its own client; it must still be a count.
-  if (!Number.isSafeInteger(d.t) || (d.t as number) < 0 || !plainString(d.f))
-    throw commonErrors.invalid_cursor();
-  return { value: d.v as string | number, id: d.i, total: { count: d.t as number, filter: d.f } };
+  const d = (NUMERIC_SORT[sort] ? numeric : text).decode(cursor);
+  if (d.s !== sort || d.o !== order) throw commonErrors.invalid_cursor();
+  if (d.t === undefined && d.f === undefined) return { value: d.v, id: d.i };
+  // A forged total would only mislead its own client; it must still be a count, with its filter.
+  if (d.t === undefined || d.f === undefined) throw commonErrors.invalid_cursor();
+  return { value: d.v, id: d.i, total: { count: d.t, filter: d.f } };
 }

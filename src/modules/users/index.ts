@@ -1,36 +1,25 @@
-export {
-  listUsers,
-  getUser,
-  createUser,
-  insertUser,
-  updateUser,
-  setUserStatus,
-  adminResetPassword,
-  createAdminResetLink,
-  ADMIN_RESET_LINK_MS,
-  endUserSessions,
-  unlockUser,
-  setUserLocale,
-  findUserByEmail,
-  anyUserExists,
-  normalizeEmail,
-  choosePassword,
-  type UsersDeps,
-  type PasswordChoice,
-  type ListUsersInput,
-} from './users.service.js';
+export { listUsers, type ListUsersInput } from './list-users.js';
+export { getUser, findUserByEmail, anyUserExists, tokenOwners } from './get-user.js';
+export { createUser, insertUser, type CreateUserInput } from './create-user.js';
+export { updateUser } from './update-user.js';
+export { setUserStatus } from './set-user-status.js';
+export { endUserSessions } from './end-user-sessions.js';
+export { unlockUser } from './unlock-user.js';
+export { setUserLocale } from './set-user-locale.js';
+export { normalizeEmail } from './users.shared.js';
+export type { UsersCtx, UsersConfig } from './users.context.js';
 export {
   findCredentialsByEmail,
   findCredentialsById,
   principalFromRow,
   recordSignIn,
   replaceOwnPassword,
+  setTemporaryPassword,
   type Credentials,
   type Principal,
 } from './credentials.js';
 export { presentUser, type User } from './users.presenter.js';
 export { userErrors } from './users.errors.js';
 export type { InvitationsOfInviter } from './inviter-changes.js';
-export { silentNotices, type NoticeSender, type AccountNotice, type NoticeKind } from './notices.js';
 export type { Role, UserStatus } from './users.table.js';
 export { UserSchema } from './users.schemas.js';

@@ -5,30 +5,22 @@ import {
   CreatedUser,
   CreateUserBody,
   ListUsersQuery,
-  ResetPasswordBody,
-  ResetLinkBody,
-  ResetLinkResponse,
-  ResetPasswordResponse,
   SessionsEnded,
   UpdateUserBody,
   UserPage,
   UserSchema,
 } from './users.schemas.js';
-import {
-  adminResetPassword,
-  createAdminResetLink,
-  createUser,
-  endUserSessions,
-  getUser,
-  listUsers,
-  setUserStatus,
-  unlockUser,
-  updateUser,
-  type UsersDeps,
-} from './users.service.js';
+import { createUser } from './create-user.js';
+import { endUserSessions } from './end-user-sessions.js';
+import { getUser } from './get-user.js';
+import { listUsers } from './list-users.js';
+import { setUserStatus } from './set-user-status.js';
+import { unlockUser } from './unlock-user.js';
+import { updateUser } from './update-user.js';
+import type { UsersCtx } from './users.context.js';
 
-/** Manage users: admin only. */
-export function registerUsersRoutes(app: ApiApp, deps: UsersDeps): void {
+/** Manage users: admin only. Resetting a password is the recovery module's (recovery.routes.ts). */
+export function registerUsersRoutes(app: ApiApp, deps: UsersCtx): void {
   const admin = { access: 'admin' } as const;
   const tags = ['users'];
 
@@ -106,18 +98,6 @@ export function registerUsersRoutes(app: ApiApp, deps: UsersDeps): void {
     });
   }
 
-  app.post('/api/v1/users/:id/password', {
-    config: admin,
-    schema: {
-      tags,
-      summary: 'Reset password: set a temporary password (typed or generated) and end the user’s sessions',
-      params: IdParams,
-      body: ResetPasswordBody,
-      response: { 200: ResetPasswordResponse, ...errorResponses(...AUTHED_ERRORS, 404, 413) },
-    },
-    handler: (request) => adminResetPassword(deps, actorOf(request), request.params.id, request.body),
-  });
-
   app.post('/api/v1/users/:id/unlock', {
     config: admin,
     schema: {
@@ -127,19 +107,6 @@ export function registerUsersRoutes(app: ApiApp, deps: UsersDeps): void {
       response: { 200: UserSchema, ...errorResponses(...AUTHED_ERRORS, 404) },
     },
     handler: (request) => unlockUser(deps, actorOf(request), request.params.id),
-  });
-
-  app.post('/api/v1/users/:id/password-reset-link', {
-    config: admin,
-    schema: {
-      tags,
-      summary:
-        'Reset password by link: email the user a 24 h link (send: true) or return it once (send: false)',
-      params: IdParams,
-      body: ResetLinkBody,
-      response: { 200: ResetLinkResponse, ...errorResponses(...AUTHED_ERRORS, 404, 409) },
-    },
-    handler: (request) => createAdminResetLink(deps, actorOf(request), request.params.id, request.body),
   });
 
   app.delete('/api/v1/users/:id/sessions', {

@@ -42,24 +42,4 @@ export const UpdateUserBody = z
   .strictObject({ name: NameInput.optional(), role: RoleInput.optional() })
   .refine((b) => b.name !== undefined || b.role !== undefined, { error: 'give name or role' });
 
-export const ResetPasswordBody = z.union([
-  z.strictObject({ password: PasswordInput }),
-  z.strictObject({ generate: z.literal(true) }),
-]);
-
-export const ResetPasswordResponse = z.object({
-  generatedPassword: z
-    .string()
-    .optional()
-    .meta({ description: 'Only when generate was true. Shown this once; it is never stored in clear.' }),
-});
-
 export const SessionsEnded = z.object({ sessionsEnded: z.number().int(), tokensRevoked: z.number().int() });
-
-export const ResetLinkBody = z.strictObject({ send: z.boolean() });
-
-export const ResetLinkResponse = z.object({
-  link: z.string().optional().meta({ description: 'Only when send was false. Shown this once.' }),
-  expiresAt: z.string(),
-  sent: z.boolean(),
-});

@@ -1,0 +1,38 @@
+import type { TemplateName } from './templates.js';
+
+/**
+ * What each template needs, typed: a message names its template and must carry exactly that
+ * template's values. The organization name, sign-in URL and greeting are added by `enqueue`.
+ * Account notices (SEC-NOT-01, SEC-TMP-04) are templates like any other; never put a secret in one.
+ */
+export interface TemplateValues {
+  password_reset: { link: string; minutes: string };
+  admin_reset_link: { link: string; hours: string };
+  invitation: { link: string; inviter: string; role: string; hours: string; message?: string };
+  admin_password_reset: Record<string, never>;
+  password_changed: Record<string, never>;
+  password_reset_completed: Record<string, never>;
+  role_changed: { from: string; to: string };
+  deactivated: Record<string, never>;
+  /** `link` is a fresh reset link, or Forgot password when the user already holds one (`earlierLink`). */
+  lockout: { minutes: string; link: string; earlierLink?: 'open' };
+  token_created: { tokenName: string; prefix: string };
+  test: Record<string, never>;
+}
+
+/** Who a message goes to: an address, the reader's language if known, and the name to greet. */
+export interface Recipient {
+  to: string;
+  /** The recipient's preferred language, if known; else the organization default. */
+  locale?: string | null | undefined;
+  recipientName?: string | undefined;
+}
+
+export type MailMessage = {
+  [T in TemplateName]: Recipient & { template: T; vars?: TemplateValues[T] };
+}[TemplateName];
+
+/** A user as a recipient: their address, their language, their name. */
+export function recipientOf(user: { email: string; name: string; locale: string | null }): Recipient {
+  return { to: user.email, locale: user.locale, recipientName: user.name };
+}

@@ -1,0 +1,74 @@
+import type { Ctx } from '../../db/context.js';
+import { dbNow } from '../../db/time.js';
+import { lockedAccounts } from '../throttle/index.js';
+import { decodeCursor, encodeCursor, filterKey } from './cursor.js';
+import { presentUser, type User } from './users.presenter.js';
+import { withLock } from './users.shared.js';
+import * as store from './users.store.js';
+import type { Role, UserStatus } from './users.table.js';
+
+export interface ListUsersInput {
+  q?: string | undefined;
+  role?: Role | undefined;
+  status?: UserStatus | undefined;
+  sort: store.SortKey;
+  order: 'asc' | 'desc';
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export async function listUsers(
+  ctx: Pick<Ctx, 'db' | 'clock'>,
+  input: ListUsersInput,
+): Promise<{ items: User[]; nextCursor: string | null; total: number }> {
+  const after = input.cursor ? decodeCursor(input.cursor, input.sort, input.order) : undefined;
+  const filter = {
+    search: input.q?.trim().toLowerCase() || undefined,
+    role: input.role,
+    status: input.status,
+  };
+  // Without a search, the total comes from counters (no COUNT). A search's total is counted on its
+  // first page and carried in the cursor, so the following pages cost only their rows; it is the
+  // total as of the first page.
+  const key = filter.search ? filterKey(filter) : undefined;
+  const query = { ...filter, sort: input.sort, order: input.order, after, limit: input.limit + 1 };
+  let total = key && after?.total?.filter === key ? after.total.count : undefined;
+  let rows: store.UserRow[] | undefined;
+  if (filter.search) {
+    // A searched page reads its matches through the trigram index first when they are few, and
+    // walks the sort order's index when they are many (store.preferMatchesFirst). Not knowing the
+    // number yet, it tries the first way, counting the matches in the same query.
+    const search = filter.search;
+    const population = await store.count(ctx.db, { role: filter.role, status: filter.status });
+    if (total === undefined && store.searchIsIndexed(search)) {
+      const cap = store.matchesFirstCap(population, query.limit);
+      const counted = await store.findSearchPageCounted(ctx.db, { ...query, search }, cap);
+      if (counted.matches !== null) [total, rows] = [counted.matches, counted.rows];
+    }
+    total ??= await store.count(ctx.db, filter);
+    rows ??= await store.findPage(ctx.db, {
+      ...query,
+      matchesFirst: store.preferMatchesFirst(total, population, query.limit),
+    });
+  } else {
+    [total, rows] = await Promise.all([store.count(ctx.db, filter), store.findPage(ctx.db, query)]);
+  }
+  const page = rows.slice(0, input.limit);
+  const locks = await lockedAccounts(
+    ctx.db,
+    page.map((r) => r.email),
+    await dbNow(ctx.db, ctx.clock),
+  );
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > input.limit && last
+      ? encodeCursor({
+          s: input.sort,
+          o: input.order,
+          v: store.sortValue(last, input.sort),
+          i: last.id,
+          ...(key ? { t: total, f: key } : {}),
+        })
+      : null;
+  return { items: page.map((r) => withLock(presentUser(r), locks)), nextCursor, total };
+}
