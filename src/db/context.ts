@@ -2,7 +2,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Db, Executor } from './db.js';
 
 /**
- * The one way services receive shared things (docs/adr/0009-service-context.md): a use case is
+ * The one way services receive shared things (docs/adr/0007-service-context.md): a use case is
  * `f(ctx, ...)` with `ctx = { db, clock, config, ... }`, each module naming the part it needs with
  * `Pick`; a step that runs inside the caller's transaction is `f(tx, ...)` with the same context
  * and `trx` in place of `db`, so time, configuration and the transaction travel together.

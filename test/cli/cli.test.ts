@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { createDb, type DbHandle } from '../../src/db/db.js';
 import { listAuditEvents } from '../../src/modules/audit/index.js';
-import { signIn, type AuthDeps } from '../../src/modules/auth/index.js';
+import { signIn, type AuthCtx } from '../../src/modules/auth/index.js';
 import { createArgon2Hasher, PRODUCTION_ARGON2 } from '../../src/modules/passwords/index.js';
 import { validateSession } from '../../src/modules/sessions/index.js';
 import { defaultsFrom, updateSettings } from '../../src/modules/settings/index.js';
@@ -42,7 +42,7 @@ let handle: DbHandle;
 let dropDatabase: () => Promise<void>;
 let config: Config;
 let clock: ManualClock;
-let deps: AuthDeps;
+let deps: AuthCtx;
 
 /** Runs the CLI with a minimal environment, from a directory with no .env; stdin is /dev/null unless given. */
 function gatehouse(

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import type { DbHandle } from '../../src/db/db.js';
 import { listAuditEvents } from '../../src/modules/audit/index.js';
-import { signIn, type AuthDeps } from '../../src/modules/auth/index.js';
+import { signIn, type AuthCtx } from '../../src/modules/auth/index.js';
 import {
   createInvitation,
   lookupInvitation,
@@ -32,7 +32,7 @@ let workdir: string;
 let databaseUrl: string;
 let handle: DbHandle;
 let drop: () => Promise<void>;
-let deps: AuthDeps;
+let deps: AuthCtx;
 let invitationDeps: InvitationsCtx;
 let root: User;
 let clock: ManualClock;

@@ -11,7 +11,7 @@ import {
   endMySession,
   signOut,
   updateMyProfile,
-  type AuthDeps,
+  type AuthCtx,
 } from './auth.service.js';
 import { signIn } from './sign-in.service.js';
 import {
@@ -26,7 +26,7 @@ import {
 
 export function registerAuthRoutes(
   app: ApiApp,
-  deps: AuthDeps & { config: { secureCookies: boolean; hashShare: { perCredential: number } } },
+  deps: AuthCtx & { config: { secureCookies: boolean; hashShare: { perCredential: number } } },
 ): void {
   const cookie = sessionCookie(deps.config);
   // A session or token may have only its hashing share of password changes in progress on this node

@@ -27,8 +27,8 @@ export interface AuthConfig extends UsersConfig {
   ipv6RateLimitPrefix: number;
 }
 
-/** What auth's use cases receive (docs/adr/0009-service-context.md). */
-export interface AuthDeps extends Ctx<AuthConfig> {
+/** What auth's use cases receive (docs/adr/0007-service-context.md). */
+export interface AuthCtx extends Ctx<AuthConfig> {
   hasher: PasswordHasher;
 }
 
@@ -39,7 +39,7 @@ export interface SignedIn {
   sessionSecret: string;
 }
 
-export async function signOut(deps: AuthDeps, actor: ActorContext, sessionId: string): Promise<void> {
+export async function signOut(deps: AuthCtx, actor: ActorContext, sessionId: string): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     await endSession(trx, sessionId);
     await recordAuditEvent(trx, deps.clock, actor, {
@@ -65,7 +65,7 @@ export async function signOut(deps: AuthDeps, actor: ActorContext, sessionId: st
  * token made by the thief must not survive it (SEC-SES-06, SEC-TOK-01).
  */
 export async function changeOwnPassword(
-  deps: AuthDeps,
+  deps: AuthCtx,
   actor: ActorContext & { actorId: string },
   credential: Credential,
   input: { currentPassword: string; newPassword: string },
@@ -153,7 +153,7 @@ function reachedLimit(v: RateVerdict, limit: number): RateVerdict | null {
 
 /** Ends the session or token a request came with, audited once (parallel requests find it gone). */
 async function endCredential(
-  deps: AuthDeps,
+  deps: AuthCtx,
   actor: ActorContext & { actorId: string },
   credential: Credential,
   reason: string,
@@ -180,7 +180,7 @@ async function endCredential(
 
 /** At start with no users: a one-time setup link (valid until used), built from PUBLIC_URL. */
 export async function issueSetupLink(
-  deps: Pick<AuthDeps, 'db' | 'clock'> & { config: { publicUrl: string } },
+  deps: Pick<AuthCtx, 'db' | 'clock'> & { config: { publicUrl: string } },
 ): Promise<string | null> {
   if (await users.anyUserExists(deps.db)) return null;
   const secret = randomSecret(32);
@@ -190,7 +190,7 @@ export async function issueSetupLink(
 
 /** Creates the first admin, once: afterwards the route answers 404 forever. */
 export async function completeSetup(
-  deps: AuthDeps,
+  deps: AuthCtx,
   actor: ActorContext,
   input: { token: string; email: string; name: string; password: string },
 ): Promise<SignedIn> {
@@ -226,7 +226,7 @@ export async function completeSetup(
 
 /** Ends one of the caller's own sessions; someone else's session id is simply not found (SEC-AZ-02). */
 export async function endMySession(
-  deps: AuthDeps,
+  deps: AuthCtx,
   actor: ActorContext & { actorId: string },
   sessionId: string,
 ): Promise<void> {
@@ -242,7 +242,7 @@ export async function endMySession(
 
 /** The signed-in user's own preferences; only the language for now (SEC-AZ-03: nothing else is accepted). */
 export async function updateMyProfile(
-  deps: AuthDeps,
+  deps: AuthCtx,
   actor: ActorContext & { actorId: string },
   input: { locale: 'en' | 'fr' | null },
 ): Promise<users.User> {

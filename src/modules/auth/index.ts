@@ -4,7 +4,7 @@ export {
   changeOwnPassword,
   issueSetupLink,
   completeSetup,
-  type AuthDeps,
+  type AuthCtx,
   type SignedIn,
 } from './auth.service.js';
 export { authErrors } from './auth.errors.js';

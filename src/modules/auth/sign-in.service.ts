@@ -14,7 +14,7 @@ import {
 } from '../throttle/index.js';
 import * as users from '../users/index.js';
 import { authErrors } from './auth.errors.js';
-import type { AuthDeps, SignedIn } from './auth.service.js';
+import type { AuthCtx, SignedIn } from './auth.service.js';
 
 type FailureReason =
   'unknown_email' | 'wrong_password' | 'deactivated' | 'temporary_password_expired' | 'locked';
@@ -25,7 +25,7 @@ type FailureReason =
  * (SEC-ENUM-01). Failures feed the per-account lockout and the per-IP limit (SEC-BF-01..05).
  */
 export async function signIn(
-  deps: AuthDeps,
+  deps: AuthCtx,
   actor: ActorContext,
   input: { email: string; password: string },
 ): Promise<SignedIn> {
@@ -104,7 +104,7 @@ export async function signIn(
  * mail, with a reset link so they are never locked out for good (SEC-BF-03).
  */
 async function recordFailure(
-  deps: AuthDeps,
+  deps: AuthCtx,
   actor: ActorContext,
   email: string,
   found: users.Credentials | null,

@@ -9,7 +9,7 @@ export interface InvitationsConfig extends UsersConfig {
   session: { idleMs: number; absoluteMs: number };
 }
 
-/** What invitations' use cases receive (docs/adr/0009-service-context.md). */
+/** What invitations' use cases receive (docs/adr/0007-service-context.md). */
 export interface InvitationsCtx extends Ctx<InvitationsConfig> {
   hasher: PasswordHasher;
   /** Where refusals go: counted per window (the server), or one event each (the CLI). */

@@ -7,7 +7,7 @@ export interface RecoveryConfig extends UsersConfig {
   ipv6RateLimitPrefix: number;
 }
 
-/** What recovery's use cases receive (docs/adr/0009-service-context.md). */
+/** What recovery's use cases receive (docs/adr/0007-service-context.md). */
 export interface RecoveryCtx extends Ctx<RecoveryConfig> {
   hasher: PasswordHasher;
 }

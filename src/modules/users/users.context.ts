@@ -10,7 +10,7 @@ export interface UsersConfig extends PolicyConfig, MailConfig {
   membersMayInvite?: boolean;
 }
 
-/** What users' use cases receive (docs/adr/0009-service-context.md). */
+/** What users' use cases receive (docs/adr/0007-service-context.md). */
 export interface UsersCtx extends Ctx<UsersConfig> {
   hasher: PasswordHasher;
   /** Revokes a deactivated or demoted user's invitations they could no longer make (the invitations module's). */
