@@ -20,7 +20,6 @@ export async function createAdminResetLink(
   id: string,
   input: { send: boolean },
 ): Promise<{ link?: string; expiresAt: string; sent: boolean }> {
-  if (actor.actorId === id) throw users.userErrors.use_change_password();
   return ctx.db.transaction().execute(async (trx) => {
     const found = await subjectOf(trx, actor, id);
     if (found.status !== 'active') throw users.userErrors.user_deactivated();

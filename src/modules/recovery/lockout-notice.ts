@@ -20,18 +20,16 @@ export async function queueLockoutNotice(
   const minutes = String(Math.round((lockout.lockedUntil - now) / 60_000));
   const link = (await hasOpenResetToken(tx.trx, user.id, now))
     ? { link: `${tx.config.publicUrl}/forgot-password`, earlierLink: 'open' as const }
-    : {
-        link: resetLink(
-          tx.config,
-          (
-            await issueResetToken(tx.trx, {
-              userId: user.id,
-              purpose: 'self',
-              now,
-              lifetimeMs: SELF_RESET_LINK_MS,
-            })
-          ).token,
-        ),
-      };
+    : { link: resetLink(tx.config, await issueSelfToken(tx, user.id, now)) };
   await enqueue(tx, { template: 'lockout', ...recipientOf(user), vars: { minutes, ...link } });
+}
+
+async function issueSelfToken(tx: TxCtx, userId: string, now: number): Promise<string> {
+  const issued = await issueResetToken(tx.trx, {
+    userId,
+    purpose: 'self',
+    now,
+    lifetimeMs: SELF_RESET_LINK_MS,
+  });
+  return issued.token;
 }
