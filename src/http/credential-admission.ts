@@ -15,6 +15,8 @@ export interface CredentialAdmissionOptions {
   cookieName: string;
   /** The most requests one credential may have in progress; 0 turns the cap off. */
   maxInFlight: number;
+  /** How long a request over the cap waits for its 429 (flood pacing); 1 s by default. */
+  pauseMs?: number;
 }
 
 export function registerCredentialAdmission(app: FastifyInstance, options: CredentialAdmissionOptions): void {
@@ -24,7 +26,12 @@ export function registerCredentialAdmission(app: FastifyInstance, options: Crede
     const key = credentialKey(request, options.cookieName);
     if (key === undefined) return;
     const held = inFlight.get(key) ?? 0;
-    if (held >= options.maxInFlight) throw commonErrors.rate_limited().withRetryAfter(1);
+    if (held >= options.maxInFlight) {
+      // Answered after the second it asks the client to wait: a flood's connections are paced to one
+      // request per second each instead of spinning on instant refusals.
+      await new Promise<void>((resolve) => setTimeout(resolve, options.pauseMs ?? 1000));
+      throw commonErrors.rate_limited().withRetryAfter(1);
+    }
     inFlight.set(key, held + 1);
     // 'close' follows every response, finished or aborted, exactly once: the slot is always given back.
     reply.raw.once('close', () => {

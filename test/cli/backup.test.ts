@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/db.js';
 import { verifyAuditChain } from '../../src/modules/audit/index.js';
 import { databaseUrlFor, TEST_DIALECT } from '../database.js';
-import { call, MAIN, openDatabase, seedUser, signIn, startGatehouse, TSX } from '../scale/process.js';
+import { call, openDatabase, seedUser, signIn, startGatehouse } from '../scale/process.js';
+import { GATEHOUSE_ARGS } from './entry.js';
 
 /**
  * `gatehouse backup <file>` as an operator runs it: a real CLI process next to a real server process
@@ -24,7 +25,7 @@ let workdir: string;
 
 function gatehouse(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    const child = spawn(process.execPath, [...GATEHOUSE_ARGS, ...args], {
       cwd: workdir,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

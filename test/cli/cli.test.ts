@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,15 +16,13 @@ import { createUser, findUserByEmail, insertUser } from '../../src/modules/users
 import { cliContext, type ActorContext } from '../../src/shared/context.js';
 import { ManualClock } from '../clock.js';
 import { databaseUrlFor, freshDatabase, TEST_DIALECT } from '../database.js';
+import { GATEHOUSE_ARGS } from './entry.js';
 
 /**
  * The `gatehouse` CLI as an operator runs it: a real process (`node --import tsx src/cli/main.ts`),
  * configured only through the environment, against a SQLite file or a fresh PostgreSQL database.
  * What it did is checked through the services and the database, never through its own output alone.
  */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = join(ROOT, 'src/cli/main.ts');
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 /** Passes the policy: long enough, not on the blocklist, no context words. */
 const GOOD_PASSWORD = 'violet harbour lantern 1977 quietly';
 
@@ -50,7 +46,7 @@ function gatehouse(
   options: { stdin?: string; env?: Record<string, string> } = {},
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    const child = spawn(process.execPath, [...GATEHOUSE_ARGS, ...args], {
       cwd: workdir,
       env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, HASH_CONCURRENCY: '2', ...options.env },
       stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -77,7 +73,7 @@ function gatehouseOnTerminal(
   args: string[],
   answers: string[],
 ): Promise<{ code: number | null; screen: string }> {
-  const command = [process.execPath, '--import', TSX, MAIN, ...args].map(shellQuote).join(' ');
+  const command = [process.execPath, ...GATEHOUSE_ARGS, ...args].map(shellQuote).join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
       cwd: workdir,

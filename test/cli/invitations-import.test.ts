@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app/build-app.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -16,15 +14,13 @@ import { ManualClock } from '../clock.js';
 import { freshDatabase, TEST_DIALECT } from '../database.js';
 import { STRONG_PASSWORD, TEST_ARGON2 } from '../harness.js';
 import { testSecretBox } from '../secrets.js';
+import { GATEHOUSE_ARGS } from './entry.js';
 
 /**
  * `gatehouse invitations import <file.csv>` as an operator runs it: a real process against a SQLite
  * file or a fresh PostgreSQL database, checked through the database and, for one row, by accepting
  * the mailed link through the real app.
  */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = join(ROOT, 'src/cli/main.ts');
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const PUBLIC_URL = 'https://auth.example.org';
 
 let workdir: string;
@@ -40,7 +36,7 @@ interface Run {
 
 function gatehouse(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    const child = spawn(process.execPath, [...GATEHOUSE_ARGS, ...args], {
       cwd: workdir,
       env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, PUBLIC_URL, HASH_CONCURRENCY: '2' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,7 +54,7 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The same command on a pseudo-terminal (util-linux `script`): what a person at a terminal sees. */
 function gatehouseOnTerminal(args: string[]): Promise<{ code: number | null; screen: string }> {
-  const command = [process.execPath, '--import', TSX, MAIN, ...args].map(shellQuote).join(' ');
+  const command = [process.execPath, ...GATEHOUSE_ARGS, ...args].map(shellQuote).join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
       cwd: workdir,

@@ -1,16 +1,11 @@
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { GATEHOUSE_ARGS } from './entry.js';
 
 /**
  * The `gatehouse` CLI as an operator runs it: a real process (`node --import tsx src/cli/main.ts`)
  * configured only through the environment given here (PATH aside), from `cwd` (a directory with no
  * .env); stdin is closed unless given.
  */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = join(ROOT, 'src/cli/main.ts');
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface Run {
   code: number | null;
@@ -23,7 +18,7 @@ export function runGatehouse(
   options: { cwd: string; env: Record<string, string>; stdin?: string },
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    const child = spawn(process.execPath, [...GATEHOUSE_ARGS, ...args], {
       cwd: options.cwd,
       env: { PATH: process.env.PATH ?? '', HASH_CONCURRENCY: '2', ...options.env },
       stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

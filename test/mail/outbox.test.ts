@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../../src/db/db.js';
 import {
@@ -19,6 +17,7 @@ import { ManualClock } from '../clock.js';
 import { freshDatabase, TEST_DIALECT } from '../database.js';
 import { buildTestApp, request, seedUser, signIn, STRONG_PASSWORD, type TestApp } from '../harness.js';
 import { closeAfterFile, resetLinkIn, startSmtpCapture, type SmtpCapture } from '../smtp.js';
+import { GATEHOUSE_ARGS } from '../cli/entry.js';
 
 /**
  * The outbox under failure: mail is queued in the request's transaction and sent later, so an SMTP
@@ -353,9 +352,6 @@ describe.skipIf(TEST_DIALECT === 'sqlite')(
   },
 );
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
 /** Runs `gatehouse <args>` as an operator would: a real process, configured by the environment only. */
 function gatehouse(
   args: string[],
@@ -363,7 +359,7 @@ function gatehouse(
   cwd: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/main.ts'), ...args], {
+    const child = spawn(process.execPath, [...GATEHOUSE_ARGS, ...args], {
       cwd,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

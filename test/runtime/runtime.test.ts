@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, MAIN, PASSWORD, ROOT, signIn, startGatehouse, TSX } from '../scale/process.js';
+import { call, PASSWORD, ROOT, signIn, startGatehouse, TSX } from '../scale/process.js';
+import { GATEHOUSE_ARGS } from '../cli/entry.js';
 
 /*
  * Issue 18: Gatehouse runs on the maintained Node.js LTS lines. These tests run the CLI, the server
@@ -71,9 +72,7 @@ describe(`the runtime: Node ${process.version}`, () => {
     const admin = await run(
       [
         ...GC_ARGS,
-        '--import',
-        TSX,
-        MAIN,
+        ...GATEHOUSE_ARGS,
         'admin',
         'create',
         '--email',

@@ -13,6 +13,7 @@ import { systemClock } from '../../src/shared/clock.js';
 import { cliContext } from '../../src/shared/context.js';
 import { freePort } from '../../scripts/embedded-postgres.mjs';
 import { TEST_SECRET_KEY } from '../secrets.js';
+import { GATEHOUSE_ARGS } from '../cli/entry.js';
 
 /**
  * Real Gatehouse server processes for the scale-out and resilience tests: `gatehouse serve` started
@@ -137,7 +138,7 @@ export interface StartOptions {
 export async function startGatehouse(options: StartOptions): Promise<GatehouseProcess> {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', TSX, MAIN, 'serve'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...GATEHOUSE_ARGS, 'serve'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

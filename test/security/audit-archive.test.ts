@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -17,6 +15,7 @@ import {
 import { cliContext } from '../../src/shared/context.js';
 import { ManualClock } from '../clock.js';
 import { freshDatabase, TEST_DIALECT } from '../database.js';
+import { GATEHOUSE_ARGS } from '../cli/entry.js';
 
 /*
  * Audit retention (issue 10, item 5; SEC-AUD-02; ADR 0006): `gatehouse audit archive --before <date>`
@@ -26,15 +25,12 @@ import { freshDatabase, TEST_DIALECT } from '../database.js';
  * seconds on a busy shared machine.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = join(ROOT, 'src/cli/main.ts');
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const DAY = 24 * 3_600_000;
 const JAN_1 = Date.UTC(2026, 0, 1);
 
 function gatehouse(args: string[], databaseUrl: string, cwd: string) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    const child = spawn(process.execPath, [...GATEHOUSE_ARGS, ...args], {
       cwd,
       env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, HASH_CONCURRENCY: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +29,7 @@ import {
   type TestApp,
 } from '../harness.js';
 import { testSecretBox } from '../secrets.js';
+import { GATEHOUSE_ARGS } from '../cli/entry.js';
 
 /**
  * SEC-AUD-02: the audit log is append-only and hash-chained; `verifyAuditChain` and
@@ -38,10 +37,6 @@ import { testSecretBox } from '../secrets.js';
  * back; no API route edits or deletes events; the export is faithful and its CSV cannot smuggle
  * spreadsheet formulas.
  */
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = join(ROOT, 'src/cli/main.ts');
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 const CONTENT_MISMATCH = 'event content does not match its hash';
 const LINK_MISMATCH = 'previous-hash link does not match';
@@ -66,7 +61,7 @@ function gatehouse(
   cwd: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    const child = spawn(process.execPath, [...GATEHOUSE_ARGS, ...args], {
       cwd,
       env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, HASH_CONCURRENCY: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],

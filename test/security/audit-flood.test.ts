@@ -49,9 +49,16 @@ async function flood(t: TestApp, cookie: string, method: 'GET' | 'POST', url: st
   }
 }
 
+/**
+ * The floods here send 50 requests at once from one session, more than one credential may have in
+ * progress (MAX_IN_FLIGHT_PER_CREDENTIAL, SEC-PS-02, tested on its own): raised, so that every request
+ * reaches the authorization check whose refusals are counted.
+ */
+const FLOOD_ENV = { env: { MAX_IN_FLIGHT_PER_CREDENTIAL: '64' } };
+
 describe('SEC-AUD-01: repeated refusals are aggregated and rate-limited', () => {
   it('SEC-AUD-01: a flood of 403s from one viewer writes a bounded number of events whose counts add up to the requests', async () => {
-    const t = await buildTestApp();
+    const t = await buildTestApp(FLOOD_ENV);
     const viewer = await signedIn(t, 'viewer');
     const admin = await signedIn(t, 'admin');
     const start = t.clock.now();
@@ -102,7 +109,7 @@ describe('SEC-AUD-01: repeated refusals are aggregated and rate-limited', () => 
   });
 
   it('SEC-AUD-01: the log grows at a bounded rate: at most two events per actor, route and minute, however many requests', async () => {
-    const t = await buildTestApp();
+    const t = await buildTestApp(FLOOD_ENV);
     const viewer = await signedIn(t, 'viewer');
     const routes = ['/api/v1/users', '/api/v1/audit-events', '/api/v1/outbox'];
     let sent = 0;
@@ -121,7 +128,7 @@ describe('SEC-AUD-01: repeated refusals are aggregated and rate-limited', () => 
   });
 
   it('SEC-AUD-01: counts of windows that ended are written by the next refusal, and by shutting down, without any flush call', async () => {
-    const t = await buildTestApp();
+    const t = await buildTestApp(FLOOD_ENV);
     const viewer = await signedIn(t, 'viewer');
     const member = await signedIn(t, 'member');
     await flood(t, viewer.cookie, 'GET', '/api/v1/users', 20);
@@ -136,7 +143,7 @@ describe('SEC-AUD-01: repeated refusals are aggregated and rate-limited', () => 
   });
 
   it('SEC-AUD-01: refused invitations from a member are aggregated the same way', async () => {
-    const t = await buildTestApp();
+    const t = await buildTestApp(FLOOD_ENV);
     const member = await signedIn(t, 'member');
     for (let i = 0; i < 40; i += 1) {
       const res = await request(t, member.cookie, {
