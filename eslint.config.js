@@ -30,10 +30,13 @@ export const MODULE_DEPENDENCIES = {
   // admin's reset with a temporary password.
   recovery: ['users', 'passwords', 'mail', 'audit', 'sessions', 'throttle', 'tokens'],
   // Sign-in's lockout notice carries recovery's reset link.
-  auth: ['users', 'recovery', 'sessions', 'passwords', 'audit', 'mail', 'throttle', 'tokens'],
+  auth: ['users', 'recovery', 'sessions', 'passwords', 'audit', 'mail', 'throttle', 'tokens', 'mfa'],
   // Accepting an invitation creates the user and signs them in: it needs the session and policy leaves;
   // members' invitations are rate-limited per inviter (throttle).
   invitations: ['users', 'mail', 'audit', 'sessions', 'passwords', 'throttle'],
+  // Two-step verification: factors, recovery codes, the per-role policy (settings), Reset access
+  // (ends sessions and tokens, mails, audits). Sign-in (auth) calls it for the second step.
+  mfa: ['users', 'sessions', 'audit', 'mail', 'throttle', 'tokens', 'settings', 'passwords'],
 };
 
 const subdirectories = (dir) => {

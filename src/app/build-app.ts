@@ -20,6 +20,9 @@ import { registerAuditRoutes } from '../modules/audit/audit.routes.js';
 import { registerAuthRoutes } from '../modules/auth/auth.routes.js';
 import { principalOfSession, principalOfToken } from '../modules/auth/index.js';
 import { invitationsOfInviter } from '../modules/invitations/index.js';
+import { registerSecondStepRoutes } from '../modules/auth/second-step.routes.js';
+import { mfaSummaries } from '../modules/mfa/index.js';
+import { registerMfaRoutes, registerResetAccessRoutes } from '../modules/mfa/mfa.routes.js';
 import { registerInvitationRoutes } from '../modules/invitations/invitations.routes.js';
 import {
   createDispatcher,
@@ -37,7 +40,7 @@ import type { PasswordHasher } from '../modules/passwords/index.js';
 import { sessionCookie } from '../modules/sessions/index.js';
 import { registerTokenRoutes } from '../modules/tokens/tokens.routes.js';
 import { registerRecoveryRoutes } from '../modules/recovery/recovery.routes.js';
-import { tokenOwners } from '../modules/users/index.js';
+import { getUser, tokenOwners } from '../modules/users/index.js';
 import { registerUsersRoutes } from '../modules/users/users.routes.js';
 import type { Clock } from '../shared/clock.js';
 import { createClockOffsetMonitor, type ClockOffsetMonitor } from './clock-offset.js';
@@ -53,6 +56,10 @@ export interface RouteEntry {
   url: string;
   access: Access;
   allowTemporaryPassword: boolean;
+  /** Open to a session whose second step is pending / that must enroll first (SEC-MFA-05). */
+  allowMfaPending: boolean;
+  allowMfaEnrollment: boolean;
+  reauthentication: 'always' | 'adminTarget' | null;
 }
 
 declare module 'fastify' {
@@ -123,6 +130,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         url: route.url,
         access: declaredAccess(route.url, route.config),
         allowTemporaryPassword: route.config?.allowTemporaryPassword === true,
+        allowMfaPending: route.config?.allowMfaPending === true,
+        allowMfaEnrollment: route.config?.allowMfaEnrollment === true,
+        reauthentication: route.config?.reauthentication ?? null,
       });
     }
   });
@@ -182,6 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     config: liveConfig,
     settings,
     auditRepeats,
+    secrets: deps.secrets,
   };
   registerCredentialAdmission(app, {
     cookieName: sessionCookie(config).name,
@@ -191,6 +202,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     cookieName: sessionCookie(config).name,
     resolveSession: (secret) => principalOfSession(services, secret),
     resolveToken: (token) => principalOfToken(services, token),
+    isAdmin: async (id) => (await getUser(services, id).catch(() => null))?.role === 'admin',
     onForbidden: (request) => {
       const route = request.routeOptions.url ?? '';
       return auditRepeats.record(
@@ -219,11 +231,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => clockOffset.stop());
   registerHealthRoutes(app, database, transport, storage, clockOffset);
   registerAuthRoutes(app, services);
+  registerSecondStepRoutes(app, services);
+  registerMfaRoutes(app, services);
   // Every way back into an account: Forgot password, reset links, the admin's reset.
   registerRecoveryRoutes(app, services);
   registerOutboxRoutes(app, services);
   registerSettingsRoutes(app, services);
-  registerUsersRoutes(app, services);
+  registerUsersRoutes(app, { ...services, mfaSummaries: (ids) => mfaSummaries(services.db, ids) });
+  registerResetAccessRoutes(app, services);
   registerInvitationRoutes(app, services);
   registerTokenRoutes(app, { ...services, owners: tokenOwners });
   registerAuditRoutes(app, services);

@@ -13,14 +13,36 @@ declare module 'fastify' {
      * its own revocation or turn into a browser session (new tokens, the password, factors).
      */
     sessionOnly?: boolean;
+    /** Open to a session whose second step is pending (SEC-MFA-05): the second step itself, sign-out. */
+    allowMfaPending?: boolean;
+    /** Open to a session that must first set up a factor its role requires (SEC-MFA-05/08). */
+    allowMfaEnrollment?: boolean;
+    /**
+     * Step-up (SEC-MFA-07): a session must have proved its user within REAUTHENTICATION_MS, always or
+     * when the route's :id is another admin; else 403 reauthentication_required.
+     */
+    reauthentication?: 'always' | 'adminTarget';
   }
   interface FastifyRequest {
     principal: Principal | null;
     sessionId: string | null;
     /** The API token a request was authenticated by, if any (one of sessionId / tokenId is set). */
     tokenId: string | null;
+    /** The session's restriction and step-up age, when a session cookie authenticated the request. */
+    sessionState: RequestSessionState | null;
   }
 }
+
+/** What the guard knows of a session beyond its user (SEC-MFA-05/07). */
+export interface RequestSessionState {
+  restriction: 'mfa' | 'enroll' | null;
+  authenticatedAt: number;
+  /** The database's time, read with the session. */
+  now: number;
+}
+
+/** How recent an authentication must be for a step-up route (SEC-MFA-07). */
+export const REAUTHENTICATION_MS = 10 * 60_000;
 
 /** Secure by default: anything under /api/v1 needs a signed-in user unless the route says otherwise. */
 export function declaredAccess(url: string, config: { access?: Access } | undefined): Access {

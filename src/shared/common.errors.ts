@@ -12,6 +12,19 @@ export const commonErrors = defineErrors({
     status: 403,
     message: 'You must choose a new password before doing anything else.',
   },
+  mfa_required: {
+    status: 403,
+    message: 'Finish signing in with your second step (authenticator code, passkey or recovery code).',
+  },
+  mfa_enrollment_required: {
+    status: 403,
+    message: 'Your role requires two-step verification: set up a factor before doing anything else.',
+  },
+  reauthentication_required: {
+    status: 403,
+    message:
+      'Confirm it is you (password or second step) to do this; your last confirmation is over 10 minutes old.',
+  },
   session_required: {
     status: 403,
     message: 'Sign in to the console for this; an API token cannot do it.',

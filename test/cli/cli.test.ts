@@ -96,7 +96,13 @@ function gatehouseOnTerminal(
 }
 
 async function signInAs(email: string, password: string) {
-  return signIn(deps, { ...cliContext(), actorLabel: 'anonymous', userAgent: 'test' }, { email, password });
+  const result = await signIn(
+    deps,
+    { ...cliContext(), actorLabel: 'anonymous', userAgent: 'test' },
+    { email, password },
+  );
+  if ('mfaRequired' in result) throw new Error('no user of this file has a second factor');
+  return result;
 }
 
 function occurrences(haystack: string, needle: string): number {

@@ -44,8 +44,15 @@ const gatehouse = (args: string[], stdin?: string) =>
     ...(stdin === undefined ? {} : { stdin }),
   });
 
-const signInAs = (email: string, password: string) =>
-  signIn(deps, { ...cliContext(), actorLabel: 'anonymous', userAgent: 'test' }, { email, password });
+async function signInAs(email: string, password: string) {
+  const result = await signIn(
+    deps,
+    { ...cliContext(), actorLabel: 'anonymous', userAgent: 'test' },
+    { email, password },
+  );
+  if ('mfaRequired' in result) throw new Error('no user of this file has a second factor');
+  return result;
+}
 
 async function seed(email: string, role: 'admin' | 'member' | 'viewer'): Promise<User> {
   const { user } = await createUser(deps, cliContext(), {

@@ -2,6 +2,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../../src/app/build-app.js';
+import { sessionCookie, startSession } from '../../src/modules/sessions/index.js';
 import { setUserStatus, updateUser } from '../../src/modules/users/index.js';
 import { cliContext } from '../../src/shared/context.js';
 import { buildTestApp, seedUser, sessionCookieOf, STRONG_PASSWORD, type TestApp } from '../harness.js';
@@ -64,6 +65,14 @@ const PUBLIC_ALLOW_LIST = [
   // Metrics: reviewed. Off (404) unless METRICS_TOKEN is set, and then it checks that bearer token itself.
   'GET /metrics',
   'POST /api/v1/auth/sign-in',
+  // The second step of sign-in (SEC-MFA-05): reviewed. It needs the pending session a correct password
+  // opened and answers 401 invalid_code without one, exactly as for a wrong code.
+  'POST /api/v1/auth/mfa/verify',
+  // The enrollment link "Reset access" issues (SEC-MFA-06): reviewed. The check does not consume it
+  // (`token=` is redacted from logs); using it needs the token in the body and the user's password
+  // (scope factors: a wrong one counts toward the lockout) or a new one meeting the policy (scope all).
+  'GET /api/v1/auth/enrollment',
+  'POST /api/v1/auth/enrollment',
   'POST /api/v1/setup',
   // Password recovery (SEC-RST-*, SEC-ENUM-02): reviewed. Forgot-password answers the same for every
   // email; the status check does not consume the token, and `token=` is redacted from request logs.
@@ -86,8 +95,27 @@ const TEMPORARY_ALLOW_LIST = [
   'POST /api/v1/me/password',
 ].sort();
 
+/** What a session that must first set up a factor may use (SEC-MFA-05/08): enrolling, and leaving. */
+const MFA_ENROLLMENT_ALLOW_LIST = [
+  'GET /api/v1/me/factors',
+  'POST /api/v1/me/factors/totp',
+  'POST /api/v1/me/factors/totp/:id/confirm',
+  'DELETE /api/v1/me/factors/:id',
+  'POST /api/v1/me/recovery-codes',
+  'POST /api/v1/auth/reauthenticate',
+  'POST /api/v1/auth/sign-out',
+].sort();
+
 type Who =
-  'anonymous' | 'viewer' | 'member' | 'admin' | 'deactivated' | 'temporary member' | 'temporary admin';
+  | 'anonymous'
+  | 'viewer'
+  | 'member'
+  | 'admin'
+  | 'deactivated'
+  | 'temporary member'
+  | 'temporary admin'
+  | 'mfa pending admin'
+  | 'mfa enrollment admin';
 
 type Expectation = { allowed: true } | { allowed: false; status: number; code: string };
 
@@ -101,6 +129,14 @@ function expectation(route: RouteEntry, who: Who): Expectation {
       return route.allowTemporaryPassword
         ? { allowed: true }
         : { allowed: false, status: 403, code: 'password_change_required' };
+    case 'mfa pending admin':
+      return route.allowMfaPending
+        ? { allowed: true }
+        : { allowed: false, status: 403, code: 'mfa_required' };
+    case 'mfa enrollment admin':
+      return route.allowMfaEnrollment
+        ? { allowed: true }
+        : { allowed: false, status: 403, code: 'mfa_enrollment_required' };
     case 'viewer':
     case 'member':
       return route.access === 'admin'
@@ -150,6 +186,8 @@ async function matrixWorld() {
   const tempMember = await temporary(await seedUser(t, { role: 'member' }));
   const tempAdmin = await temporary(otherAdmin);
 
+  const restricted = await seedUser(t, { role: 'admin' });
+
   // A user signed in, then deactivated by an admin: the cookie they still hold is worthless.
   const gone = await seedUser(t, { role: 'member' });
   const goneCookie = await signInAs(t, gone.email, gone.password);
@@ -170,8 +208,20 @@ async function matrixWorld() {
       cookie: () => signInAs(t, tempMember.email, tempMember.password),
     },
     'temporary admin': { id: tempAdmin.id, cookie: () => signInAs(t, tempAdmin.email, tempAdmin.password) },
+    // Restricted sessions (SEC-MFA-05) as sign-in opens them, started directly: a pending sign-in keeps
+    // its attempt counted until the second step, so a hundred of them would lock the account.
+    'mfa pending admin': { id: restricted.id, cookie: () => restrictedSession(t, restricted.id, 'mfa') },
+    'mfa enrollment admin': {
+      id: restricted.id,
+      cookie: () => restrictedSession(t, restricted.id, 'enroll'),
+    },
   };
   return { t, principals, target };
+}
+
+async function restrictedSession(t: TestApp, userId: string, restriction: 'mfa' | 'enroll'): Promise<string> {
+  const { secret } = await startSession(t.db.db, t.deps, { userId, ip: null, userAgent: null, restriction });
+  return `${sessionCookie(t.config).name}=${secret}`;
 }
 
 /** Runs one principal over every protected route (with another user's id and their own) and lists every mismatch. */
@@ -276,6 +326,23 @@ describe('SEC-AZ-01: role × route matrix built from the route table', () => {
         `${routeKey(route)} → 401 unauthenticated`,
       );
     }
+  });
+
+  it('SEC-MFA-05: a pending second step → 403 mfa_required, a due enrollment → 403 mfa_enrollment_required, except on the routes that allow them', async () => {
+    const world = await matrixWorld();
+    for (const who of ['mfa pending admin', 'mfa enrollment admin'] as const) {
+      const { failures, passed } = await runMatrix(world, who);
+      expect(failures).toEqual([]);
+      expect(passed).toBeGreaterThan(0);
+    }
+    const t = world.t;
+    const open = (flag: 'allowMfaPending' | 'allowMfaEnrollment') =>
+      t.app.routeTable
+        .filter((r) => r.access !== 'public' && r[flag])
+        .map(routeKey)
+        .sort();
+    expect(open('allowMfaPending')).toEqual(['POST /api/v1/auth/sign-out']);
+    expect(open('allowMfaEnrollment')).toEqual(MFA_ENROLLMENT_ALLOW_LIST);
   });
 
   it('SEC-AZ-01 / SEC-TMP-01: a temporary-password session → 403 password_change_required except on /me, /me/password, sign-out', async () => {
@@ -710,11 +777,17 @@ describe('SEC-AZ-05: no response carries a password hash or a token hash', () =>
     expect(cookieSecrets.length).toBeGreaterThan(0);
 
     const FORBIDDEN_KEY = /^(password_?hash|token_?hash|hash|prev_?hash|secret|session_?secret)$/i;
+    // The one secret the API hands out by design (issue 13's contract): a new authenticator's key,
+    // once, to its owner, in the answer that starts the enrollment (and its schema in the document).
+    const INTENDED = new Set([
+      '$.components.schemas.TotpEnrollment.properties.secret',
+      '$.components.schemas.TotpEnrollmentInput.properties.secret',
+    ]);
     const badKeys = (value: unknown, path: string, out: string[]) => {
       if (Array.isArray(value)) value.forEach((v, i) => badKeys(v, `${path}[${i}]`, out));
       else if (value && typeof value === 'object') {
         for (const [key, v] of Object.entries(value)) {
-          if (FORBIDDEN_KEY.test(key)) out.push(`${path}.${key}`);
+          if (FORBIDDEN_KEY.test(key) && !INTENDED.has(`${path}.${key}`)) out.push(`${path}.${key}`);
           badKeys(v, `${path}.${key}`, out);
         }
       }
@@ -728,7 +801,9 @@ describe('SEC-AZ-05: no response carries a password hash or a token hash', () =>
       const where = `${res.raw.req.method} ${res.raw.req.url} → ${res.statusCode}`;
       expect(res.body, where).not.toContain('$argon2');
       expect(res.body, where).not.toMatch(/(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])/i);
-      expect(badKeys(res.json(), '$', []), where).toEqual([]);
+      const keys = badKeys(res.json(), '$', []);
+      const enrollment = res.raw.req.method === 'POST' && res.raw.req.url === '/api/v1/me/factors/totp';
+      expect(enrollment ? keys.filter((k) => k !== '$.secret') : keys, where).toEqual([]);
       for (const secret of [...hashes, ...cookieSecrets])
         expect(res.body.includes(secret), where).toBe(false);
     }

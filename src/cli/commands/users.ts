@@ -16,6 +16,7 @@ import { addPasswordOptions, passwordSource, readPassword, type PasswordFlags } 
 import { parseLimit, parsedBy, userByEmail } from '../arguments.js';
 import { createUserFromShell } from '../create-user.js';
 import { withServices, type CliServices } from '../services.js';
+import { registerResetAccessCommand } from './reset-access.js';
 
 /** The service's page size cap (the HTTP API's too); larger --limit values page with the keyset cursor. */
 const PAGE = 100;
@@ -88,6 +89,7 @@ export function registerUserCommands(program: Command): void {
   const users = program
     .command('users')
     .description('List, create and change users, and reset passwords, from the shell');
+  registerResetAccessCommand(users);
 
   users
     .command('list')

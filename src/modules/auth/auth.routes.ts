@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { actorOf, credentialOf, signedInActor, signedInPrincipal } from '../../http/context.js';
 import { AUTH_BODY_LIMIT, type ApiApp } from '../../http/route-types.js';
 import { commonErrors } from '../../shared/common.errors.js';
@@ -17,6 +18,7 @@ import { signIn } from './sign-in.service.js';
 import {
   ChangePasswordBody,
   MeResponse,
+  SecondStepRequired,
   SessionList,
   SetupBody,
   SignInBody,
@@ -65,20 +67,30 @@ export function registerAuthRoutes(
     schema: {
       tags: ['auth'],
       summary: 'Sign in with email and password; sets the session cookie',
-      description: 'Every failure answers 401 invalid_credentials, whatever the reason.',
+      description:
+        'Every failure answers 401 invalid_credentials, whatever the reason. A user with two-step ' +
+        'verification gets { mfaRequired, methods } and a pending session for POST /api/v1/auth/mfa/verify.',
       body: SignInBody,
-      response: { 200: SignInResponse, ...errorResponses(400, 401, 403, 413, 415, 429) },
+      response: {
+        200: z.union([SignInResponse, SecondStepRequired]),
+        ...errorResponses(400, 401, 403, 413, 415, 429),
+      },
     },
     handler: async (request, reply) => {
       const result = await signIn(deps, actorOf(request), request.body);
       setSessionCookie(reply, result.sessionSecret);
-      return { user: result.user, passwordChangeRequired: result.passwordChangeRequired };
+      if ('mfaRequired' in result) return { mfaRequired: true as const, methods: result.methods };
+      return {
+        user: result.user,
+        passwordChangeRequired: result.passwordChangeRequired,
+        ...(result.mfaEnrollmentRequired ? { mfaEnrollmentRequired: true as const } : {}),
+      };
     },
   });
 
   app.post('/api/v1/auth/sign-out', {
     bodyLimit: AUTH_BODY_LIMIT,
-    config: { access: 'user', allowTemporaryPassword: true },
+    config: { access: 'user', allowTemporaryPassword: true, allowMfaPending: true, allowMfaEnrollment: true },
     schema: {
       tags: ['auth'],
       summary: 'End the current session',

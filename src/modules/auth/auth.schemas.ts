@@ -5,8 +5,23 @@ import { UserSchema } from '../users/index.js';
 export const SignInBody = z.strictObject({ email: EmailInput, password: PasswordInput });
 
 export const SignInResponse = z
-  .object({ user: UserSchema, passwordChangeRequired: z.boolean() })
+  .object({
+    user: UserSchema,
+    passwordChangeRequired: z.boolean(),
+    mfaEnrollmentRequired: z
+      .literal(true)
+      .optional()
+      .meta({ description: 'The role requires two-step verification: set up a factor first' }),
+  })
   .meta({ id: 'SignIn' });
+
+/** A correct password for a user with a factor: the session waits for the second step (SEC-MFA-05). */
+export const SecondStepRequired = z
+  .object({
+    mfaRequired: z.literal(true),
+    methods: z.array(z.enum(['totp', 'passkey', 'recovery_code'])),
+  })
+  .meta({ id: 'SecondStepRequired' });
 
 export const SetupBody = z.strictObject({
   token: z.string().min(1).max(128),

@@ -16,12 +16,13 @@ import {
 import { endAllSessions, endOwnSession, endSession, startSession } from '../sessions/index.js';
 import { hitRateLimit, RATE_LIMITS, releaseRateLimit, type RateVerdict } from '../throttle/index.js';
 import { endOwnToken, revokeAllTokens } from '../tokens/index.js';
+import type * as mfa from '../mfa/index.js';
 import * as users from '../users/index.js';
 import type { UsersConfig } from '../users/index.js';
 import { authErrors } from './auth.errors.js';
 import * as store from './auth.store.js';
 
-export interface AuthConfig extends UsersConfig {
+export interface AuthConfig extends UsersConfig, mfa.PolicyConfig {
   session: { idleMs: number; absoluteMs: number };
   /** Per-IP limits key IPv6 clients on this prefix (SEC-BF-04). */
   ipv6RateLimitPrefix: number;
@@ -30,12 +31,23 @@ export interface AuthConfig extends UsersConfig {
 /** What auth's use cases receive (docs/adr/0007-service-context.md). */
 export interface AuthCtx extends Ctx<AuthConfig> {
   hasher: PasswordHasher;
+  /** Opens TOTP seeds for the second step and the step-up (absent where only passwords are checked). */
+  secrets?: mfa.MfaDeps['secrets'];
 }
 
 export interface SignedIn {
   user: users.User;
   passwordChangeRequired: boolean;
   /** The new session's secret, for the cookie only. */
+  sessionSecret: string;
+  /** The role requires a factor the user has not set up: the session is for that only (SEC-MFA-05). */
+  mfaEnrollmentRequired?: true;
+}
+
+/** The password was right and a second step is due: the session is pending (SEC-MFA-05). */
+export interface PendingSecondStep {
+  mfaRequired: true;
+  methods: mfa.SecondStepMethod[];
   sessionSecret: string;
 }
 

@@ -1,10 +1,25 @@
 import type { Db } from '../../db/db.js';
 import { nowValue } from '../../db/time.js';
 import type { Clock } from '../../shared/clock.js';
-import { endSession, keepSessionAlive, sessionLookupHash, type SessionsDeps } from '../sessions/index.js';
+import {
+  endSession,
+  keepSessionAlive,
+  sessionLookupHash,
+  type SessionRestriction,
+  type SessionsDeps,
+} from '../sessions/index.js';
 import { keepTokenInUse, tokenLookupHash } from '../tokens/index.js';
 import { principalFromRow, type Principal } from '../users/index.js';
 import * as store from './principal.store.js';
+
+/** What the guard needs of the session beyond its user: its restriction and step-up age (SEC-MFA-05/07). */
+export interface SessionState {
+  restriction: SessionRestriction | null;
+  /** When the user last proved who they are in this session (ms). */
+  authenticatedAt: number;
+  /** The database's time, read in the same query. */
+  now: number;
+}
 
 export interface PrincipalDeps extends SessionsDeps {
   db: Db;
@@ -18,12 +33,22 @@ export interface PrincipalDeps extends SessionsDeps {
 export async function principalOfSession(
   deps: PrincipalDeps,
   secret: string,
-): Promise<{ principal: Principal; sessionId: string } | null> {
+): Promise<{ principal: Principal; sessionId: string; session: SessionState } | null> {
   const tokenHash = sessionLookupHash(secret);
   if (!tokenHash) return null;
   const [row] = await store.bySessionHash(deps.db, tokenHash, nowValue(deps.db, deps.clock));
   if (!row) return null;
-  const { credentialId, sessionLastSeenAt, sessionExpiresAt, lockedUntil, dbNow, ...user } = row;
+  const {
+    credentialId,
+    sessionLastSeenAt,
+    sessionExpiresAt,
+    sessionRestriction,
+    sessionAuthenticatedAt,
+    sessionCreatedAt,
+    lockedUntil,
+    dbNow,
+    ...user
+  } = row;
   const session = { id: credentialId, lastSeenAt: sessionLastSeenAt, expiresAt: sessionExpiresAt };
   const now = Number(dbNow);
   // A session opened with a temporary password lives no longer than that password (SEC-TMP-03): once
@@ -34,7 +59,15 @@ export async function principalOfSession(
     return null;
   }
   if (!(await keepSessionAlive(deps, session, now))) return null;
-  return { principal: principalFromRow(user, lockedUntil), sessionId: credentialId };
+  return {
+    principal: principalFromRow(user, lockedUntil),
+    sessionId: credentialId,
+    session: {
+      restriction: sessionRestriction,
+      authenticatedAt: Number(sessionAuthenticatedAt ?? sessionCreatedAt),
+      now,
+    },
+  };
 }
 
 /** The user behind an API token (`Authorization: Bearer`), read fresh at every request, or null. */

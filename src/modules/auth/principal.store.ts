@@ -45,6 +45,9 @@ export const bySessionHash = preparedQuery((exec: Executor, tokenHash: string, n
       'sessions.id as credentialId',
       'sessions.lastSeenAt as sessionLastSeenAt',
       'sessions.expiresAt as sessionExpiresAt',
+      'sessions.restriction as sessionRestriction',
+      'sessions.authenticatedAt as sessionAuthenticatedAt',
+      'sessions.createdAt as sessionCreatedAt',
       'accountThrottle.lockedUntil as lockedUntil',
     ])
     .where('sessions.tokenHash', '=', tokenHash),

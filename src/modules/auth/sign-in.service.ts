@@ -4,6 +4,7 @@ import type { ActorContext } from '../../shared/context.js';
 import { commonErrors } from '../../shared/common.errors.js';
 import { recordAuditEvent } from '../audit/index.js';
 import { queueLockoutNotice } from '../recovery/index.js';
+import * as mfa from '../mfa/index.js';
 import { startSession } from '../sessions/index.js';
 import {
   clearAccountThrottle,
@@ -14,10 +15,13 @@ import {
 } from '../throttle/index.js';
 import * as users from '../users/index.js';
 import { authErrors } from './auth.errors.js';
-import type { AuthCtx, SignedIn } from './auth.service.js';
+import type { AuthCtx, PendingSecondStep, SignedIn } from './auth.service.js';
 
-type FailureReason =
-  'unknown_email' | 'wrong_password' | 'deactivated' | 'temporary_password_expired' | 'locked';
+export type FailureReason =
+  'unknown_email' | 'wrong_password' | 'deactivated' | 'temporary_password_expired' | 'locked' | 'wrong_code';
+
+/** A pending second step lives this long: enough to open an app and type a code, short for a thief. */
+export const MFA_PENDING_MS = 10 * 60_000;
 
 /**
  * Sign-in does exactly one password verification on every path, so unknown emails, wrong passwords,
@@ -28,7 +32,7 @@ export async function signIn(
   deps: AuthCtx,
   actor: ActorContext,
   input: { email: string; password: string },
-): Promise<SignedIn> {
+): Promise<SignedIn | PendingSecondStep> {
   const email = users.normalizeEmail(input.email);
   const ip = clientRateKey(actor.ip, deps.config.ipv6RateLimitPrefix);
   // The IP and the account count this attempt before the password is checked, each in one atomic
@@ -68,12 +72,35 @@ export async function signIn(
       ? await deps.hasher.hash(input.password, { ip: actor.ip })
       : undefined;
   const user = found.user;
-  const session = await deps.db.transaction().execute(async (trx) => {
+  const { session, secondStep } = await deps.db.transaction().execute(async (trx) => {
+    // A password alone never yields a full session for a user with a factor or whose role requires
+    // one (SEC-MFA-05): the session is restricted until the second step or the enrollment.
+    const secondStep = await mfa.signInRequirement(trx, deps, user, now);
     const started = await startSession(trx, deps, {
       userId: user.id,
       ip: actor.ip,
       userAgent: actor.userAgent,
+      restriction: secondStep.restriction,
+      ...(secondStep.restriction === 'mfa' ? { lifetimeMs: MFA_PENDING_MS } : {}),
     });
+    if (secondStep.restriction === 'mfa') {
+      // The account's count is not given back yet: this attempt stays counted until the second step
+      // succeeds, so a thief holding the password gets no more guesses at codes than at passwords
+      // (SEC-BF-01). Upgraded hashes wait for the full sign-in too.
+      await releaseRateLimit(trx, 'signInFailuresPerIp', ip, ipHit);
+      await recordAuditEvent(
+        trx,
+        deps.clock,
+        { ...actor, actorId: user.id, actorLabel: user.email },
+        {
+          // The sign-in itself is audited when the second step succeeds.
+          action: 'auth.password_verified',
+          target: { id: user.id, label: user.email },
+          details: { secondStep: 'required', methods: secondStep.methods },
+        },
+      );
+      return { session: started, secondStep };
+    }
     await users.recordSignIn(trx, user.id, now, upgraded);
     // The IP's row before the account's, the order the counting took them in: two sign-ins
     // locking them in opposite orders would deadlock on PostgreSQL.
@@ -86,15 +113,22 @@ export async function signIn(
       {
         action: 'auth.sign_in',
         target: { id: user.id, label: user.email },
-        details: { temporaryPassword: found.temporary, ...(upgraded ? { hashUpgraded: true } : {}) },
+        details: {
+          temporaryPassword: found.temporary,
+          ...(upgraded ? { hashUpgraded: true } : {}),
+          ...(secondStep.restriction === 'enroll' ? { mfaEnrollmentRequired: true } : {}),
+        },
       },
     );
-    return started;
+    return { session: started, secondStep };
   });
+  if (secondStep.restriction === 'mfa')
+    return { mfaRequired: true, methods: secondStep.methods, sessionSecret: session.secret };
   return {
     user: { ...user, lastSignInAt: new Date(now).toISOString() },
     passwordChangeRequired: found.temporary,
     sessionSecret: session.secret,
+    ...(secondStep.restriction === 'enroll' ? { mfaEnrollmentRequired: true } : {}),
   };
 }
 
@@ -103,7 +137,7 @@ export async function signIn(
  * transaction. When this attempt started a lockout of an existing account, the user is told by
  * mail, with a reset link so they are never locked out for good (SEC-BF-03).
  */
-async function recordFailure(
+export async function recordFailure(
   deps: AuthCtx,
   actor: ActorContext,
   email: string,

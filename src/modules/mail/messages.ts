@@ -17,6 +17,13 @@ export interface TemplateValues {
   /** `link` is a fresh reset link, or Forgot password when the user already holds one (`earlierLink`). */
   lockout: { minutes: string; link: string; earlierLink?: 'open' };
   token_created: { tokenName: string; prefix: string };
+  // Two-step verification (SEC-MFA-09): never a secret; `factor` is the factor's name.
+  mfa_factor_added: { factor: string };
+  mfa_factor_removed: { factor: string };
+  mfa_recovery_code_used: { remaining: string };
+  mfa_codes_regenerated: Record<string, never>;
+  /** `link` only when the admin chose to send it. */
+  mfa_access_reset: { scope: 'factors' | 'all'; reason: string; hours: string; link?: string };
   test: Record<string, never>;
 }
 

@@ -13,9 +13,17 @@ export type TemplateName =
   | 'deactivated'
   | 'lockout'
   | 'token_created'
+  | 'mfa_factor_added'
+  | 'mfa_factor_removed'
+  | 'mfa_recovery_code_used'
+  | 'mfa_codes_regenerated'
+  | 'mfa_access_reset'
   | 'test';
 
 export type TemplateVars = Record<string, string>;
+
+/** A part of a catalogue's templates, kept in its own file (e.g. locales/mfa.en.ts). */
+export type MessageTemplates<K extends TemplateName> = Record<K, (vars: TemplateVars) => MessageContent>;
 
 interface MessageContent {
   subject: string;

@@ -72,7 +72,8 @@ export function registerRecoveryRoutes(app: ApiApp, ctx: RecoveryCtx): void {
     },
   });
 
-  const admin = { access: 'admin' } as const;
+  // An admin resetting another admin needs a recent authentication (step-up, SEC-MFA-07).
+  const admin = { access: 'admin', reauthentication: 'adminTarget' } as const;
   const userTags = ['users'];
 
   app.post('/api/v1/users/:id/password', {

@@ -8,8 +8,11 @@ export {
   endOwnSession,
   listSessions,
   purgeExpiredSessions,
+  markAuthenticated,
+  liftRestriction,
   type SessionInfo,
   type SessionsDeps,
   type ValidSession,
 } from './sessions.service.js';
 export { sessionCookie, type CookieSettings } from './cookie.js';
+export type { SessionRestriction } from './sessions.table.js';

@@ -3,6 +3,7 @@ import { dbNow } from '../../db/time.js';
 import type { Clock } from '../../shared/clock.js';
 import { newId, randomSecret, sha256Hex } from '../../shared/crypto.js';
 import * as store from './sessions.store.js';
+import type { SessionRestriction } from './sessions.table.js';
 
 export interface SessionsDeps {
   db: Db;
@@ -35,7 +36,15 @@ const TOUCH_INTERVAL_MS = 60_000;
 export async function startSession(
   exec: Executor,
   deps: Pick<SessionsDeps, 'clock' | 'config'>,
-  input: { userId: string; ip: string | null; userAgent: string | null },
+  input: {
+    userId: string;
+    ip: string | null;
+    userAgent: string | null;
+    /** A restricted session (SEC-MFA-05): only the second step or the enrollment is open to it. */
+    restriction?: SessionRestriction | null;
+    /** A shorter life than the absolute timeout (a pending second step lives minutes, not hours). */
+    lifetimeMs?: number;
+  },
 ): Promise<{ secret: string; sessionId: string }> {
   const now = await dbNow(exec, deps.clock);
   const secret = randomSecret(32);
@@ -46,9 +55,11 @@ export async function startSession(
     userId: input.userId,
     createdAt: now,
     lastSeenAt: now,
-    expiresAt: now + deps.config.session.absoluteMs,
+    expiresAt: now + Math.min(input.lifetimeMs ?? Infinity, deps.config.session.absoluteMs),
     ip: input.ip,
     userAgent: input.userAgent?.slice(0, 512) ?? null,
+    restriction: input.restriction ?? null,
+    authenticatedAt: now,
   });
   return { secret, sessionId };
 }
@@ -124,4 +135,14 @@ export async function listSessions(
 export async function purgeExpiredSessions(deps: SessionsDeps): Promise<number> {
   const now = await dbNow(deps.db, deps.clock);
   return store.deleteExpired(deps.db, now - deps.config.session.idleMs, now);
+}
+
+/** Records that the session's user just proved who they are again (step-up, SEC-MFA-07). */
+export async function markAuthenticated(exec: Executor, sessionId: string, at: number): Promise<void> {
+  await store.setAuthenticatedAt(exec, sessionId, at);
+}
+
+/** Lifts a session's restriction once the required factor is set up (the enrollment ends in a full session). */
+export async function liftRestriction(exec: Executor, sessionId: string): Promise<void> {
+  await store.setRestriction(exec, sessionId, null);
 }

@@ -16,6 +16,18 @@ export async function touch(exec: Executor, id: string, at: number): Promise<voi
   await exec.updateTable('sessions').set({ lastSeenAt: at }).where('id', '=', id).execute();
 }
 
+export async function setAuthenticatedAt(exec: Executor, id: string, at: number): Promise<void> {
+  await exec.updateTable('sessions').set({ authenticatedAt: at }).where('id', '=', id).execute();
+}
+
+export async function setRestriction(
+  exec: Executor,
+  id: string,
+  restriction: SessionsTable['restriction'],
+): Promise<void> {
+  await exec.updateTable('sessions').set({ restriction }).where('id', '=', id).execute();
+}
+
 export async function deleteById(exec: Executor, id: string): Promise<void> {
   await exec.deleteFrom('sessions').where('id', '=', id).execute();
 }

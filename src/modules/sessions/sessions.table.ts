@@ -10,4 +10,10 @@ export interface SessionsTable {
   expiresAt: number;
   ip: string | null;
   userAgent: string | null;
+  /** null: full; 'mfa': second step pending (SEC-MFA-05); 'enroll': a required factor to set up first. */
+  restriction: SessionRestriction | null;
+  /** When the user last proved who they are in this session (step-up, SEC-MFA-07); null: at createdAt. */
+  authenticatedAt: number | null;
 }
+
+export type SessionRestriction = 'mfa' | 'enroll';

@@ -7,3 +7,4 @@ export {
   identityForCli,
   type StoredIdentity,
 } from './instance-identity.js';
+export { DEFAULT_MFA_POLICY, type MfaPolicy, type RoleMfaRequirement } from './mfa-policy.js';

@@ -1,5 +1,6 @@
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/db.js';
+import { DEFAULT_MFA_POLICY, type MfaPolicy } from './mfa-policy.js';
 import { readSettings, type OrgSettings } from './settings.service.js';
 
 /** What the environment says, used where the database has no value. */
@@ -12,11 +13,13 @@ export function defaultsFrom(config: Config): OrgSettings {
     sessionIdleMinutes: config.session.idleMs / 60_000,
     sessionAbsoluteHours: config.session.absoluteMs / 3_600_000,
     temporaryPasswordHours: config.temporaryPasswordMs / 3_600_000,
+    mfaPolicy: DEFAULT_MFA_POLICY,
   };
 }
 
 export interface LiveConfig extends Config {
   readonly membersMayInvite: boolean;
+  readonly mfaPolicy: MfaPolicy;
 }
 
 /**
@@ -43,6 +46,7 @@ export class LiveSettings {
         organizationName: { get: () => live().organizationName, enumerable: true },
         defaultLocale: { get: () => live().defaultLocale, enumerable: true },
         membersMayInvite: { get: () => live().membersMayInvite, enumerable: true },
+        mfaPolicy: { get: () => live().mfaPolicy, enumerable: true },
         password: {
           get: () => ({ minLength: live().passwordMinLength, maxLength: base.password.maxLength }),
           enumerable: true,

@@ -6,6 +6,10 @@ import type { Db } from '../../db/db.js';
 import type { Clock } from '../../shared/clock.js';
 import { updateSettings } from './settings.service.js';
 import type { LiveSettings } from './live-settings.js';
+import { MfaPolicyPatch, MfaPolicySchema, presentMfaPolicy } from './mfa-policy.js';
+import type { OrgSettings } from './settings.service.js';
+
+const present = (settings: OrgSettings) => ({ ...settings, mfaPolicy: presentMfaPolicy(settings.mfaPolicy) });
 
 const SettingsSchema = z
   .object({
@@ -16,6 +20,7 @@ const SettingsSchema = z
     sessionIdleMinutes: z.number().int(),
     sessionAbsoluteHours: z.number().int(),
     temporaryPasswordHours: z.number().int(),
+    mfaPolicy: MfaPolicySchema,
   })
   .meta({ id: 'Settings' });
 
@@ -43,6 +48,7 @@ const SettingsPatch = z
       .min(1)
       .max(24 * 30)
       .optional(),
+    mfaPolicy: MfaPolicyPatch.optional(),
   })
   .refine((p) => Object.keys(p).length > 0, { error: 'give at least one setting' });
 
@@ -57,7 +63,7 @@ export function registerSettingsRoutes(
       summary: 'Organization settings',
       response: { 200: SettingsSchema, ...errorResponses(401, 403) },
     },
-    handler: () => deps.settings.refresh(),
+    handler: async () => present(await deps.settings.refresh()),
   });
 
   app.patch('/api/v1/settings', {
@@ -70,7 +76,7 @@ export function registerSettingsRoutes(
     },
     handler: async (request) => {
       await updateSettings(deps, actorOf(request), deps.settings.defaults, request.body);
-      return deps.settings.refresh();
+      return present(await deps.settings.refresh());
     },
   });
 }

@@ -24,7 +24,8 @@ export function registerTokenRoutes(app: ApiApp, deps: TokensDeps & { owners: To
 
   app.post('/api/v1/me/tokens', {
     // A token may not mint tokens: a stolen one would otherwise outlive its own revocation (SEC-TOK-01).
-    config: { sessionOnly: true },
+    // Step-up (SEC-MFA-07): a new token is a new way in.
+    config: { sessionOnly: true, reauthentication: 'always' },
     schema: {
       tags,
       summary: 'Create an API token; the token is returned this once',
@@ -84,7 +85,7 @@ export function registerTokenRoutes(app: ApiApp, deps: TokensDeps & { owners: To
   });
 
   app.delete('/api/v1/users/:id/tokens/:tokenId', {
-    config: { access: 'admin' },
+    config: { access: 'admin', reauthentication: 'adminTarget' },
     schema: {
       tags,
       summary: "Revoke a user's API token",

@@ -113,3 +113,17 @@ export async function setTemporaryPassword(
     updatedAt: at,
   });
 }
+
+/**
+ * Removes a user's password ("Reset access" with scope all, issue 13): nothing signs in with it any
+ * more; the user sets a new one through the single-use link the admin's reset issues.
+ */
+export async function removePassword(exec: Executor, id: string, at: number): Promise<void> {
+  await store.update(exec, id, {
+    passwordHash: null,
+    passwordTemporary: 0,
+    passwordExpiresAt: null,
+    passwordChangedAt: at,
+    updatedAt: at,
+  });
+}

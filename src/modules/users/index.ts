@@ -15,6 +15,7 @@ export {
   recordSignIn,
   replaceOwnPassword,
   setTemporaryPassword,
+  removePassword,
   type Credentials,
   type Principal,
 } from './credentials.js';

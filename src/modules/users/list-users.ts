@@ -11,6 +11,8 @@ export interface ListUsersInput {
   q?: string | undefined;
   role?: Role | undefined;
   status?: UserStatus | undefined;
+  /** Two-step verification on or off (issue 13). */
+  mfa?: 'enabled' | 'disabled' | undefined;
   sort: store.SortKey;
   order: 'asc' | 'desc';
   limit: number;
@@ -26,11 +28,13 @@ export async function listUsers(
     search: input.q?.trim().toLowerCase() || undefined,
     role: input.role,
     status: input.status,
+    mfa: input.mfa,
   };
   // Without a search, the total comes from counters (no COUNT). A search's total is counted on its
   // first page and carried in the cursor, so the following pages cost only their rows; it is the
   // total as of the first page.
-  const key = filter.search ? filterKey(filter) : undefined;
+  // (With the two-step filter the total is counted on every page: the cursor's key does not cover it.)
+  const key = filter.search && !filter.mfa ? filterKey(filter) : undefined;
   const query = { ...filter, sort: input.sort, order: input.order, after, limit: input.limit + 1 };
   let total = key && after?.total?.filter === key ? after.total.count : undefined;
   let rows: store.UserRow[] | undefined;

@@ -5,6 +5,7 @@ import {
   CreatedUser,
   CreateUserBody,
   ListUsersQuery,
+  ManagedUser,
   SessionsEnded,
   UpdateUserBody,
   UserPage,
@@ -19,9 +20,24 @@ import { unlockUser } from './unlock-user.js';
 import { updateUser } from './update-user.js';
 import type { UsersCtx } from './users.context.js';
 
+/** Each user's two-step verification summary (counts only), from the mfa module (wired in build-app). */
+export type MfaSummaries = (
+  userIds: readonly string[],
+) => Promise<
+  Map<string, { enabled: boolean; totp: number; passkeys: number; recoveryCodesRemaining: number }>
+>;
+
+const NO_MFA = { enabled: false, totp: 0, passkeys: 0, recoveryCodesRemaining: 0 };
+
 /** Manage users: admin only. Resetting a password is the recovery module's (recovery.routes.ts). */
-export function registerUsersRoutes(app: ApiApp, deps: UsersCtx): void {
+export function registerUsersRoutes(app: ApiApp, deps: UsersCtx & { mfaSummaries?: MfaSummaries }): void {
+  const withMfa = async <T extends { id: string }>(items: T[]) => {
+    const summaries = deps.mfaSummaries ? await deps.mfaSummaries(items.map((u) => u.id)) : new Map();
+    return items.map((u) => ({ ...u, mfa: summaries.get(u.id) ?? NO_MFA }));
+  };
   const admin = { access: 'admin' } as const;
+  // An admin's action on another admin needs a recent authentication (step-up, SEC-MFA-07).
+  const adminAction = { access: 'admin', reauthentication: 'adminTarget' } as const;
   const tags = ['users'];
 
   app.get('/api/v1/users', {
@@ -32,7 +48,10 @@ export function registerUsersRoutes(app: ApiApp, deps: UsersCtx): void {
       querystring: ListUsersQuery,
       response: { 200: UserPage, ...errorResponses(400, 401, 403) },
     },
-    handler: (request) => listUsers(deps, request.query),
+    handler: async (request) => {
+      const page = await listUsers(deps, request.query);
+      return { ...page, items: await withMfa(page.items) };
+    },
   });
 
   app.post('/api/v1/users', {
@@ -65,13 +84,13 @@ export function registerUsersRoutes(app: ApiApp, deps: UsersCtx): void {
       tags,
       summary: 'One user',
       params: IdParams,
-      response: { 200: UserSchema, ...errorResponses(401, 403, 404) },
+      response: { 200: ManagedUser, ...errorResponses(401, 403, 404) },
     },
-    handler: (request) => getUser(deps, request.params.id),
+    handler: async (request) => (await withMfa([await getUser(deps, request.params.id)]))[0],
   });
 
   app.patch('/api/v1/users/:id', {
-    config: admin,
+    config: adminAction,
     schema: {
       tags,
       summary: 'Rename a user or change their role',
@@ -87,7 +106,7 @@ export function registerUsersRoutes(app: ApiApp, deps: UsersCtx): void {
     ['activate', 'active'],
   ] as const) {
     app.post(`/api/v1/users/:id/${verb}`, {
-      config: admin,
+      config: adminAction,
       schema: {
         tags,
         summary: verb === 'deactivate' ? 'Deactivate a user (ends their sessions)' : 'Activate a user',
@@ -99,7 +118,7 @@ export function registerUsersRoutes(app: ApiApp, deps: UsersCtx): void {
   }
 
   app.post('/api/v1/users/:id/unlock', {
-    config: admin,
+    config: adminAction,
     schema: {
       tags,
       summary: 'Lift a sign-in lockout',
@@ -110,7 +129,7 @@ export function registerUsersRoutes(app: ApiApp, deps: UsersCtx): void {
   });
 
   app.delete('/api/v1/users/:id/sessions', {
-    config: admin,
+    config: adminAction,
     schema: {
       tags,
       summary: 'Sign a user out everywhere: every session ends and every API token is revoked',

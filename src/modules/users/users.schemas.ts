@@ -17,10 +17,24 @@ export const UserSchema = z
   })
   .meta({ id: 'User' });
 
+/** Two-step verification as an admin sees it: counts only, never a secret or a factor's name (issue 13). */
+export const MfaSummarySchema = z
+  .object({
+    enabled: z.boolean(),
+    totp: z.number().int(),
+    passkeys: z.number().int(),
+    recoveryCodesRemaining: z.number().int(),
+  })
+  .meta({ id: 'MfaSummary' });
+
+/** A user in Manage users: the user, with their two-step verification summary. */
+export const ManagedUser = UserSchema.extend({ mfa: MfaSummarySchema }).meta({ id: 'ManagedUser' });
+
 export const ListUsersQuery = z.strictObject({
   q: PlainText(200).optional(),
   role: RoleInput.optional(),
   status: z.enum(['active', 'deactivated']).optional(),
+  mfa: z.enum(['enabled', 'disabled']).optional().meta({ description: 'Two-step verification on or off' }),
   sort: z.enum(['name', 'email', 'createdAt', 'lastSignInAt']).default('name'),
   order: z.enum(['asc', 'desc']).default('asc'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -28,7 +42,7 @@ export const ListUsersQuery = z.strictObject({
 });
 
 export const UserPage = z
-  .object({ items: z.array(UserSchema), nextCursor: z.string().nullable(), total: z.number().int() })
+  .object({ items: z.array(ManagedUser), nextCursor: z.string().nullable(), total: z.number().int() })
   .meta({ id: 'UserPage' });
 
 export const CreateUserBody = z.union([

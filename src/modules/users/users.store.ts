@@ -1,4 +1,5 @@
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { Database } from '../../db/database.js';
 import type { Executor } from '../../db/db.js';
 import { isPostgres } from '../../db/dialect.js';
 import type { Role, UserStatus, UsersTable } from './users.table.js';
@@ -17,6 +18,23 @@ export interface UserFilter {
   search?: string | undefined;
   role?: Role | undefined;
   status?: UserStatus | undefined;
+  /** Whether the user has an active second factor (issue 13's filter `mfa=enabled|disabled`). */
+  mfa?: 'enabled' | 'disabled' | undefined;
+}
+
+/**
+ * The two-step filter reads the mfa module's factors table (its index on user_id, status): the one
+ * place this store looks at another module's table, like the request guard's query (ADR 0003).
+ */
+function hasFactor(f: UserFilter) {
+  return (eb: ExpressionBuilder<Database, 'users'>) => {
+    const factor = eb
+      .selectFrom('mfaFactors')
+      .select('mfaFactors.id')
+      .whereRef('mfaFactors.userId', '=', 'users.id')
+      .where('mfaFactors.status', '=', 'active');
+    return f.mfa === 'enabled' ? eb.exists(factor) : eb.not(eb.exists(factor));
+  };
 }
 
 export interface UserPageQuery extends UserFilter {
@@ -56,6 +74,7 @@ function filtered(exec: Executor, f: UserFilter) {
   if (f.role) q = q.where('role', '=', f.role);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.search) q = q.where(likeSearch(f.search));
+  if (f.mfa) q = q.where(hasFactor(f));
   return q;
 }
 
@@ -76,6 +95,7 @@ function searchMatches(exec: Executor, f: UserFilter & { search: string }) {
     .where(likeSearch(f.search));
   if (f.role) q = q.where(sql<boolean>`+role = ${f.role}`);
   if (f.status) q = q.where(sql<boolean>`+status = ${f.status}`);
+  if (f.mfa) q = q.where(hasFactor(f));
   return q;
 }
 
@@ -169,6 +189,13 @@ export function sortValue(row: UserRow, sort: SortKey): string | number {
  * counted through the index, or, for a short q, by a scan.
  */
 export async function count(exec: Executor, f: UserFilter): Promise<number> {
+  // The counters know nothing of factors: with the two-step filter the rows are counted.
+  if (f.mfa)
+    return countRows(
+      f.search && searchIsIndexed(f.search)
+        ? searchMatches(exec, { ...f, search: f.search })
+        : filtered(exec, f),
+    );
   if (!f.search) {
     let q = exec.selectFrom('userCounts').select((eb) => eb.fn.sum<number | string | null>('n').as('n'));
     if (f.role) q = q.where('role', '=', f.role);

@@ -114,7 +114,7 @@ export interface paths {
     put?: never;
     /**
      * Sign in with email and password; sets the session cookie
-     * @description Every failure answers 401 invalid_credentials, whatever the reason.
+     * @description Every failure answers 401 invalid_credentials, whatever the reason. A user with two-step verification gets { mfaRequired, methods } and a pending session for POST /api/v1/auth/mfa/verify.
      */
     post: {
       parameters: {
@@ -138,7 +138,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['SignIn'];
+            'application/json': components['schemas']['SignIn'] | components['schemas']['SecondStepRequired'];
           };
         };
         /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
@@ -670,6 +670,787 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/mfa/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The second step of sign-in: an authenticator code or a recovery code
+     * @description Needs the pending session a correct password opened. Success replaces it with a new session. A wrong, used or expired code answers 401 invalid_code, and counts toward the account lockout.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            method: 'totp' | 'recovery_code';
+            code: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SignIn'];
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body too large. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/enrollment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Check an enrollment link from "Reset access" (does not consume it) */
+    get: {
+      parameters: {
+        query: {
+          token: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EnrollmentLinkStatus'];
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Use an enrollment link from "Reset access": on any device, once; signs in
+     * @description Scope factors: the current password (401 invalid_credentials, counted toward the lockout, keeps the link). Scope all: a new password (the password policy applies). A used or expired link → 400 invalid_enrollment_link.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            token: string;
+            password: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SignIn'];
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body too large. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/reauthenticate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm it is you again (password or a factor) before a sensitive change
+     * @description Adding or removing factors, new recovery codes, new API tokens and admin actions on another admin answer 403 reauthentication_required when the last authentication is over 10 minutes old.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json':
+            | {
+                password: string;
+              }
+            | {
+                /** @enum {string} */
+                method: 'totp' | 'recovery_code';
+                code: string;
+              };
+        };
+      };
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body too large. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/factors': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your two-step verification: authenticator apps, passkeys, recovery codes left */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['FactorList'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/factors/totp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start adding an authenticator app: a new key, pending until confirmed with a code
+     * @description The key is shown this once. 403 reauthentication_required past 10 minutes since the last authentication.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TotpEnrollment'];
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/factors/totp/{id}/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm an authenticator app with its first code
+     * @description The first factor of an account comes with ten recovery codes, shown this once.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            code: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['FactorAdded'];
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/factors/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove one of your factors (the last one also removes the recovery codes) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Conflict with the current state. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/recovery-codes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A new set of ten recovery codes; the previous set stops working */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RecoveryCodes'];
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Conflict with the current state. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/forgot-password': {
     parameters: {
       query?: never;
@@ -1063,6 +1844,15 @@ export interface paths {
             sessionIdleMinutes?: number;
             sessionAbsoluteHours?: number;
             temporaryPasswordHours?: number;
+            mfaPolicy?: {
+              /** @enum {string} */
+              admin: 'optional' | 'required' | 'passkey';
+              /** @enum {string} */
+              member: 'optional' | 'required' | 'passkey';
+              /** @enum {string} */
+              viewer: 'optional' | 'required' | 'passkey';
+              graceDays: number;
+            };
           };
         };
       };
@@ -1139,6 +1929,8 @@ export interface paths {
           q?: string;
           role?: 'admin' | 'member' | 'viewer';
           status?: 'active' | 'deactivated';
+          /** @description Two-step verification on or off */
+          mfa?: 'enabled' | 'disabled';
           sort?: 'name' | 'email' | 'createdAt' | 'lastSignInAt';
           order?: 'asc' | 'desc';
           limit?: number;
@@ -1335,7 +2127,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['User'];
+            'application/json': components['schemas']['ManagedUser'];
           };
         };
         /** @description Not signed in, or the credentials are wrong. */
@@ -2088,6 +2880,128 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}/reset-access': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reset a user's access: remove their factors (and password), end sessions and tokens, issue a 24 h link
+     * @description One transaction; audited with the reason; the user is mailed. scope factors keeps the password; scope all removes it too. The enrollment link works once, on any device; with send false it is returned.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            scope: 'factors' | 'all';
+            reason: string;
+            send: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ResetAccess'];
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Conflict with the current state. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body too large. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -3354,14 +4268,87 @@ export interface components {
       locale: string | null;
       lockedUntil: string | null;
     };
+    MfaSummaryInput: {
+      enabled: boolean;
+      totp: number;
+      passkeys: number;
+      recoveryCodesRemaining: number;
+    };
+    ManagedUserInput: {
+      id: string;
+      email: string;
+      name: string;
+      /** @enum {string} */
+      role: 'admin' | 'member' | 'viewer';
+      /** @enum {string} */
+      status: 'active' | 'deactivated';
+      passwordChangeRequired: boolean;
+      createdAt: string;
+      updatedAt: string;
+      lastSignInAt: string | null;
+      locale: string | null;
+      lockedUntil: string | null;
+      mfa: components['schemas']['MfaSummaryInput'];
+    };
     UserPageInput: {
-      items: components['schemas']['UserInput'][];
+      items: components['schemas']['ManagedUserInput'][];
       nextCursor: string | null;
       total: number;
+    };
+    MfaPolicyInput: {
+      /** @enum {string} */
+      admin: 'optional' | 'required' | 'passkey';
+      /** @enum {string} */
+      member: 'optional' | 'required' | 'passkey';
+      /** @enum {string} */
+      viewer: 'optional' | 'required' | 'passkey';
+      graceDays: number;
+      changedAt: string | null;
+    };
+    FactorInput: {
+      id: string;
+      name: string;
+      createdAt: string;
+      lastUsedAt: string | null;
+      /** @description Passkeys: synced by its provider (backup state) */
+      backedUp?: boolean;
+    };
+    FactorListInput: {
+      totp: components['schemas']['FactorInput'][];
+      passkeys: components['schemas']['FactorInput'][];
+      recoveryCodes: {
+        remaining: number;
+        createdAt: string;
+      } | null;
+    };
+    TotpEnrollmentInput: {
+      id: string;
+      /** @description The base32 key, shown this once, for manual entry */
+      secret: string;
+      /** @description What the QR code holds */
+      otpauthUri: string;
+    };
+    FactorAddedInput: {
+      factor: components['schemas']['FactorInput'];
+      /** @description With the first factor only: ten single-use codes, shown this once */
+      recoveryCodes?: string[];
+    };
+    RecoveryCodesInput: {
+      codes: string[];
     };
     SignInInput: {
       user: components['schemas']['UserInput'];
       passwordChangeRequired: boolean;
+      /**
+       * @description The role requires two-step verification: set up a factor first
+       * @constant
+       */
+      mfaEnrollmentRequired?: true;
+    };
+    SecondStepRequiredInput: {
+      /** @constant */
+      mfaRequired: true;
+      methods: ('totp' | 'passkey' | 'recovery_code')[];
     };
     MeInput: {
       user: components['schemas']['UserInput'];
@@ -3385,6 +4372,18 @@ export interface components {
     };
     AcceptedInput: {
       message: string;
+    };
+    EnrollmentLinkStatusInput: {
+      /** @enum {string} */
+      scope: 'factors' | 'all';
+      email: string;
+      expiresAt: string;
+    };
+    ResetAccessInput: {
+      expiresAt: string;
+      sent: boolean;
+      /** @description Only when send was false. Shown this once. */
+      link?: string;
     };
     InvitationInput: {
       id: string;
@@ -3462,6 +4461,7 @@ export interface components {
       sessionIdleMinutes: number;
       sessionAbsoluteHours: number;
       temporaryPasswordHours: number;
+      mfaPolicy: components['schemas']['MfaPolicyInput'];
     };
     ApiTokenInput: {
       id: string;
@@ -3518,14 +4518,87 @@ export interface components {
       locale: string | null;
       lockedUntil: string | null;
     };
+    MfaSummary: {
+      enabled: boolean;
+      totp: number;
+      passkeys: number;
+      recoveryCodesRemaining: number;
+    };
+    ManagedUser: {
+      id: string;
+      email: string;
+      name: string;
+      /** @enum {string} */
+      role: 'admin' | 'member' | 'viewer';
+      /** @enum {string} */
+      status: 'active' | 'deactivated';
+      passwordChangeRequired: boolean;
+      createdAt: string;
+      updatedAt: string;
+      lastSignInAt: string | null;
+      locale: string | null;
+      lockedUntil: string | null;
+      mfa: components['schemas']['MfaSummary'];
+    };
     UserPage: {
-      items: components['schemas']['User'][];
+      items: components['schemas']['ManagedUser'][];
       nextCursor: string | null;
       total: number;
+    };
+    MfaPolicy: {
+      /** @enum {string} */
+      admin: 'optional' | 'required' | 'passkey';
+      /** @enum {string} */
+      member: 'optional' | 'required' | 'passkey';
+      /** @enum {string} */
+      viewer: 'optional' | 'required' | 'passkey';
+      graceDays: number;
+      changedAt: string | null;
+    };
+    Factor: {
+      id: string;
+      name: string;
+      createdAt: string;
+      lastUsedAt: string | null;
+      /** @description Passkeys: synced by its provider (backup state) */
+      backedUp?: boolean;
+    };
+    FactorList: {
+      totp: components['schemas']['Factor'][];
+      passkeys: components['schemas']['Factor'][];
+      recoveryCodes: {
+        remaining: number;
+        createdAt: string;
+      } | null;
+    };
+    TotpEnrollment: {
+      id: string;
+      /** @description The base32 key, shown this once, for manual entry */
+      secret: string;
+      /** @description What the QR code holds */
+      otpauthUri: string;
+    };
+    FactorAdded: {
+      factor: components['schemas']['Factor'];
+      /** @description With the first factor only: ten single-use codes, shown this once */
+      recoveryCodes?: string[];
+    };
+    RecoveryCodes: {
+      codes: string[];
     };
     SignIn: {
       user: components['schemas']['User'];
       passwordChangeRequired: boolean;
+      /**
+       * @description The role requires two-step verification: set up a factor first
+       * @constant
+       */
+      mfaEnrollmentRequired?: true;
+    };
+    SecondStepRequired: {
+      /** @constant */
+      mfaRequired: true;
+      methods: ('totp' | 'passkey' | 'recovery_code')[];
     };
     Me: {
       user: components['schemas']['User'];
@@ -3549,6 +4622,18 @@ export interface components {
     };
     Accepted: {
       message: string;
+    };
+    EnrollmentLinkStatus: {
+      /** @enum {string} */
+      scope: 'factors' | 'all';
+      email: string;
+      expiresAt: string;
+    };
+    ResetAccess: {
+      expiresAt: string;
+      sent: boolean;
+      /** @description Only when send was false. Shown this once. */
+      link?: string;
     };
     Invitation: {
       id: string;
@@ -3626,6 +4711,7 @@ export interface components {
       sessionIdleMinutes: number;
       sessionAbsoluteHours: number;
       temporaryPasswordHours: number;
+      mfaPolicy: components['schemas']['MfaPolicy'];
     };
     ApiToken: {
       id: string;

@@ -1,4 +1,5 @@
 import { inviterNote, type LocaleCatalogue } from '../templates.js';
+import { mfaEn } from './mfa.en.js';
 
 /** English. To add a language, copy this file to `<code>.ts` and translate; it is picked up by its file name. */
 const en: LocaleCatalogue = {
@@ -9,6 +10,7 @@ const en: LocaleCatalogue = {
   contactAdmin: 'If this was not you, contact your administrator right away.',
   roles: { admin: 'Admin', member: 'Member', viewer: 'Viewer' },
   templates: {
+    ...mfaEn,
     password_reset: (v) => ({
       subject: `Reset your ${v.org} password`,
       paragraphs: [

@@ -1,4 +1,5 @@
 import { inviterNote, type LocaleCatalogue } from '../templates.js';
+import { mfaFr } from './mfa.fr.js';
 
 const fr: LocaleCatalogue = {
   name: 'Français',
@@ -8,6 +9,7 @@ const fr: LocaleCatalogue = {
   contactAdmin: 'Si ce n’était pas vous, contactez immédiatement votre administrateur.',
   roles: { admin: 'Administrateur', member: 'Membre', viewer: 'Lecteur' },
   templates: {
+    ...mfaFr,
     password_reset: (v) => ({
       subject: `Réinitialisez votre mot de passe ${v.org}`,
       paragraphs: [

@@ -9,6 +9,7 @@ import { useForgetMyTokens } from '../../features/account/api';
 import { LanguageForm } from '../../features/account/components/LanguageForm';
 import { MyTokensList } from '../../features/account/components/MyTokensList';
 import { SessionsList } from '../../features/account/components/SessionsList';
+import { TwoStepCard } from '../../features/account/components/TwoStepCard';
 import { roleLabel } from '../../lib/format';
 import { meQueryKey, setSignInNotice, SIGNED_OUT } from '../../lib/session';
 import { useCurrentUser } from '../current-user';
@@ -42,6 +43,9 @@ export function AccountPage() {
               toast(t('account.passwordChanged'));
             }}
           />
+        </Card>
+        <Card title={t('mfa.title')} description={t('mfa.description')}>
+          <TwoStepCard me={me} />
         </Card>
         <Card title={t('account.sessions')} description={t('account.sessionsDescription')}>
           <SessionsList

@@ -4,6 +4,8 @@
  * plural forms chosen by `count` (Intl.PluralRules), `<strong>` and `<inviter/>` are Trans tags.
  * A new screen adds its strings here and in fr.ts (test/unit/i18n-catalogue.test.ts checks both).
  */
+import { mfaEn, mfaErrorsEn } from './mfa.en';
+
 export const en = {
   common: {
     appName: 'Gatehouse',
@@ -64,6 +66,7 @@ export const en = {
     },
   },
   errors: {
+    ...mfaErrorsEn,
     network_error: 'Could not reach Gatehouse. Check your connection and try again.',
     unexpected_response: 'Gatehouse gave an unexpected answer. Try again.',
     internal_error: 'Something went wrong on our side. Try again in a moment.',
@@ -111,6 +114,7 @@ export const en = {
     invitation_not_pending: 'This invitation was already accepted, revoked or replaced.',
     invitation_not_found: 'This invitation no longer exists.',
   },
+  mfa: mfaEn,
   layout: {
     loading: 'Loading Gatehouse…',
     loadFailed: 'Gatehouse could not load',

@@ -5,6 +5,8 @@ import type { Catalogue } from './en';
  * test/unit/i18n-catalogue.test.ts) : espace insécable (U+00A0) avant le deux-points, espace fine insécable
  * (U+202F) avant le point-virgule, le point d’interrogation et d’exclamation, et à l’intérieur des guillemets.
  */
+import { mfaFr, mfaErrorsFr } from './mfa.fr';
+
 export const fr: Catalogue = {
   common: {
     appName: 'Gatehouse',
@@ -71,6 +73,7 @@ export const fr: Catalogue = {
     },
   },
   errors: {
+    ...mfaErrorsFr,
     network_error: 'Impossible de joindre Gatehouse. Vérifiez votre connexion et réessayez.',
     unexpected_response: 'Gatehouse a donné une réponse inattendue. Réessayez.',
     internal_error: 'Un problème est survenu de notre côté. Réessayez dans un instant.',
@@ -118,6 +121,7 @@ export const fr: Catalogue = {
     invitation_not_pending: 'Cette invitation a déjà été acceptée, révoquée ou remplacée.',
     invitation_not_found: 'Cette invitation n’existe plus.',
   },
+  mfa: mfaFr,
   layout: {
     loading: 'Chargement de Gatehouse…',
     loadFailed: 'Gatehouse n’a pas pu se charger',

@@ -43,3 +43,46 @@ export function useSetLocale() {
     onSuccess: (me) => queryClient.setQueryData(meQueryKey, me),
   });
 }
+
+const factorsKey = ['my-factors'] as const;
+
+/** Two-step verification (issue 13): your factors and how many recovery codes remain. */
+export function useMyFactors() {
+  return useQuery({ queryKey: factorsKey, queryFn: () => call(api.GET('/api/v1/me/factors')) });
+}
+
+export function useStartTotp() {
+  return useMutation({ mutationFn: () => call(api.POST('/api/v1/me/factors/totp')) });
+}
+
+export function useConfirmTotp() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, code }: { id: string; code: string }) =>
+      call(api.POST('/api/v1/me/factors/totp/{id}/confirm', { params: { path: { id } }, body: { code } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: factorsKey }),
+  });
+}
+
+export function useRemoveFactor() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => call(api.DELETE('/api/v1/me/factors/{id}', { params: { path: { id } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: factorsKey }),
+  });
+}
+
+export function useRegenerateCodes() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => call(api.POST('/api/v1/me/recovery-codes')),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: factorsKey }),
+  });
+}
+
+/** Step-up (SEC-MFA-07): the password again, before a sensitive change. */
+export function useReauthenticate() {
+  return useMutation({
+    mutationFn: (password: string) => call(api.POST('/api/v1/auth/reauthenticate', { body: { password } })),
+  });
+}

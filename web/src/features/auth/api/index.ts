@@ -12,6 +12,8 @@ export const meQuery = queryOptions({
     try {
       return await call(api.GET('/api/v1/me'));
     } catch (error) {
+      // A pending second step is not yet a signed-in user: the sign-in page asks for the code.
+      if (isApiError(error) && error.status === 403 && error.code === 'mfa_required') return null;
       if (isApiError(error) && error.status === 401) {
         if (client.getQueryData<Me | null>(meQueryKey)) setSignInNotice(SESSION_ENDED);
         return null;
@@ -37,6 +39,17 @@ export function useSignIn() {
   return useMutation({
     mutationFn: (body: BodyOf<'/api/v1/auth/sign-in', 'post'>) =>
       call(api.POST('/api/v1/auth/sign-in', { body })),
+    // With a second step due, the session is pending: nothing to load until the code is in.
+    onSuccess: (result) => ('mfaRequired' in result ? undefined : startFreshSession(queryClient)),
+  });
+}
+
+/** The second step of sign-in (issue 13): a code from the authenticator app, or a recovery code. */
+export function useVerifySecondStep() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: BodyOf<'/api/v1/auth/mfa/verify', 'post'>) =>
+      call(api.POST('/api/v1/auth/mfa/verify', { body })),
     onSuccess: () => startFreshSession(queryClient),
   });
 }

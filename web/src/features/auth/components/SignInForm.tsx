@@ -6,6 +6,7 @@ import { ErrorMessage, Notice } from '../../../components/ErrorMessage';
 import { PasswordField } from '../../../components/PasswordField';
 import { TextField } from '../../../components/TextField';
 import { useSignIn } from '../api';
+import { SecondStepForm } from './SecondStepForm';
 
 export function SignInForm({ notice, onSignedIn }: { notice?: string | null; onSignedIn(): void }) {
   const { t } = useTranslation();
@@ -13,13 +14,14 @@ export function SignInForm({ notice, onSignedIn }: { notice?: string | null; onS
   const [password, setPassword] = useState('');
   const passwordRef = useRef<HTMLInputElement>(null);
   const signIn = useSignIn();
+  const [secondStep, setSecondStep] = useState<readonly string[] | null>(null);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     signIn.mutate(
       { email, password },
       {
-        onSuccess: () => onSignedIn(),
+        onSuccess: (result) => ('mfaRequired' in result ? setSecondStep(result.methods) : onSignedIn()),
         onError: () => {
           setPassword('');
           passwordRef.current?.focus();
@@ -28,6 +30,7 @@ export function SignInForm({ notice, onSignedIn }: { notice?: string | null; onS
     );
   };
 
+  if (secondStep) return <SecondStepForm methods={secondStep} />;
   return (
     <form className="form" onSubmit={submit}>
       {notice && !signIn.isError ? <Notice tone="warning">{notice}</Notice> : null}

@@ -1,0 +1,144 @@
+import { dbNow } from '../../db/time.js';
+import type { ActorContext } from '../../shared/context.js';
+import { recordAuditEvent } from '../audit/index.js';
+import * as mfa from '../mfa/index.js';
+import { endSession, markAuthenticated, startSession } from '../sessions/index.js';
+import { clearAccountThrottle, reserveSignInAttempt } from '../throttle/index.js';
+import * as users from '../users/index.js';
+import { authErrors } from './auth.errors.js';
+import type { AuthCtx, SignedIn } from './auth.service.js';
+import { recordFailure } from './sign-in.service.js';
+
+/** The pending session a correct password opened (SEC-MFA-05), as the request guard read it. */
+export interface PendingSession {
+  sessionId: string;
+  userId: string;
+  restriction: 'mfa' | 'enroll' | null;
+}
+
+/**
+ * The second step of sign-in: a code (TOTP or recovery) for the pending session's user. Success
+ * ends the pending session and starts a new one (a new id, SEC-SES-03). A wrong, used or expired
+ * code, or no pending session at all, answers the same 401 invalid_code (SEC-MFA-05), and counts
+ * toward the account's lockout like a wrong password (SEC-BF-01).
+ */
+export async function verifySecondStep(
+  deps: AuthCtx,
+  actor: ActorContext,
+  pending: PendingSession | null,
+  input: mfa.SecondFactorInput,
+): Promise<SignedIn> {
+  if (!pending || pending.restriction !== 'mfa') throw mfa.mfaErrors.invalid_code();
+  const found = await users.findCredentialsById(deps.db, pending.userId);
+  if (!found || found.status !== 'active') throw mfa.mfaErrors.invalid_code();
+  const user = found.user;
+  const who = { ...actor, actorId: user.id, actorLabel: user.email };
+  await checkFactor(deps, who, found, input);
+
+  return deps.db.transaction().execute(async (trx) => {
+    const now = await dbNow(trx, deps.clock);
+    await endSession(trx, pending.sessionId);
+    const enroll = await mfa.enrollmentStillDue(trx, deps, user, now);
+    const started = await startSession(trx, deps, {
+      userId: user.id,
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+      restriction: enroll ? 'enroll' : null,
+    });
+    await users.recordSignIn(trx, user.id, now);
+    await clearAccountThrottle(trx, user.email);
+    await recordAuditEvent(trx, deps.clock, who, {
+      action: 'auth.sign_in',
+      target: { id: user.id, label: user.email },
+      details: { temporaryPassword: found.temporary, secondStep: input.method },
+    });
+    return {
+      user: { ...user, lastSignInAt: new Date(now).toISOString() },
+      passwordChangeRequired: found.temporary,
+      sessionSecret: started.secret,
+      ...(enroll ? { mfaEnrollmentRequired: true as const } : {}),
+    };
+  });
+}
+
+/**
+ * Step-up (SEC-MFA-07): the signed-in user proves who they are again, with the password or a
+ * factor; the session's authentication time moves to now. Wrong answers count toward the
+ * account's lockout as at sign-in.
+ */
+export async function reauthenticate(
+  deps: AuthCtx,
+  actor: ActorContext & { actorId: string },
+  sessionId: string,
+  input: { password: string } | mfa.SecondFactorInput,
+): Promise<void> {
+  const found = await users.findCredentialsById(deps.db, actor.actorId);
+  if (!found) throw authErrors.invalid_credentials();
+  if ('password' in input) {
+    const attempt = await reserve(deps, found.user.email);
+    const ok = await deps.hasher.verify(found.passwordHash, input.password, { ip: actor.ip });
+    if (!ok || attempt === null) {
+      await recordFailure(
+        deps,
+        actor,
+        found.user.email,
+        found,
+        attempt ? 'wrong_password' : 'locked',
+        attempt,
+      );
+      throw authErrors.invalid_credentials();
+    }
+    await deps.db.transaction().execute(async (trx) => {
+      await clearAccountThrottle(trx, found.user.email);
+      await markAuthenticated(trx, sessionId, await dbNow(trx, deps.clock));
+      await recordAuditEvent(trx, deps.clock, actor, {
+        action: 'auth.reauthenticated',
+        target: { id: found.user.id, label: found.user.email },
+        details: { method: 'password' },
+      });
+    });
+    return;
+  }
+  await checkFactor(deps, actor, found, input, async (trx, now) => {
+    await markAuthenticated(trx, sessionId, now);
+    await recordAuditEvent(trx, deps.clock, actor, {
+      action: 'auth.reauthenticated',
+      target: { id: found.user.id, label: found.user.email },
+      details: { method: input.method },
+    });
+  });
+}
+
+async function reserve(deps: AuthCtx, email: string) {
+  return deps.db
+    .transaction()
+    .execute(async (trx) => reserveSignInAttempt(trx, email, await dbNow(trx, deps.clock)));
+}
+
+/**
+ * Counts the attempt against the account first (SEC-BF-05: parallel guesses cannot outrun the
+ * lockout), then checks and consumes the factor; a failure is audited (and may start a lockout,
+ * mailed as after wrong passwords) and answers 401 invalid_code.
+ */
+async function checkFactor(
+  deps: AuthCtx,
+  actor: ActorContext,
+  found: users.Credentials,
+  input: mfa.SecondFactorInput,
+  onSuccess?: (trx: Parameters<typeof mfa.verifySecondFactor>[0], now: number) => Promise<void>,
+): Promise<void> {
+  const attempt = await reserve(deps, found.user.email);
+  const ok =
+    attempt !== null &&
+    (await deps.db.transaction().execute(async (trx) => {
+      const result = await mfa.verifySecondFactor(trx, deps, found.user.id, input);
+      if (result.ok && onSuccess) {
+        await clearAccountThrottle(trx, found.user.email);
+        await onSuccess(trx, await dbNow(trx, deps.clock));
+      }
+      return result.ok;
+    }));
+  if (ok) return;
+  await recordFailure(deps, actor, found.user.email, found, attempt ? 'wrong_code' : 'locked', attempt);
+  throw mfa.mfaErrors.invalid_code();
+}

@@ -1,0 +1,21 @@
+export {
+  listFactors,
+  mfaSummaries,
+  startTotpEnrollment,
+  confirmTotp,
+  removeFactor,
+  regenerateRecoveryCodes,
+  signInMethods,
+  signInRequirement,
+  enrollmentStillDue,
+  verifySecondFactor,
+  type MfaDeps,
+  type MfaSummary,
+  type FactorList,
+  type SecondFactorInput,
+  type SecondStepMethod,
+} from './mfa.service.js';
+export { mfaErrors } from './mfa.errors.js';
+export { SecondFactorBody } from './mfa.schemas.js';
+export { resetAccess, redeemEnrollmentLink, ENROLLMENT_LINK_MS } from './reset-access.js';
+export type { PolicyConfig } from './policy.js';
