@@ -1,0 +1,68 @@
+/**
+ * Two-step verification in a real browser (issue 13): enroll an authenticator app by reading the key
+ * from the page and computing the code as the app would, sign in with it, then with a recovery code.
+ * Time moves for real here (a real server), so codes are computed from the system clock.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpCode, totpStep } from '../../src/modules/mfa/totp.js';
+import { startBrowserHarness, submitSignIn, type BrowserHarness } from './harness.js';
+
+const USER = { email: 'mara.stone@acme.test', name: 'Mara Stone', password: 'amber canyon whistle 4417' };
+
+let h: BrowserHarness;
+
+beforeAll(async () => {
+  h = await startBrowserHarness();
+  await h.server.seedUser({ ...USER, role: 'member' });
+}, 120_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('two-step verification in the console', () => {
+  it('SEC-MFA-01 / SEC-MFA-03: enroll from My account (key read from the page), sign in with a code, then with a recovery code', async () => {
+    const page = await h.newPage();
+    await page.goto(`${h.url}/sign-in`);
+    await submitSignIn(page, USER.email, USER.password);
+    await page.waitForURL((u) => u.pathname !== '/sign-in');
+    await page.goto(`${h.url}/account`);
+    await page.getByRole('button', { name: 'Add an authenticator app' }).click();
+    await expect
+      .poll(() => page.getByRole('img', { name: 'QR code for your authenticator app' }).count())
+      .toBe(1);
+    const key = (await page.getByTestId('totp-key').innerText()).replace(/\s/g, '');
+    expect(key).toMatch(/^[A-Z2-7]{32}$/);
+    await page.getByLabel('Code from the app').fill(totpCode(key, totpStep(Date.now())));
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    const list = page.getByTestId('recovery-codes');
+    await list.waitFor();
+    const codes = (await list.innerText())
+      .split('\n')
+      .map((c) => c.trim())
+      .filter(Boolean);
+    expect(codes).toHaveLength(10);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await expect.poll(() => page.getByText('10 recovery codes left.').count()).toBe(1);
+
+    // Another browser: the password, then the code (the next step's: this step's code is spent).
+    const second = await h.newPage();
+    await second.goto(`${h.url}/sign-in`);
+    await submitSignIn(second, USER.email, USER.password);
+    await second.getByLabel('Code from the app').fill(totpCode(key, totpStep(Date.now()) + 1));
+    await second.getByRole('button', { name: 'Verify' }).click();
+    await second.waitForURL((u) => u.pathname !== '/sign-in');
+    expect(await second.context().cookies()).toHaveLength(1);
+
+    // A third: the recovery code instead.
+    const third = await h.newPage();
+    await third.goto(`${h.url}/sign-in`);
+    await submitSignIn(third, USER.email, USER.password);
+    await third.getByRole('button', { name: 'Use a recovery code' }).click();
+    await third.getByLabel('Recovery code').fill(codes[0] ?? '');
+    await third.getByRole('button', { name: 'Verify' }).click();
+    await third.waitForURL((u) => u.pathname !== '/sign-in');
+    await third.goto(`${h.url}/account`);
+    await expect.poll(() => third.getByText('9 recovery codes left.').count()).toBe(1);
+  });
+});
