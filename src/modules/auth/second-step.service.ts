@@ -33,10 +33,7 @@ export async function verifySecondStep(
   if (!found || found.status !== 'active') throw mfa.mfaErrors.invalid_code();
   const user = found.user;
   const who = { ...actor, actorId: user.id, actorLabel: user.email };
-  await checkFactor(deps, who, found, input);
-
-  return deps.db.transaction().execute(async (trx) => {
-    const now = await dbNow(trx, deps.clock);
+  return checkFactor(deps, who, found, input, async (trx, now) => {
     await endSession(trx, pending.sessionId);
     const enroll = await mfa.enrollmentStillDue(trx, deps, user, now);
     const started = await startSession(trx, deps, {
@@ -46,7 +43,6 @@ export async function verifySecondStep(
       restriction: enroll ? 'enroll' : null,
     });
     await users.recordSignIn(trx, user.id, now);
-    await clearAccountThrottle(trx, user.email);
     await recordAuditEvent(trx, deps.clock, who, {
       action: 'auth.sign_in',
       target: { id: user.id, label: user.email },
@@ -116,29 +112,29 @@ async function reserve(deps: AuthCtx, email: string) {
 }
 
 /**
- * Counts the attempt against the account first (SEC-BF-05: parallel guesses cannot outrun the
- * lockout), then checks and consumes the factor; a failure is audited (and may start a lockout,
- * mailed as after wrong passwords) and answers 401 invalid_code.
+ * Counts the attempt against the account (SEC-BF-05: parallel guesses cannot outrun the lockout),
+ * checks and consumes the factor and, on success, gives the count back and runs `onSuccess`, all in
+ * one transaction: the second step costs one commit. A failure commits the count, is audited (and
+ * may start a lockout, mailed as after wrong passwords) and answers 401 invalid_code.
  */
-async function checkFactor(
+async function checkFactor<T>(
   deps: AuthCtx,
   actor: ActorContext,
   found: users.Credentials,
   input: mfa.SecondFactorInput,
-  onSuccess?: (trx: Parameters<typeof mfa.verifySecondFactor>[0], now: number) => Promise<void>,
-): Promise<void> {
-  const attempt = await reserve(deps, found.user.email);
-  const ok =
-    attempt !== null &&
-    (await deps.db.transaction().execute(async (trx) => {
-      const result = await mfa.verifySecondFactor(trx, deps, found.user.id, input);
-      if (result.ok && onSuccess) {
-        await clearAccountThrottle(trx, found.user.email);
-        await onSuccess(trx, await dbNow(trx, deps.clock));
-      }
-      return result.ok;
-    }));
-  if (ok) return;
+  onSuccess: (trx: Parameters<typeof mfa.verifySecondFactor>[0], now: number) => Promise<T>,
+): Promise<T> {
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    const now = await dbNow(trx, deps.clock);
+    const attempt = await reserveSignInAttempt(trx, found.user.email, now);
+    if (attempt === null) return { ok: false as const, attempt };
+    const result = await mfa.verifySecondFactor(trx, deps, found.user.id, input);
+    if (!result.ok) return { ok: false as const, attempt };
+    await clearAccountThrottle(trx, found.user.email);
+    return { ok: true as const, value: await onSuccess(trx, now) };
+  });
+  if (outcome.ok) return outcome.value;
+  const { attempt } = outcome;
   await recordFailure(deps, actor, found.user.email, found, attempt ? 'wrong_code' : 'locked', attempt);
   throw mfa.mfaErrors.invalid_code();
 }
