@@ -234,6 +234,31 @@ describe('step-up', () => {
     ).toBe(201);
   });
 
+  it('SEC-MFA-07: wrong answers at the step-up share the current-password limit (5 in 15 minutes, then 429) and never lock the account', async () => {
+    const t = await buildTestApp();
+    const user = await signedIn(t, 'member');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const res = await request(t, user.cookie, {
+        method: 'POST',
+        url: '/api/v1/auth/reauthenticate',
+        payload: { password: `wrong guess number ${i}` },
+      });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    // Sign-in is untouched: whoever holds a session cannot lock its owner out.
+    expect((await passwordStep(t, user.email, user.password)).body).toMatchObject({
+      passwordChangeRequired: false,
+    });
+    const throttle = await t.db.db
+      .selectFrom('accountThrottle')
+      .selectAll()
+      .where('key', '=', user.email)
+      .execute();
+    expect(throttle.every((r) => r.lockedUntil === null)).toBe(true);
+  });
+
   it('SEC-MFA-07: an admin acting on another admin after 10 minutes must reauthenticate; on a member they need not', async () => {
     const t = await buildTestApp();
     const admin = await signedIn(t, 'admin');

@@ -1,9 +1,15 @@
 import { dbNow } from '../../db/time.js';
+import { commonErrors } from '../../shared/common.errors.js';
 import type { ActorContext } from '../../shared/context.js';
-import { recordAuditEvent } from '../audit/index.js';
+import { recordAuditEvent, recordStandaloneEvent } from '../audit/index.js';
 import * as mfa from '../mfa/index.js';
 import { endSession, markAuthenticated, startSession } from '../sessions/index.js';
-import { clearAccountThrottle, reserveSignInAttempt } from '../throttle/index.js';
+import {
+  clearAccountThrottle,
+  hitRateLimit,
+  releaseRateLimit,
+  reserveSignInAttempt,
+} from '../throttle/index.js';
 import * as users from '../users/index.js';
 import { authErrors } from './auth.errors.js';
 import type { AuthCtx, SignedIn } from './auth.service.js';
@@ -59,8 +65,10 @@ export async function verifySecondStep(
 
 /**
  * Step-up (SEC-MFA-07): the signed-in user proves who they are again, with the password or a
- * factor; the session's authentication time moves to now. Wrong answers count toward the
- * account's lockout as at sign-in.
+ * factor; the session's authentication time moves to now. Wrong answers share the budget of wrong
+ * current passwords (SEC-PW-07: 5 in 15 minutes per user and per session, then 429), so a stolen
+ * session cannot guess at hashing speed, and, as there, the account itself is never locked by them:
+ * whoever holds a session must not be able to lock its owner out of sign-in.
  */
 export async function reauthenticate(
   deps: AuthCtx,
@@ -69,46 +77,44 @@ export async function reauthenticate(
   input: { password: string } | mfa.SecondFactorInput,
 ): Promise<void> {
   const found = await users.findCredentialsById(deps.db, actor.actorId);
-  if (!found) throw authErrors.invalid_credentials();
-  if ('password' in input) {
-    const attempt = await reserve(deps, found.user.email);
-    const ok = await deps.hasher.verify(found.passwordHash, input.password, { ip: actor.ip });
-    if (!ok || attempt === null) {
-      await recordFailure(
-        deps,
-        actor,
-        found.user.email,
-        found,
-        attempt ? 'wrong_password' : 'locked',
-        attempt,
-      );
-      throw authErrors.invalid_credentials();
-    }
-    await deps.db.transaction().execute(async (trx) => {
-      await clearAccountThrottle(trx, found.user.email);
-      await markAuthenticated(trx, sessionId, await dbNow(trx, deps.clock));
-      await recordAuditEvent(trx, deps.clock, actor, {
-        action: 'auth.reauthenticated',
-        target: { id: found.user.id, label: found.user.email },
-        details: { method: 'password' },
-      });
-    });
-    return;
-  }
-  await checkFactor(deps, actor, found, input, async (trx, now) => {
-    await markAuthenticated(trx, sessionId, now);
+  if (!found) throw commonErrors.unauthenticated();
+  const userId = found.user.id;
+  const credentialKey = `session:${sessionId}`;
+  // The user's row before the credential's, as the password change takes them.
+  const counted = await deps.db.transaction().execute(async (trx) => {
+    const now = await dbNow(trx, deps.clock);
+    return {
+      user: await hitRateLimit(trx, 'currentPasswordPerUser', userId, now),
+      credential: await hitRateLimit(trx, 'currentPasswordPerCredential', credentialKey, now),
+    };
+  });
+  const refused = [counted.user, counted.credential].find((v) => !v.allowed);
+  if (refused) throw commonErrors.rate_limited().withRetryAfter(refused.retryAfterSeconds);
+  const passwordOk =
+    'password' in input
+      ? await deps.hasher.verify(found.passwordHash, input.password, { ip: actor.ip })
+      : true;
+  const ok = await deps.db.transaction().execute(async (trx) => {
+    if (!passwordOk) return false;
+    if (!('password' in input) && !(await mfa.verifySecondFactor(trx, deps, userId, input)).ok) return false;
+    await releaseRateLimit(trx, 'currentPasswordPerUser', userId, counted.user);
+    await releaseRateLimit(trx, 'currentPasswordPerCredential', credentialKey, counted.credential);
+    await markAuthenticated(trx, sessionId, await dbNow(trx, deps.clock));
     await recordAuditEvent(trx, deps.clock, actor, {
       action: 'auth.reauthenticated',
-      target: { id: found.user.id, label: found.user.email },
-      details: { method: input.method },
+      target: { id: userId, label: found.user.email },
+      details: { method: 'password' in input ? 'password' : input.method },
     });
+    return true;
   });
-}
-
-async function reserve(deps: AuthCtx, email: string) {
-  return deps.db
-    .transaction()
-    .execute(async (trx) => reserveSignInAttempt(trx, email, await dbNow(trx, deps.clock)));
+  if (ok) return;
+  await recordStandaloneEvent(deps, actor, {
+    action: 'auth.reauthenticated',
+    outcome: 'failure',
+    target: { id: userId, label: found.user.email },
+    details: { method: 'password' in input ? 'password' : input.method },
+  });
+  throw 'password' in input ? authErrors.invalid_credentials() : mfa.mfaErrors.invalid_code();
 }
 
 /**
