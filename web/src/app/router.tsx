@@ -6,6 +6,7 @@ import { AcceptInvitationPage } from './pages/AcceptInvitationPage';
 import { AccountPage } from './pages/AccountPage';
 import { AuditPage } from './pages/AuditPage';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
+import { EnrollPage } from './pages/EnrollPage';
 import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
 import { HomePage } from './pages/HomePage';
 import { ForbiddenPage, NotFoundPage } from './pages/NotFoundPage';
@@ -30,6 +31,7 @@ export function createAppRouter() {
         { path: 'sign-in', element: <SignInPage /> },
         { path: 'forgot-password', element: <ForgotPasswordPage /> },
         { path: 'reset-password', element: <ResetPasswordPage /> },
+        { path: 'enroll', element: <EnrollPage /> },
         { path: 'invitations/accept', element: <AcceptInvitationPage /> },
         { path: 'setup', element: <SetupPage /> },
         { path: 'change-password', element: <ChangePasswordPage /> },

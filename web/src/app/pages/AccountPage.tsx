@@ -45,7 +45,7 @@ export function AccountPage() {
           />
         </Card>
         <Card title={t('mfa.title')} description={t('mfa.description')}>
-          <TwoStepCard me={me} />
+          <TwoStepCard email={me.user.email} />
         </Card>
         <Card title={t('account.sessions')} description={t('account.sessionsDescription')}>
           <SessionsList

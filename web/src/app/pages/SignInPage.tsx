@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router';
 import { AuthCard } from '../../components/AuthCard';
 import { Loading } from '../../components/Spinner';
-import { useMe } from '../../features/auth/api';
+import { TwoStepCard } from '../../features/account/components/TwoStepCard';
+import { useFinishEnrollment, useMe } from '../../features/auth/api';
 import { SignInForm } from '../../features/auth/components/SignInForm';
 import { clearSignInNotice, peekSignInNotice } from '../../lib/session';
 
@@ -20,8 +21,17 @@ export function SignInPage() {
   const me = useMe();
   const location = useLocation();
   const [notice] = useState(() => peekSignInNotice());
+  // The role requires two-step verification and the user has none yet: set it up first (SEC-MFA-08).
+  const [enrolling, setEnrolling] = useState<string | null>(null);
+  const finish = useFinishEnrollment();
   useEffect(() => () => clearSignInNotice(), []);
 
+  if (enrolling)
+    return (
+      <AuthCard title={t('mfa.title')} description={t('mfa.enrollRequired')}>
+        <TwoStepCard email={enrolling} onEnrolled={() => void finish().then(() => setEnrolling(null))} />
+      </AuthCard>
+    );
   if (me.data?.passwordChangeRequired) return <Navigate to="/change-password" replace />;
   if (me.data) return <Navigate to={safeFrom(location.state)} replace />;
   return (
@@ -29,7 +39,10 @@ export function SignInPage() {
       {me.isPending ? (
         <Loading />
       ) : (
-        <SignInForm notice={notice ? t(notice) : null} onSignedIn={() => undefined} />
+        <SignInForm
+          notice={notice ? t(notice) : null}
+          onSignedIn={(result) => (result?.enroll ? setEnrolling(result.email) : undefined)}
+        />
       )}
     </AuthCard>
   );

@@ -40,6 +40,12 @@ export const mfaEn = {
   methodRecovery: 'Use a recovery code',
   recoveryCodeLabel: 'Recovery code',
   verify: 'Verify',
+  enrollTitle: 'Set up your sign-in',
+  enrollDescription: 'An administrator reset your sign-in. This link works once.',
+  enrollPassword: 'Your password',
+  enrollNewPassword: 'Choose a new password',
+  enrollContinue: 'Continue',
+  enrollRequired: 'Your role requires two-step verification: add an authenticator app to continue.',
   codesFileHeader: 'Gatehouse recovery codes for {{email}}. Each code works once.',
 };
 

@@ -42,6 +42,13 @@ export const mfaFr = {
   methodRecovery: 'Utiliser un code de secours',
   recoveryCodeLabel: 'Code de secours',
   verify: 'Vérifier',
+  enrollTitle: 'Configurer votre connexion',
+  enrollDescription: 'Un administrateur a réinitialisé votre connexion. Ce lien ne fonctionne qu’une fois.',
+  enrollPassword: 'Votre mot de passe',
+  enrollNewPassword: 'Choisissez un nouveau mot de passe',
+  enrollContinue: 'Continuer',
+  enrollRequired:
+    'Votre rôle exige la vérification en deux étapes\u00a0: ajoutez une application d’authentification pour continuer.',
   codesFileHeader: 'Codes de secours Gatehouse pour {{email}}. Chaque code ne fonctionne qu’une fois.',
 };
 

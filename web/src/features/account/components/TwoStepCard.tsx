@@ -6,7 +6,7 @@ import { ErrorMessage } from '../../../components/ErrorMessage';
 import { PasswordField } from '../../../components/PasswordField';
 import { TextField } from '../../../components/TextField';
 import { useToast } from '../../../components/Toast';
-import { isApiError, type Me } from '../../../lib/api';
+import { isApiError } from '../../../lib/api';
 import { copyText } from '../../../lib/clipboard';
 import { formatDate } from '../../../lib/format';
 import {
@@ -22,7 +22,7 @@ import {
 const grouped = (key: string) => key.replace(/(.{4})/g, '$1 ').trim();
 
 /** My account → Two-step verification: authenticator apps, recovery codes (issue 13). */
-export function TwoStepCard({ me }: { me: Me }) {
+export function TwoStepCard({ email, onEnrolled }: { email: string; onEnrolled?(): void }) {
   const { t } = useTranslation();
   const toast = useToast();
   const factors = useMyFactors();
@@ -67,6 +67,7 @@ export function TwoStepCard({ me }: { me: Me }) {
           setCode('');
           toast(t('mfa.added'));
           if (result.recoveryCodes) setCodes(result.recoveryCodes);
+          else onEnrolled?.();
         },
       },
     );
@@ -141,7 +142,16 @@ export function TwoStepCard({ me }: { me: Me }) {
         </div>
       )}
       {start.isError && !retry ? <ErrorMessage error={start.error} /> : null}
-      {codes ? <RecoveryCodes codes={codes} email={me.user.email} onDone={() => setCodes(null)} /> : null}
+      {codes ? (
+        <RecoveryCodes
+          codes={codes}
+          email={email}
+          onDone={() => {
+            setCodes(null);
+            onEnrolled?.();
+          }}
+        />
+      ) : null}
       {list?.recoveryCodes ? (
         <div className="form-inline">
           <p>{t('mfa.recoveryRemaining', { count: list.recoveryCodes.remaining })}</p>

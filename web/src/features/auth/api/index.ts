@@ -13,7 +13,13 @@ export const meQuery = queryOptions({
       return await call(api.GET('/api/v1/me'));
     } catch (error) {
       // A pending second step is not yet a signed-in user: the sign-in page asks for the code.
-      if (isApiError(error) && error.status === 403 && error.code === 'mfa_required') return null;
+      // Nor is a session that must first set up a factor (the page that signed in shows the setup).
+      if (
+        isApiError(error) &&
+        error.status === 403 &&
+        ['mfa_required', 'mfa_enrollment_required'].includes(error.code)
+      )
+        return null;
       if (isApiError(error) && error.status === 401) {
         if (client.getQueryData<Me | null>(meQueryKey)) setSignInNotice(SESSION_ENDED);
         return null;
@@ -40,7 +46,8 @@ export function useSignIn() {
     mutationFn: (body: BodyOf<'/api/v1/auth/sign-in', 'post'>) =>
       call(api.POST('/api/v1/auth/sign-in', { body })),
     // With a second step due, the session is pending: nothing to load until the code is in.
-    onSuccess: (result) => ('mfaRequired' in result ? undefined : startFreshSession(queryClient)),
+    onSuccess: (result) =>
+      'mfaRequired' in result || result.mfaEnrollmentRequired ? undefined : startFreshSession(queryClient),
   });
 }
 
@@ -50,7 +57,7 @@ export function useVerifySecondStep() {
   return useMutation({
     mutationFn: (body: BodyOf<'/api/v1/auth/mfa/verify', 'post'>) =>
       call(api.POST('/api/v1/auth/mfa/verify', { body })),
-    onSuccess: () => startFreshSession(queryClient),
+    onSuccess: (result) => (result.mfaEnrollmentRequired ? undefined : startFreshSession(queryClient)),
   });
 }
 
@@ -112,4 +119,30 @@ export function useChangePassword() {
       await queryClient.invalidateQueries({ queryKey: ['my-sessions'] });
     },
   });
+}
+
+/** The enrollment link of "Reset access" (issue 13): which password to ask for. */
+export function useEnrollmentLink(token: string) {
+  return useQuery({
+    queryKey: ['enrollment-link', token],
+    queryFn: () => call(api.GET('/api/v1/auth/enrollment', { params: { query: { token } } })),
+    enabled: token.length > 0,
+    retry: false,
+    staleTime: Infinity,
+  });
+}
+
+export function useRedeemEnrollment() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: BodyOf<'/api/v1/auth/enrollment', 'post'>) =>
+      call(api.POST('/api/v1/auth/enrollment', { body })),
+    onSuccess: (result) => (result.mfaEnrollmentRequired ? undefined : startFreshSession(queryClient)),
+  });
+}
+
+/** After a required enrollment: the session is full now, load the user. */
+export function useFinishEnrollment() {
+  const queryClient = useQueryClient();
+  return () => startFreshSession(queryClient);
 }

@@ -8,7 +8,14 @@ import { TextField } from '../../../components/TextField';
 import { useSignIn } from '../api';
 import { SecondStepForm } from './SecondStepForm';
 
-export function SignInForm({ notice, onSignedIn }: { notice?: string | null; onSignedIn(): void }) {
+export function SignInForm({
+  notice,
+  onSignedIn,
+}: {
+  notice?: string | null;
+  /** `enroll`: the role requires a factor the user has not set up; the page shows the setup. */
+  onSignedIn(result?: { enroll: boolean; email: string }): void;
+}) {
   const { t } = useTranslation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -21,7 +28,10 @@ export function SignInForm({ notice, onSignedIn }: { notice?: string | null; onS
     signIn.mutate(
       { email, password },
       {
-        onSuccess: (result) => ('mfaRequired' in result ? setSecondStep(result.methods) : onSignedIn()),
+        onSuccess: (result) =>
+          'mfaRequired' in result
+            ? setSecondStep(result.methods)
+            : onSignedIn({ enroll: result.mfaEnrollmentRequired === true, email: result.user.email }),
         onError: () => {
           setPassword('');
           passwordRef.current?.focus();
