@@ -3,6 +3,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageHeader } from '../../components/Page';
 import { Loading } from '../../components/Spinner';
 import { useSettings } from '../../features/settings/api';
+import { SecurityPolicyForm } from '../../features/settings/components/SecurityPolicyForm';
 import { SettingsForm } from '../../features/settings/components/SettingsForm';
 
 export function SettingsPage() {
@@ -20,7 +21,10 @@ export function SettingsPage() {
           onRetry={() => void settings.refetch()}
         />
       ) : (
-        <SettingsForm settings={settings.data} />
+        <div className="stack">
+          <SettingsForm settings={settings.data} />
+          <SecurityPolicyForm policy={settings.data.mfaPolicy} />
+        </div>
       )}
     </>
   );

@@ -46,6 +46,15 @@ export const mfaEn = {
   enrollNewPassword: 'Choose a new password',
   enrollContinue: 'Continue',
   enrollRequired: 'Your role requires two-step verification: add an authenticator app to continue.',
+  policyTitle: 'Security: two-step verification',
+  policyDescription:
+    'Per role: optional, required (any factor) or passkey required. Users without it are led through setting it up right after their password.',
+  role: { admin: 'Admin', member: 'Member', viewer: 'Viewer' },
+  requirement: { optional: 'Optional', required: 'Required', passkey: 'Passkey required' },
+  graceDays: 'Grace period (days)',
+  graceDaysHint: 'Days users may still sign in without it, from this change or their account’s creation.',
+  policySave: 'Save',
+  policySaved: 'Two-step verification policy saved.',
   codesFileHeader: 'Gatehouse recovery codes for {{email}}. Each code works once.',
 };
 

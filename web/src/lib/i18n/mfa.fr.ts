@@ -49,6 +49,16 @@ export const mfaFr = {
   enrollContinue: 'Continuer',
   enrollRequired:
     'Votre rôle exige la vérification en deux étapes\u00a0: ajoutez une application d’authentification pour continuer.',
+  policyTitle: 'Sécurité\u00a0: vérification en deux étapes',
+  policyDescription:
+    'Par rôle\u00a0: facultative, exigée (tout facteur) ou clé d’accès exigée. Les utilisateurs qui ne l’ont pas sont guidés pour la configurer juste après leur mot de passe.',
+  role: { admin: 'Administrateur', member: 'Membre', viewer: 'Lecteur' },
+  requirement: { optional: 'Facultative', required: 'Exigée', passkey: 'Clé d’accès exigée' },
+  graceDays: 'Délai de grâce (jours)',
+  graceDaysHint:
+    'Nombre de jours pendant lesquels on peut encore se connecter sans elle, depuis ce changement ou la création du compte.',
+  policySave: 'Enregistrer',
+  policySaved: 'Politique de vérification en deux étapes enregistrée.',
   codesFileHeader: 'Codes de secours Gatehouse pour {{email}}. Chaque code ne fonctionne qu’une fois.',
 };
 
