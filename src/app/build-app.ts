@@ -230,15 +230,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('clockOffset', clockOffset);
   app.addHook('onClose', () => clockOffset.stop());
   registerHealthRoutes(app, database, transport, storage, clockOffset);
-  registerAuthRoutes(app, services);
+  // Two-step verification before auth's routes: the order of the route table (sign-out last of the
+  // sign-in routes) is the order the matrix and OpenAPI tests walk it.
   registerSecondStepRoutes(app, services);
   registerMfaRoutes(app, services);
+  registerResetAccessRoutes(app, services);
+  registerAuthRoutes(app, services);
   // Every way back into an account: Forgot password, reset links, the admin's reset.
   registerRecoveryRoutes(app, services);
   registerOutboxRoutes(app, services);
   registerSettingsRoutes(app, services);
   registerUsersRoutes(app, { ...services, mfaSummaries: (ids) => mfaSummaries(services.db, ids) });
-  registerResetAccessRoutes(app, services);
   registerInvitationRoutes(app, services);
   registerTokenRoutes(app, { ...services, owners: tokenOwners });
   registerAuditRoutes(app, services);
