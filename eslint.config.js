@@ -34,6 +34,8 @@ export const MODULE_DEPENDENCIES = {
   // Accepting an invitation creates the user and signs them in: it needs the session and policy leaves;
   // members' invitations are rate-limited per inviter (throttle).
   invitations: ['users', 'mail', 'audit', 'sessions', 'passwords', 'throttle'],
+  // The OpenID Provider: accounts' claims from users, its changes audited.
+  oidc: ['users', 'audit'],
 };
 
 const subdirectories = (dir) => {

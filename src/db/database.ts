@@ -8,6 +8,12 @@ import type { InvitationsTable } from '../modules/invitations/invitations.table.
 import type { SettingsTable } from '../modules/settings/settings.table.js';
 import type { AccountThrottleTable, RateCountersTable } from '../modules/throttle/throttle.table.js';
 import type { ApiTokensTable } from '../modules/tokens/tokens.table.js';
+import type {
+  OidcAppsTable,
+  OidcKeysTable,
+  OidcLogoutOutboxTable,
+  OidcPayloadsTable,
+} from '../modules/oidc/oidc.table.js';
 import type { StorageProbeTable } from './storage.table.js';
 
 /** The whole schema, assembled from each module's table file. */
@@ -26,4 +32,8 @@ export interface Database {
   rateCounters: RateCountersTable;
   apiTokens: ApiTokensTable;
   storageProbe: StorageProbeTable;
+  oidcPayloads: OidcPayloadsTable;
+  oidcApps: OidcAppsTable;
+  oidcKeys: OidcKeysTable;
+  oidcLogoutOutbox: OidcLogoutOutboxTable;
 }

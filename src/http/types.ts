@@ -13,6 +13,11 @@ declare module 'fastify' {
      * its own revocation or turn into a browser session (new tokens, the password, factors).
      */
     sessionOnly?: boolean;
+    /**
+     * 'open': the OpenID Provider's endpoints, which other sites' apps call by design (they
+     * authenticate clients and protect their own forms); exempt from the cross-site check.
+     */
+    crossSite?: 'open';
   }
   interface FastifyRequest {
     principal: Principal | null;
