@@ -135,7 +135,8 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       Grant: OIDC_TTL.grant,
       // Each rotation gets the idle lifetime, capped by the absolute one counted from the first (SEC-OIDC-04).
       RefreshToken: (_ctx, token) => {
-        const now = Math.floor(deps.clock.now() / 1000);
+        // The provider's own time (its iat), which every other lifetime of its tokens is counted in.
+        const now = token.iat ?? Math.floor(Date.now() / 1000);
         const first = token.iiat ?? token.iat ?? now;
         return Math.max(1, Math.min(OIDC_TTL.refreshIdle, first + OIDC_TTL.refreshAbsolute - now));
       },
