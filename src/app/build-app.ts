@@ -237,6 +237,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       secrets: deps.secrets,
       issuer: config.publicUrl,
       trustProxy: config.trustProxy !== false,
+      logoutPrivateAddresses: config.oidcLogoutPrivateAddresses,
     }),
   );
   // Last: the console's catch-all page route yields to every API route above.

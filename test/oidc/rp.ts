@@ -23,7 +23,7 @@ function headersOf(res: LightMyRequestResponse): Headers {
 
 /** fetch() over app.inject, for openid-client's back-channel calls. */
 export function injectFetch(t: TestApp) {
-  return async (url: string, options: { method?: string; headers?: HeadersInit; body?: unknown }) => {
+  return async (url: string, options: { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; body?: unknown }) => {
     const target = new URL(url);
     const res = await t.app.inject({
       method: (options.method ?? 'GET') as 'GET',
@@ -32,7 +32,10 @@ export function injectFetch(t: TestApp) {
       ...(options.body !== undefined && options.body !== null ? { payload: String(options.body) } : {}),
     });
     const nullBody = res.statusCode === 204 || res.statusCode === 304;
-    return new Response(nullBody ? null : res.rawPayload, { status: res.statusCode, headers: headersOf(res) });
+    return new Response(nullBody ? null : res.rawPayload, {
+      status: res.statusCode,
+      headers: headersOf(res),
+    });
   };
 }
 
@@ -121,7 +124,19 @@ export async function registerApp(
   });
   expect(res.statusCode, res.body).toBe(201);
   const json = res.json<{ app: { id: string } & Record<string, unknown>; clientSecret?: string }>();
-  return { id: json.app.id, app: json.app, ...(json.clientSecret ? { clientSecret: json.clientSecret } : {}) };
+  return {
+    id: json.app.id,
+    app: json.app,
+    ...(json.clientSecret ? { clientSecret: json.clientSecret } : {}),
+  };
+}
+
+const appsOfConfigs = new WeakMap<oidc.Configuration, TestApp>();
+/** The test app a relying party configuration talks to. */
+export function appOf(config: oidc.Configuration): TestApp {
+  const t = appsOfConfigs.get(config);
+  if (!t) throw new Error('configuration not made by relyingParty()');
+  return t;
 }
 
 /** openid-client's Configuration for a registered app, discovering the issuer through inject. */
@@ -135,6 +150,7 @@ export async function relyingParty(t: TestApp, app: RegisteredApp): Promise<oidc
     { execute: [oidc.allowInsecureRequests], [oidc.customFetch]: fetcher },
   );
   config[oidc.customFetch] = fetcher;
+  appsOfConfigs.set(config, t);
   return config;
 }
 

@@ -10,23 +10,30 @@ export interface OidcHandle {
   provider: Provider;
   /** Sends the back-channel logouts due now (tests call it; the server runs it on a timer). */
   deliverLogouts(): Promise<number>;
+  /** Resolves when the audit events of the provider's answers so far are written. */
+  auditSettled(): Promise<void>;
   /** Starts the timer (server.ts), stopped when the app closes. */
   startDelivery(): void;
 }
 
 /** The OpenID Provider, its console interaction, the apps registry and logout delivery, in one app. */
 export async function registerOidc(app: ApiApp, deps: ProviderDeps): Promise<OidcHandle> {
-  const provider = await createProvider(deps);
+  const { provider, auditSettled } = await createProvider({
+    ...deps,
+    onAuditError: (error) => app.log.error({ err: error }, 'oidc: writing an audit event failed'),
+  });
   await mountProvider(app, provider, deps);
   registerInteractionRoutes(app, provider, deps);
   registerAppsRoutes(app, deps);
   let delivery: { stop(): Promise<void> } | null = null;
   app.addHook('onClose', async () => {
     await delivery?.stop();
+    await auditSettled();
   });
   return {
     provider,
     deliverLogouts: () => deliverDueLogouts(deps, provider),
+    auditSettled,
     startDelivery: () => {
       delivery ??= startLogoutDelivery(deps, provider, (error) =>
         app.log.error({ err: error }, 'oidc: back-channel logout delivery failed'),

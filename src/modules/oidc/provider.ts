@@ -37,7 +37,10 @@ export interface ProviderDeps {
   secrets: SecretBox;
   issuer: string;
   trustProxy: boolean;
+  /** OIDC_LOGOUT_PRIVATE_ADDRESSES: whether back-channel logouts may reach private addresses. */
+  logoutPrivateAddresses: boolean;
   auditRepeats: RepeatedEvents;
+  onAuditError?: (error: unknown) => void;
 }
 
 export const OIDC_ROUTES = {
@@ -88,7 +91,9 @@ function gatehousePolicy() {
   return policy;
 }
 
-export async function createProvider(deps: ProviderDeps): Promise<Provider> {
+export async function createProvider(
+  deps: ProviderDeps,
+): Promise<{ provider: Provider; auditSettled: () => Promise<void> }> {
   const keys = await loadSigningKeys(deps);
   const configuration: Configuration = {
     adapter: kyselyAdapter(deps.db, deps.clock),
@@ -171,6 +176,15 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
         }),
       };
     },
+    // The only outgoing requests are back-channel logouts to URIs admins registered (no dynamic
+    // registration, no jwks_uri clients). The provider's SSRF guard refuses private and loopback
+    // addresses, where a team's own apps usually are; the operator decides (OIDC_LOGOUT_PRIVATE_ADDRESSES).
+    ...(deps.logoutPrivateAddresses && {
+      fetch: (url: string | URL | Request, options?: RequestInit) => {
+        const { dispatcher: _guard, ...rest } = (options ?? {}) as RequestInit & { dispatcher?: unknown };
+        return globalThis.fetch(url, rest);
+      },
+    }),
     renderError: (ctx, out) => {
       ctx.type = 'html';
       const escape = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -179,17 +193,22 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   };
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.trustProxy;
-  auditProviderEvents(provider, deps);
-  return provider;
+  return { provider, auditSettled: auditProviderEvents(provider, deps) };
 }
 
 /**
  * SEC-OIDC-08: token issues from a code or client credentials are events; refreshes are counted
  * (one aggregated event per app and minute); a reused code or refresh token is an event.
  */
-function auditProviderEvents(provider: Provider, deps: ProviderDeps): void {
+function auditProviderEvents(provider: Provider, deps: ProviderDeps): () => Promise<void> {
+  // The provider's events are synchronous; their audit writes run beside the answer. Kept, so that
+  // closing (and tests) can wait for them; a failed write is logged by the caller's onError.
+  const pending = new Set<Promise<void>>();
   const record = (promise: Promise<void>) => {
-    promise.catch(() => undefined);
+    const tracked = promise
+      .catch((error: unknown) => deps.onAuditError?.(error))
+      .finally(() => pending.delete(tracked));
+    pending.add(tracked);
   };
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
     const grantType = String(ctx.oidc.params?.grant_type ?? '');
@@ -229,4 +248,7 @@ function auditProviderEvents(provider: Provider, deps: ProviderDeps): void {
       }),
     );
   });
+  return async () => {
+    await Promise.all([...pending]);
+  };
 }
