@@ -54,6 +54,8 @@ export interface RouteEntry {
   url: string;
   access: Access;
   allowTemporaryPassword: boolean;
+  /** The OpenID Provider's own endpoints, which other sites' apps call by design (no cross-site check). */
+  crossSiteOpen: boolean;
 }
 
 declare module 'fastify' {
@@ -126,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         url: route.url,
         access: declaredAccess(route.url, route.config),
         allowTemporaryPassword: route.config?.allowTemporaryPassword === true,
+        crossSiteOpen: route.config?.crossSite === 'open',
       });
     }
   });

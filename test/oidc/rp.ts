@@ -23,7 +23,10 @@ function headersOf(res: LightMyRequestResponse): Headers {
 
 /** fetch() over app.inject, for openid-client's back-channel calls. */
 export function injectFetch(t: TestApp) {
-  return async (url: string, options: { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; body?: unknown }) => {
+  return async (
+    url: string,
+    options: { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; body?: unknown },
+  ) => {
     const target = new URL(url);
     const res = await t.app.inject({
       method: (options.method ?? 'GET') as 'GET',

@@ -126,7 +126,9 @@ export function registerInteractionRoutes(app: ApiApp, provider: Provider, deps:
   app.get('/interaction/:uid/consent', {
     config: open,
     schema: {
-      tags: ['apps'],
+      // Outside /api/v1 (the provider's interaction cookie is scoped to /interaction/<uid>): the
+      // console's own page, not part of the API document.
+      hide: true,
       summary: 'What a third-party app asks for (the console’s consent page)',
       params: UidParams,
       response: {
@@ -158,7 +160,7 @@ export function registerInteractionRoutes(app: ApiApp, provider: Provider, deps:
   app.post('/interaction/:uid/consent', {
     config: open,
     schema: {
-      tags: ['apps'],
+      hide: true,
       summary: 'Allow or refuse a third-party app; answers where the browser goes next',
       params: UidParams,
       body: z.strictObject({ allow: z.boolean() }),

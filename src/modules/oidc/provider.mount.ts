@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { parse, stringify } from 'node:querystring';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { canonicalSecretHash, type AppsDeps } from './apps.service.js';
 
@@ -64,7 +64,7 @@ export async function mountProvider(app: FastifyInstance, provider: Provider, de
       (_request, body, done) => done(null, body),
     );
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
-    const handler = async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       await canonicalizeClientSecret(deps, request);
       reply.hijack();
       const finished = Promise.race([once(reply.raw, 'finish'), once(reply.raw, 'close')]);
@@ -75,7 +75,7 @@ export async function mountProvider(app: FastifyInstance, provider: Provider, de
       config: { access: 'public' as const, crossSite: 'open' as const },
       schema: { hide: true },
     };
-    scope.route({ method: ['GET', 'POST'], url: '/.well-known/openid-configuration', ...options, handler });
+    scope.route({ method: 'GET', url: '/.well-known/openid-configuration', ...options, handler });
     scope.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/oidc/*', ...options, handler });
   });
 }
