@@ -6,6 +6,7 @@ import { AcceptInvitationPage } from './pages/AcceptInvitationPage';
 import { AccountPage } from './pages/AccountPage';
 import { AuditPage } from './pages/AuditPage';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
+import { ConsentPage } from './pages/ConsentPage';
 import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
 import { HomePage } from './pages/HomePage';
 import { ForbiddenPage, NotFoundPage } from './pages/NotFoundPage';
@@ -33,6 +34,7 @@ export function createAppRouter() {
         { path: 'invitations/accept', element: <AcceptInvitationPage /> },
         { path: 'setup', element: <SetupPage /> },
         { path: 'change-password', element: <ChangePasswordPage /> },
+        { path: 'consent/:uid', element: <ConsentPage /> },
         {
           element: <ConsoleLayout />,
           children: [

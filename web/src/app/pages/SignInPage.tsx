@@ -5,6 +5,7 @@ import { AuthCard } from '../../components/AuthCard';
 import { Loading } from '../../components/Spinner';
 import { useMe } from '../../features/auth/api';
 import { SignInForm } from '../../features/auth/components/SignInForm';
+import { interactionReturn, useLeaveTo } from '../../lib/return-path';
 import { clearSignInNotice, peekSignInNotice } from '../../lib/session';
 
 /** Safe redirect target after sign-in: a path inside the console, never another site. */
@@ -21,8 +22,18 @@ export function SignInPage() {
   const location = useLocation();
   const [notice] = useState(() => peekSignInNotice());
   useEffect(() => () => clearSignInNotice(), []);
+  // Signing in to an app (issue 12): back to its sign-in once signed in here.
+  const back = interactionReturn(location.search);
+  useLeaveTo(back && me.data && !me.data.passwordChangeRequired ? back : null);
 
-  if (me.data?.passwordChangeRequired) return <Navigate to="/change-password" replace />;
+  if (me.data?.passwordChangeRequired)
+    return (
+      <Navigate
+        to={back ? `/change-password?return=${encodeURIComponent(back)}` : '/change-password'}
+        replace
+      />
+    );
+  if (me.data && back) return <Loading />;
   if (me.data) return <Navigate to={safeFrom(location.state)} replace />;
   return (
     <AuthCard title={t('signIn.title')} description={t('signIn.description')}>

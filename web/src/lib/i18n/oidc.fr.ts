@@ -1,0 +1,37 @@
+import type { oidcEn, oidcErrorsEn } from './oidc.en';
+
+type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
+
+export const oidcFr: Strings<typeof oidcEn> = {
+  consent: {
+    title: 'Autoriser {{app}}\u202f?',
+    description: '{{app}} souhaite vous connecter avec votre compte Gatehouse ({{email}}).',
+    scopesIntro: 'L’application pourra voir\u00a0:',
+    scopes: {
+      openid: 'L’identifiant de votre compte',
+      profile: 'Votre nom et votre langue',
+      email: 'Votre adresse e-mail',
+      roles: 'Votre rôle',
+      offline_access: 'Votre compte en votre absence, jusqu’à ce que vous la déconnectiez dans Mon compte',
+    },
+    allow: 'Autoriser',
+    deny: 'Refuser',
+    leaving: 'Retour vers {{app}}…',
+  },
+};
+
+export const oidcErrorsFr: Strings<typeof oidcErrorsEn> = {
+  app_not_found: 'Cette application n’existe pas ou est désactivée.',
+  app_redirect_uri_invalid:
+    'Chaque URI de redirection doit être une adresse https absolue (http seulement sur localhost), sans * ni #\u202f; les schémas personnalisés sont réservés aux applications natives.',
+  app_post_logout_redirect_uri_invalid:
+    'Chaque URI de redirection après déconnexion doit être une adresse https absolue (http seulement sur localhost).',
+  app_backchannel_logout_uri_invalid:
+    'L’URI de déconnexion back-channel doit être une adresse https absolue (http seulement sur localhost).',
+  app_redirect_uris_required:
+    'Une application qui connecte des personnes a besoin d’au moins une URI de redirection.',
+  app_has_no_secret: 'Seules les applications web et de service ont un secret client.',
+  app_not_connected: 'Vous n’avez pas connecté cette application.',
+  interaction_not_found:
+    'Cette demande de connexion a expiré ou a déjà servi. Recommencez depuis l’application.',
+};

@@ -1,0 +1,18 @@
+import { useEffect } from 'react';
+
+/**
+ * Where to go after signing in or changing a temporary password when an app's sign-in sent the user
+ * here: `?return=/interaction/<uid>`, a server page (not a console route), so it is left by a full
+ * navigation. Only that exact form is accepted, never another site or path (no open redirect).
+ */
+export function interactionReturn(search: string): string | null {
+  const value = new URLSearchParams(search).get('return');
+  return value !== null && /^\/interaction\/[A-Za-z0-9_-]{1,64}$/.test(value) ? value : null;
+}
+
+/** Leaves the console for a server page (the app sign-in's next step). */
+export function useLeaveTo(href: string | null): void {
+  useEffect(() => {
+    if (href) window.location.assign(href);
+  }, [href]);
+}
