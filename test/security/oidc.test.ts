@@ -214,6 +214,29 @@ describe('OpenID Provider: redirect URIs (SEC-OIDC-02)', () => {
     expect(res.headers.location).toBeUndefined();
   });
 
+  it('SEC-OIDC-02: RP-initiated logout returns to the registered post_logout_redirect_uri, with state', async () => {
+    const t = await buildTestApp();
+    const { config, browser } = await oidcScene(t);
+    const { tokens } = await signInAtApp(t, config, browser);
+    const url = oidc.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token ?? '',
+      post_logout_redirect_uri: POST_LOGOUT,
+      state: 'bye-state',
+    });
+    const page = await browser.send({ url: url.href });
+    expect(page.statusCode).toBe(200);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    expect(xsrf).not.toBe('');
+    const confirmed = await browser.send({
+      method: 'POST',
+      url: '/oidc/session/end/confirm',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+    });
+    expect(confirmed.statusCode).toBe(303);
+    expect(confirmed.headers.location).toBe(`${POST_LOGOUT}?state=bye-state`);
+  });
+
   it('SEC-OIDC-02: registration refuses wildcards, fragments, plain http off loopback and custom schemes for web apps', async () => {
     const t = await buildTestApp();
     const admin = await signedIn(t, 'admin');
@@ -613,7 +636,14 @@ describe('OpenID Provider: audit (SEC-OIDC-08)', () => {
       'app.secret_rotated',
     ])
       expect(actions, action).toContain(action);
+    // RP-initiated logout carries the ID token in the query string.
+    const endSession = oidc.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token ?? '',
+      post_logout_redirect_uri: POST_LOGOUT,
+    });
+    expect((await browser.send({ url: endSession.href })).statusCode).toBeLessThan(500);
     const logs = t.logs.join('\n');
+    expect(logs).toContain('id_token_hint=[redacted]');
     for (const secret of [
       registered.clientSecret ?? '',
       tokens.access_token,
