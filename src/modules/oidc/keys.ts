@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import type { Db } from '../../db/db.js';
+import type { Db, Executor } from '../../db/db.js';
+import { isPostgres } from '../../db/dialect.js';
 import type { Clock } from '../../shared/clock.js';
 import { randomSecret } from '../../shared/crypto.js';
 import type { SecretBox } from '../../shared/secret-box.js';
@@ -17,12 +19,15 @@ export interface KeysDeps {
 
 const context = (kid: string) => `oidc-key:${kid}`;
 
-async function newKey(deps: KeysDeps, alg: SigningAlg): Promise<void> {
+/** An advisory lock class of its own (the audit chain's lanes use theirs). */
+const KEYS_LOCK = 0x6f696463; // "oidc"
+
+async function newKey(deps: KeysDeps, alg: SigningAlg, exec: Executor = deps.db): Promise<void> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const kid = randomSecret(12);
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' };
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
-  await deps.db
+  await exec
     .insertInto('oidcKeys')
     .values({
       kid,
@@ -38,8 +43,9 @@ async function newKey(deps: KeysDeps, alg: SigningAlg): Promise<void> {
 }
 
 /**
- * The signing keys every node uses, created at first start. Two nodes starting at once on an empty
- * table may each create one: both are then published and either signs, so that race is harmless.
+ * The signing keys every node uses, created at first start: in one transaction that first takes a
+ * lock (PostgreSQL: an advisory lock; SQLite: the write lock of BEGIN IMMEDIATE), so two nodes
+ * starting at once on an empty table create one set, and both load the same keys.
  * Keys that sign come first (the provider signs with the first key of an algorithm), then retired
  * ones, still published until `removeAt` so tokens they signed keep verifying.
  */
@@ -53,8 +59,14 @@ export async function loadSigningKeys(deps: KeysDeps): Promise<JWK[]> {
       .orderBy('kid')
       .execute();
   let keys = await rows();
-  for (const alg of SIGNING_ALGS) {
-    if (!keys.some((k) => k.alg === alg && k.retiredAt === null)) await newKey(deps, alg);
+  if (SIGNING_ALGS.some((alg) => !keys.some((k) => k.alg === alg && k.retiredAt === null))) {
+    await deps.db.transaction().execute(async (trx) => {
+      if (isPostgres(deps.db as never)) await sql`select pg_advisory_xact_lock(${KEYS_LOCK}, 0)`.execute(trx);
+      const active = await trx.selectFrom('oidcKeys').select('alg').where('retiredAt', 'is', null).execute();
+      for (const alg of SIGNING_ALGS) {
+        if (!active.some((k) => k.alg === alg)) await newKey(deps, alg, trx);
+      }
+    });
   }
   keys = await rows();
   const active = keys.filter((k) => k.retiredAt === null);
