@@ -4,6 +4,7 @@ import { useCurrentUser } from './current-user';
 import { ConsoleLayout, RouteError } from './layout/ConsoleLayout';
 import { AcceptInvitationPage } from './pages/AcceptInvitationPage';
 import { AccountPage } from './pages/AccountPage';
+import { AppsPage } from './pages/AppsPage';
 import { AuditPage } from './pages/AuditPage';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { ConsentPage } from './pages/ConsentPage';
@@ -52,6 +53,14 @@ export function createAppRouter() {
               element: (
                 <AdminOnly>
                   <AuditPage />
+                </AdminOnly>
+              ),
+            },
+            {
+              path: 'apps',
+              element: (
+                <AdminOnly>
+                  <AppsPage />
                 </AdminOnly>
               ),
             },
