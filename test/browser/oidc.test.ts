@@ -54,7 +54,7 @@ async function startTeamApp(env: Record<string, string>): Promise<void> {
 }
 
 describe('signing in to an app through Gatehouse (Chromium)', () => {
-  it('example app → Gatehouse sign-in with a temporary password → forced change → back in the app; Gatehouse sign-out and deactivation reach the app', async () => {
+  it('SEC-OIDC-05: example app → Gatehouse sign-in with a temporary password → forced change → back in the app; Gatehouse sign-out and deactivation reach the app', async () => {
     const admin = await h.server.seedUser({
       email: 'ada@acme.test',
       name: 'Ada Admin',

@@ -103,7 +103,7 @@ async function eventually(check: () => Promise<boolean>, what: string): Promise<
 }
 
 describe('examples/team-app', () => {
-  it('signs in through Gatehouse, shows name and role; Gatehouse sign-out and deactivation end its session (back-channel)', async () => {
+  it('SEC-OIDC-05: signs in through Gatehouse, shows name and role; Gatehouse sign-out and deactivation end its session (back-channel)', async () => {
     const databaseUrl = join(dir, 'gatehouse.sqlite');
     const handle = openDatabase(databaseUrl);
     await handle.migrate();
