@@ -15,6 +15,8 @@ let h: BrowserHarness;
 let appUrl = '';
 const stops: Array<() => Promise<void>> = [];
 const CHOSEN = 'velvet orchard compass 1984 softly';
+/** Back at the app: several redirects across two servers, the app's code exchange and userinfo call. */
+const BACK_AT_THE_APP = { timeout: 30_000 };
 
 beforeAll(async () => {
   h = await startBrowserHarness();
@@ -109,7 +111,7 @@ describe('signing in to an app through Gatehouse (Chromium)', () => {
     await page.getByLabel('Temporary password', { exact: true }).fill(temporary);
     await page.getByLabel('New password', { exact: true }).fill(CHOSEN);
     await page.getByRole('button', { name: 'Set new password' }).click();
-    await page.waitForURL(`${appUrl}/`);
+    await page.waitForURL(`${appUrl}/`, BACK_AT_THE_APP);
     await page.getByText('Mia Member').waitFor();
     expect(await page.locator('#role').textContent()).toBe('member');
 
@@ -132,7 +134,7 @@ describe('signing in to an app through Gatehouse (Chromium)', () => {
     await page.getByRole('link', { name: 'Sign in with Gatehouse' }).click();
     await page.waitForURL((url) => url.pathname === '/sign-in');
     await submitSignIn(page, mia.email, CHOSEN);
-    await page.waitForURL(`${appUrl}/`);
+    await page.waitForURL(`${appUrl}/`, BACK_AT_THE_APP);
     await page.getByText('Mia Member').waitFor();
     const deactivated = await h.server.app.inject({
       method: 'POST',

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 
 /**
  * Where to go after signing in or changing a temporary password when an app's sign-in sent the user
@@ -10,9 +10,15 @@ export function interactionReturn(search: string): string | null {
   return value !== null && /^\/interaction\/[A-Za-z0-9_-]{1,64}$/.test(value) ? value : null;
 }
 
-/** Leaves the console for a server page (the app sign-in's next step). */
+/**
+ * Leaves the console for a server page (the app sign-in's next step), once: a second navigation would
+ * reach the interaction after the first had already resumed (and used) it.
+ */
 export function useLeaveTo(href: string | null): void {
+  const left = useRef(false);
   useEffect(() => {
-    if (href) window.location.assign(href);
+    if (!href || left.current) return;
+    left.current = true;
+    window.location.assign(href);
   }, [href]);
 }

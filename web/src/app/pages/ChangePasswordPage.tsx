@@ -58,8 +58,9 @@ export function ChangePasswordPage() {
         forced
         onChanged={() => {
           toast(t('forcedChange.changed'));
-          if (back) window.location.assign(back);
-          else navigate('/', { replace: true });
+          // With a way back to an app's sign-in, useLeaveTo leaves once `me` says the change is done:
+          // one navigation only, since the interaction can be resumed once.
+          if (!back) navigate('/', { replace: true });
         }}
       />
     </AuthCard>
