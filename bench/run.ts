@@ -55,8 +55,14 @@ function option(name: string): string | undefined {
 }
 /** `--only password-flood`: seed, start the servers and measure only that scenario. */
 const ONLY = option('--only');
+if (ONLY === 'oidc') {
+  // The OpenID Provider's figures (issue 12): a server of its own, no seeding of the user base.
+  const { runOidcBench } = await import('./oidc.js');
+  await runOidcBench({ quick: QUICK });
+  process.exit(0);
+}
 if (ONLY !== undefined && ONLY !== 'password-flood')
-  throw new Error(`--only accepts password-flood, not ${ONLY}`);
+  throw new Error(`--only accepts password-flood or oidc, not ${ONLY}`);
 const WITH_PEER = !argv.includes('--no-peer') && ONLY === undefined;
 
 const USERS = QUICK ? 100_000 : 1_000_000;

@@ -34,6 +34,7 @@ import {
   type MailTransport,
 } from '../modules/mail/index.js';
 import { registerOutboxRoutes } from '../modules/mail/outbox.routes.js';
+import { registerOidc, type OidcHandle } from '../modules/oidc/index.js';
 import { LiveSettings } from '../modules/settings/index.js';
 import { registerSettingsRoutes } from '../modules/settings/settings.routes.js';
 import type { PasswordHasher } from '../modules/passwords/index.js';
@@ -60,6 +61,8 @@ export interface RouteEntry {
   allowMfaPending: boolean;
   allowMfaEnrollment: boolean;
   reauthentication: 'always' | 'adminTarget' | null;
+  /** The OpenID Provider's own endpoints, which other sites' apps call by design (no cross-site check). */
+  crossSiteOpen: boolean;
 }
 
 declare module 'fastify' {
@@ -71,6 +74,8 @@ declare module 'fastify' {
     auditRepeats: RepeatedEvents;
     /** Seals secrets stored in the database (SEC-MFA-02); one key for every node. */
     secrets: SecretBox;
+    /** The OpenID Provider (issue 12): its logout delivery is started by server.ts. */
+    oidc: OidcHandle;
   }
 }
 
@@ -133,6 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         allowMfaPending: route.config?.allowMfaPending === true,
         allowMfaEnrollment: route.config?.allowMfaEnrollment === true,
         reauthentication: route.config?.reauthentication ?? null,
+        crossSiteOpen: route.config?.crossSite === 'open',
       });
     }
   });
@@ -244,6 +250,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerInvitationRoutes(app, services);
   registerTokenRoutes(app, { ...services, owners: tokenOwners });
   registerAuditRoutes(app, services);
+  app.decorate(
+    'oidc',
+    await registerOidc(app, {
+      ...services,
+      secrets: deps.secrets,
+      issuer: config.publicUrl,
+      trustProxy: config.trustProxy !== false,
+      logoutPrivateAddresses: config.oidcLogoutPrivateAddresses,
+    }),
+  );
   // Last: the console's catch-all page route yields to every API route above.
   await registerConsole(app, deps.webDist ? { webDist: deps.webDist } : {});
   return app;

@@ -1,7 +1,9 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
 
-const SECRET_QUERY = /([?&](?:token|code|secret|password)=)[^&]*/gi;
+// OpenID Connect puts tokens in query strings too (id_token_hint at end_session, issue 12).
+const SECRET_QUERY =
+  /([?&](?:token|code|secret|password|id_token_hint|access_token|refresh_token|client_secret|code_verifier)=)[^&]*/gi;
 
 /** Query strings may carry a token (e.g. the reset-status check): it is replaced before anything is logged (SEC-LEAK-01). */
 export function redactUrl(url: string): string {

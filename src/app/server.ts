@@ -82,6 +82,7 @@ export async function startServer(
 
   app.mail.dispatcher.start();
   app.clockOffset.start();
+  app.oidc.startDelivery();
 
   const setupLink = await issueSetupLink({ config, clock, db: database.db });
   if (setupLink) {

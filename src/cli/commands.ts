@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError, type Config } from '../config/config.js';
 import { createDb } from '../db/db.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerAppsCommands } from './commands/apps.js';
 import { registerBackupCommand } from './commands/backup.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerInvitationCommands } from './commands/invitations.js';
@@ -72,4 +73,5 @@ export function registerCommands(program: Command): void {
   registerMailCommands(program);
   registerBackupCommand(program);
   registerAuditCommands(program);
+  registerAppsCommands(program);
 }

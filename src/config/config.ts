@@ -172,6 +172,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).max(320).default('Gatehouse <no-reply@localhost>'),
   SMTP_REQUIRE_TLS: bool(false),
   SMTP_TLS_REJECT_UNAUTHORIZED: bool(true),
+  OIDC_LOGOUT_PRIVATE_ADDRESSES: bool(true),
   METRICS_TOKEN: z.string().min(16, { error: 'at least 16 characters' }).max(256).optional(),
   SECRET_KEY: z.string().refine(isSecretKey, { error: SECRET_KEY_ACCEPTS }).optional(),
   SECRET_KEY_PREVIOUS: z
@@ -241,6 +242,11 @@ export interface Config {
   };
   /** Cookies are Secure and `__Host-` prefixed whenever the browser treats the origin as secure. */
   readonly secureCookies: boolean;
+  /**
+   * Back-channel logout URIs (registered by admins) may be on private or loopback addresses, where a
+   * team's own apps usually run. `false` restores oidc-provider's SSRF guard (public addresses only).
+   */
+  readonly oidcLogoutPrivateAddresses: boolean;
   /**
    * Which of the instance's identity values the environment set, rather than defaulted. Those win over
    * what another node stored in the database (see withInstanceIdentity); unset ones take the stored value.
@@ -383,6 +389,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       requireTls: e.SMTP_REQUIRE_TLS,
       rejectUnauthorized: e.SMTP_TLS_REJECT_UNAUTHORIZED,
     }),
+    oidcLogoutPrivateAddresses: e.OIDC_LOGOUT_PRIVATE_ADDRESSES,
     setInEnvironment: Object.freeze({
       publicUrl: given('PUBLIC_URL'),
       organizationName: given('ORGANIZATION_NAME'),

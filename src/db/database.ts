@@ -14,6 +14,12 @@ import type {
   MfaFactorsTable,
   MfaRecoveryCodesTable,
 } from '../modules/mfa/mfa.table.js';
+import type {
+  OidcAppsTable,
+  OidcKeysTable,
+  OidcLogoutOutboxTable,
+  OidcPayloadsTable,
+} from '../modules/oidc/oidc.table.js';
 import type { StorageProbeTable } from './storage.table.js';
 
 /** The whole schema, assembled from each module's table file. */
@@ -36,4 +42,8 @@ export interface Database {
   mfaRecoveryCodes: MfaRecoveryCodesTable;
   mfaChallenges: MfaChallengesTable;
   mfaEnrollmentLinks: MfaEnrollmentLinksTable;
+  oidcPayloads: OidcPayloadsTable;
+  oidcApps: OidcAppsTable;
+  oidcKeys: OidcKeysTable;
+  oidcLogoutOutbox: OidcLogoutOutboxTable;
 }

@@ -18,6 +18,7 @@ function ownOrigin(request: FastifyRequest): string {
 export function registerCrossSiteProtection(app: FastifyInstance, publicOrigin: string): void {
   app.addHook('onRequest', async (request) => {
     if (SAFE_METHODS.has(request.method)) return;
+    if (request.routeOptions.config?.crossSite === 'open') return;
     if (request.headers.authorization) return;
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== publicOrigin && origin !== ownOrigin(request)) {

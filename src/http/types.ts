@@ -22,6 +22,11 @@ declare module 'fastify' {
      * when the route's :id is another admin; else 403 reauthentication_required.
      */
     reauthentication?: 'always' | 'adminTarget';
+    /**
+     * 'open': the OpenID Provider's endpoints, which other sites' apps call by design (they
+     * authenticate clients and protect their own forms); exempt from the cross-site check.
+     */
+    crossSite?: 'open';
   }
   interface FastifyRequest {
     principal: Principal | null;

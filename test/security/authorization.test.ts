@@ -83,6 +83,16 @@ const PUBLIC_ALLOW_LIST = [
   // accepting needs the token in the body.
   'GET /api/v1/invitations/lookup',
   'POST /api/v1/invitations/accept',
+  // The OpenID Provider (issue 12): reviewed. oidc-provider's endpoints authenticate apps themselves
+  // (client secrets, PKCE, tokens); discovery and JWKS are public by definition. The interaction
+  // pages decide with the Gatehouse session and refuse anything less than a full one (SEC-OIDC-07).
+  'GET /.well-known/openid-configuration',
+  'GET /oidc/*',
+  'POST /oidc/*',
+  'OPTIONS /oidc/*',
+  'GET /interaction/:uid',
+  'GET /interaction/:uid/consent',
+  'POST /interaction/:uid/consent',
   // The web console's static files and its HTML fallback (which answers the JSON 404 under /api/).
   'GET /assets/*',
   'GET /*',

@@ -56,7 +56,9 @@ async function world() {
   const admin = await seedUser(t, { role: 'admin' });
   const target = await seedUser(t, { role: 'member' });
   const adminCookie = await signIn(t, admin.email, admin.password);
-  const stateChanging = t.app.routeTable.filter((r) => STATE_CHANGING.has(r.method));
+  // The OpenID Provider's endpoints are called from other sites by design (SEC-OIDC-*); the test
+  // below pins that only they are open.
+  const stateChanging = t.app.routeTable.filter((r) => STATE_CHANGING.has(r.method) && !r.crossSiteOpen);
   return { t, admin, target, adminCookie, stateChanging };
 }
 
@@ -177,6 +179,14 @@ describe('SEC-CSRF-01: cross-site requests are refused on every state-changing r
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  it('SEC-CSRF-01: only the OpenID Provider’s own endpoints are open to other sites', async () => {
+    const { t } = await world();
+    const open = t.app.routeTable.filter((r) => r.crossSiteOpen).map(routeKey);
+    expect(open.sort()).toEqual(
+      ['GET /.well-known/openid-configuration', 'GET /oidc/*', 'POST /oidc/*', 'OPTIONS /oidc/*'].sort(),
+    );
   });
 
   it('SEC-CSRF-01: no GET route changes state (as admin and as anonymous)', async () => {

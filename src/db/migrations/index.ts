@@ -8,6 +8,7 @@ import * as userCounts from './0006_user_counts.js';
 import * as storageProbe from './0007_storage_probe.js';
 import * as auditCheckpoints from './0008_audit_checkpoints.js';
 import * as mfa from './0009_mfa.js';
+import * as oidc from './0010_oidc.js';
 
 /** Migrations are compiled into the package (no directory scanning), in order. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007_storage_probe': storageProbe,
   '0008_audit_checkpoints': auditCheckpoints,
   '0009_mfa': mfa,
+  '0010_oidc': oidc,
 };
 
 export const migrationProvider: MigrationProvider = {

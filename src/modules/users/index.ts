@@ -20,6 +20,7 @@ export {
   type Principal,
 } from './credentials.js';
 export { presentUser, type User } from './users.presenter.js';
+export { findAccountClaims, type AccountClaims } from './claims.js';
 export { userErrors } from './users.errors.js';
 export type { InvitationsOfInviter } from './inviter-changes.js';
 export type { Role, UserStatus } from './users.table.js';

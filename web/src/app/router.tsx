@@ -4,9 +4,11 @@ import { useCurrentUser } from './current-user';
 import { ConsoleLayout, RouteError } from './layout/ConsoleLayout';
 import { AcceptInvitationPage } from './pages/AcceptInvitationPage';
 import { AccountPage } from './pages/AccountPage';
+import { AppsPage } from './pages/AppsPage';
 import { AuditPage } from './pages/AuditPage';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { EnrollPage } from './pages/EnrollPage';
+import { ConsentPage } from './pages/ConsentPage';
 import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
 import { HomePage } from './pages/HomePage';
 import { ForbiddenPage, NotFoundPage } from './pages/NotFoundPage';
@@ -35,6 +37,7 @@ export function createAppRouter() {
         { path: 'invitations/accept', element: <AcceptInvitationPage /> },
         { path: 'setup', element: <SetupPage /> },
         { path: 'change-password', element: <ChangePasswordPage /> },
+        { path: 'consent/:uid', element: <ConsentPage /> },
         {
           element: <ConsoleLayout />,
           children: [
@@ -52,6 +55,14 @@ export function createAppRouter() {
               element: (
                 <AdminOnly>
                   <AuditPage />
+                </AdminOnly>
+              ),
+            },
+            {
+              path: 'apps',
+              element: (
+                <AdminOnly>
+                  <AppsPage />
                 </AdminOnly>
               ),
             },

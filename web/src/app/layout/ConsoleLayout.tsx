@@ -70,6 +70,9 @@ function TopBar({ me }: { me: Me }) {
               <NavLink to="/audit" className="nav-link">
                 {t('nav.audit')}
               </NavLink>
+              <NavLink to="/apps" className="nav-link">
+                {t('oidc.apps.title')}
+              </NavLink>
               <NavLink to="/settings" className="nav-link">
                 {t('nav.settings')}
               </NavLink>

@@ -8,6 +8,7 @@ import { ChangePasswordForm } from '../../features/auth/components/ChangePasswor
 import { useForgetMyTokens } from '../../features/account/api';
 import { LanguageForm } from '../../features/account/components/LanguageForm';
 import { MyTokensList } from '../../features/account/components/MyTokensList';
+import { ConnectedAppsCard } from '../../features/apps/components/ConnectedAppsCard';
 import { SessionsList } from '../../features/account/components/SessionsList';
 import { TwoStepCard } from '../../features/account/components/TwoStepCard';
 import { roleLabel } from '../../lib/format';
@@ -59,6 +60,7 @@ export function AccountPage() {
         <Card title={t('account.tokens')} description={t('account.tokensDescription')}>
           <MyTokensList />
         </Card>
+        <ConnectedAppsCard />
         <Card title={t('account.preferences')}>
           <LanguageForm me={me} />
         </Card>

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { Navigate, useNavigate } from 'react-router';
+import { Navigate, useLocation, useNavigate } from 'react-router';
 import { AuthCard } from '../../components/AuthCard';
 import { Button } from '../../components/Button';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -7,6 +7,7 @@ import { Loading } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
 import { useMe, useSignOut } from '../../features/auth/api';
 import { ChangePasswordForm } from '../../features/auth/components/ChangePasswordForm';
+import { interactionReturn, useLeaveTo } from '../../lib/return-path';
 
 /**
  * The forced change after a temporary password (SEC-TMP-01): the only page such a session can use.
@@ -18,6 +19,9 @@ export function ChangePasswordPage() {
   const navigate = useNavigate();
   const signOut = useSignOut();
   const toast = useToast();
+  // Signing in to an app (issue 12): its sign-in continues once the password is the user's own.
+  const back = interactionReturn(useLocation().search);
+  useLeaveTo(back && me.data && !me.data.passwordChangeRequired ? back : null);
 
   if (me.isPending)
     return (
@@ -32,8 +36,9 @@ export function ChangePasswordPage() {
       </AuthCard>
     );
   }
-  if (!me.data) return <Navigate to="/sign-in" replace />;
-  if (!me.data.passwordChangeRequired) return <Navigate to="/" replace />;
+  if (!me.data)
+    return <Navigate to={back ? `/sign-in?return=${encodeURIComponent(back)}` : '/sign-in'} replace />;
+  if (!me.data.passwordChangeRequired) return back ? <Loading /> : <Navigate to="/" replace />;
 
   return (
     <AuthCard
@@ -53,7 +58,9 @@ export function ChangePasswordPage() {
         forced
         onChanged={() => {
           toast(t('forcedChange.changed'));
-          navigate('/', { replace: true });
+          // With a way back to an app's sign-in, useLeaveTo leaves once `me` says the change is done:
+          // one navigation only, since the interaction can be resumed once.
+          if (!back) navigate('/', { replace: true });
         }}
       />
     </AuthCard>

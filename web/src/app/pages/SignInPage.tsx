@@ -6,6 +6,7 @@ import { Loading } from '../../components/Spinner';
 import { TwoStepCard } from '../../features/account/components/TwoStepCard';
 import { useFinishEnrollment, useMe } from '../../features/auth/api';
 import { SignInForm } from '../../features/auth/components/SignInForm';
+import { interactionReturn, useLeaveTo } from '../../lib/return-path';
 import { clearSignInNotice, peekSignInNotice } from '../../lib/session';
 
 /** Safe redirect target after sign-in: a path inside the console, never another site. */
@@ -25,6 +26,9 @@ export function SignInPage() {
   const [enrolling, setEnrolling] = useState<string | null>(null);
   const finish = useFinishEnrollment();
   useEffect(() => () => clearSignInNotice(), []);
+  // Signing in to an app (issue 12): back to its sign-in once signed in here.
+  const back = interactionReturn(location.search);
+  useLeaveTo(back && me.data && !me.data.passwordChangeRequired ? back : null);
 
   if (enrolling)
     return (
@@ -32,7 +36,14 @@ export function SignInPage() {
         <TwoStepCard email={enrolling} onEnrolled={() => void finish().then(() => setEnrolling(null))} />
       </AuthCard>
     );
-  if (me.data?.passwordChangeRequired) return <Navigate to="/change-password" replace />;
+  if (me.data?.passwordChangeRequired)
+    return (
+      <Navigate
+        to={back ? `/change-password?return=${encodeURIComponent(back)}` : '/change-password'}
+        replace
+      />
+    );
+  if (me.data && back) return <Loading />;
   if (me.data) return <Navigate to={safeFrom(location.state)} replace />;
   return (
     <AuthCard title={t('signIn.title')} description={t('signIn.description')}>

@@ -1,3 +1,4 @@
+import { oidcEn, oidcErrorsEn } from './oidc.en';
 /**
  * The console's English catalogue: the source every other language (fr.ts) mirrors key for key.
  * Keys are grouped by screen or shared piece; `{{name}}` is interpolated, `_one`/`_other` are
@@ -67,6 +68,7 @@ export const en = {
   },
   errors: {
     ...mfaErrorsEn,
+    ...oidcErrorsEn,
     network_error: 'Could not reach Gatehouse. Check your connection and try again.',
     unexpected_response: 'Gatehouse gave an unexpected answer. Try again.',
     internal_error: 'Something went wrong on our side. Try again in a moment.',
@@ -617,6 +619,7 @@ export const en = {
       otherWithTarget: '{{actor}}: {{action}} — {{target}}',
     },
   },
+  oidc: oidcEn,
 };
 
 /** Every language's catalogue has this shape: the same keys, every value a string. */

@@ -1,4 +1,5 @@
 import type { Catalogue } from './en';
+import { oidcErrorsFr, oidcFr } from './oidc.fr';
 
 /**
  * Le catalogue français de la console, avec les mêmes clés que en.ts. Typographie française (vérifiée par
@@ -74,6 +75,7 @@ export const fr: Catalogue = {
   },
   errors: {
     ...mfaErrorsFr,
+    ...oidcErrorsFr,
     network_error: 'Impossible de joindre Gatehouse. Vérifiez votre connexion et réessayez.',
     unexpected_response: 'Gatehouse a donné une réponse inattendue. Réessayez.',
     internal_error: 'Un problème est survenu de notre côté. Réessayez dans un instant.',
@@ -639,4 +641,5 @@ export const fr: Catalogue = {
       otherWithTarget: '{{actor}} : {{action}} — {{target}}',
     },
   },
+  oidc: oidcFr,
 };

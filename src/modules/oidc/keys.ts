@@ -1,0 +1,93 @@
+import { sql } from 'kysely';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import type { Db, Executor } from '../../db/db.js';
+import { isPostgres } from '../../db/dialect.js';
+import type { Clock } from '../../shared/clock.js';
+import { randomSecret } from '../../shared/crypto.js';
+import type { SecretBox } from '../../shared/secret-box.js';
+import type { OidcKeysTable } from './oidc.table.js';
+
+export type SigningAlg = OidcKeysTable['alg'];
+/** ES256 signs by default; RS256 exists for apps that cannot verify anything else (chosen per app). */
+export const SIGNING_ALGS: readonly SigningAlg[] = ['ES256', 'RS256'];
+
+export interface KeysDeps {
+  db: Db;
+  clock: Clock;
+  secrets: SecretBox;
+}
+
+const context = (kid: string) => `oidc-key:${kid}`;
+
+/** An advisory lock class of its own (the audit chain's lanes use theirs). */
+const KEYS_LOCK = 0x6f696463; // "oidc"
+
+async function newKey(deps: KeysDeps, alg: SigningAlg, exec: Executor = deps.db): Promise<void> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const kid = randomSecret(12);
+  const privateJwk = { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' };
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
+  await exec
+    .insertInto('oidcKeys')
+    .values({
+      kid,
+      alg,
+      publicJwk: JSON.stringify(publicJwk),
+      // The private half only ever sealed under SECRET_KEY, bound to its kid (SEC-OIDC-03).
+      sealedPrivateJwk: deps.secrets.seal(JSON.stringify(privateJwk), context(kid)),
+      createdAt: deps.clock.now(),
+      retiredAt: null,
+      removeAt: null,
+    })
+    .execute();
+}
+
+/**
+ * The signing keys every node uses, created at first start: in one transaction that first takes a
+ * lock (PostgreSQL: an advisory lock; SQLite: the write lock of BEGIN IMMEDIATE), so two nodes
+ * starting at once on an empty table create one set, and both load the same keys.
+ * Keys that sign come first (the provider signs with the first key of an algorithm), then retired
+ * ones, still published until `removeAt` so tokens they signed keep verifying.
+ */
+export async function loadSigningKeys(deps: KeysDeps): Promise<JWK[]> {
+  const rows = async () =>
+    deps.db
+      .selectFrom('oidcKeys')
+      .selectAll()
+      .where((eb) => eb.or([eb('removeAt', 'is', null), eb('removeAt', '>', deps.clock.now())]))
+      .orderBy('createdAt', 'desc')
+      .orderBy('kid')
+      .execute();
+  let keys = await rows();
+  if (SIGNING_ALGS.some((alg) => !keys.some((k) => k.alg === alg && k.retiredAt === null))) {
+    await deps.db.transaction().execute(async (trx) => {
+      if (isPostgres(deps.db as never)) await sql`select pg_advisory_xact_lock(${KEYS_LOCK}, 0)`.execute(trx);
+      const active = await trx.selectFrom('oidcKeys').select('alg').where('retiredAt', 'is', null).execute();
+      for (const alg of SIGNING_ALGS) {
+        if (!active.some((k) => k.alg === alg)) await newKey(deps, alg, trx);
+      }
+    });
+  }
+  keys = await rows();
+  const active = keys.filter((k) => k.retiredAt === null);
+  const retired = keys.filter((k) => k.retiredAt !== null);
+  return [...active, ...retired].map(
+    (k) => JSON.parse(deps.secrets.open(k.sealedPrivateJwk, context(k.kid))) as JWK,
+  );
+}
+
+/**
+ * `gatehouse keys rotate`: new keys sign at once; the old ones stay published for `overlapMs` (the
+ * longest token lifetime), so every token they signed still verifies until it would expire anyway.
+ */
+export async function rotateSigningKeys(deps: KeysDeps, overlapMs: number): Promise<string[]> {
+  const now = deps.clock.now();
+  await deps.db
+    .updateTable('oidcKeys')
+    .set({ retiredAt: now, removeAt: now + overlapMs })
+    .where('retiredAt', 'is', null)
+    .execute();
+  for (const alg of SIGNING_ALGS) await newKey(deps, alg);
+  const rows = await deps.db.selectFrom('oidcKeys').select('kid').where('retiredAt', 'is', null).execute();
+  return rows.map((r) => r.kid);
+}

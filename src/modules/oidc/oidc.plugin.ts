@@ -1,0 +1,43 @@
+import type Provider from 'oidc-provider';
+import type { ApiApp } from '../../http/route-types.js';
+import { registerAppsRoutes } from './apps.routes.js';
+import { registerInteractionRoutes } from './interaction.routes.js';
+import { deliverDueLogouts, startLogoutDelivery } from './logout.outbox.js';
+import { createProvider, type ProviderDeps } from './provider.js';
+import { mountProvider } from './provider.mount.js';
+
+export interface OidcHandle {
+  provider: Provider;
+  /** Sends the back-channel logouts due now (tests call it; the server runs it on a timer). */
+  deliverLogouts(): Promise<number>;
+  /** Resolves when the audit events of the provider's answers so far are written. */
+  auditSettled(): Promise<void>;
+  /** Starts the timer (server.ts), stopped when the app closes. */
+  startDelivery(): void;
+}
+
+/** The OpenID Provider, its console interaction, the apps registry and logout delivery, in one app. */
+export async function registerOidc(app: ApiApp, deps: ProviderDeps): Promise<OidcHandle> {
+  const { provider, auditSettled } = await createProvider({
+    ...deps,
+    onAuditError: (error) => app.log.error({ err: error }, 'oidc: writing an audit event failed'),
+  });
+  await mountProvider(app, provider, deps);
+  registerInteractionRoutes(app, provider, deps);
+  registerAppsRoutes(app, deps);
+  let delivery: { stop(): Promise<void> } | null = null;
+  app.addHook('onClose', async () => {
+    await delivery?.stop();
+    await auditSettled();
+  });
+  return {
+    provider,
+    deliverLogouts: () => deliverDueLogouts(deps, provider),
+    auditSettled,
+    startDelivery: () => {
+      delivery ??= startLogoutDelivery(deps, provider, (error) =>
+        app.log.error({ err: error }, 'oidc: back-channel logout delivery failed'),
+      );
+    },
+  };
+}
