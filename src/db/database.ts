@@ -1,4 +1,5 @@
 import type { UserCountsTable, UsersTable } from '../modules/users/users.table.js';
+import type { EmailChangeTokensTable, UserTombstonesTable } from '../modules/users/lifecycle.table.js';
 import type { SessionsTable } from '../modules/sessions/sessions.table.js';
 import type { AuditCheckpointsTable, AuditEventsTable } from '../modules/audit/audit.table.js';
 import type { SetupTokensTable } from '../modules/auth/auth.table.js';
@@ -26,4 +27,6 @@ export interface Database {
   rateCounters: RateCountersTable;
   apiTokens: ApiTokensTable;
   storageProbe: StorageProbeTable;
+  emailChangeTokens: EmailChangeTokensTable;
+  userTombstones: UserTombstonesTable;
 }

@@ -288,7 +288,11 @@ describe('the pseudo-locale', () => {
     for (const [item, screen] of [
       [1, 'Change role dialog'],
       [2, 'Sign out everywhere dialog'],
-      [3, 'Deactivate dialog'],
+      [3, 'API tokens dialog'],
+      [4, 'Rename dialog'],
+      [5, 'Change email dialog'],
+      [6, 'Deactivate dialog'],
+      [7, 'Delete user dialog'],
     ] as const) {
       await rowMenu();
       await page.getByRole('menuitem').nth(item).click();
@@ -298,8 +302,28 @@ describe('the pseudo-locale', () => {
       await dialog.waitFor({ state: 'hidden' });
     }
 
+    // Add user (issue 14): the dialog, a refused submit, each way in.
+    await page.locator('.page-actions button.btn-secondary').click();
+    await dialog.waitFor();
+    await dialog.locator('button[type="submit"]').click();
+    await dialog.locator('.field-error').first().waitFor();
+    for (const [i, method] of ['generate', 'type', 'invite'].entries()) {
+      await dialog.getByRole('radio').nth(i).check();
+      await expectPseudo(page, `Add user dialog, ${method}`);
+    }
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+
+    // A user's page (issue 14): profile, lock state, sessions, tokens, activity.
+    await page.getByRole('table').getByRole('link').first().click();
+    await page.locator('.facts').waitFor();
+    await page.locator('.audit-list').waitFor();
+    await expectPseudo(page, 'the user page');
+    await page.goto(`${url}/users`);
+    await page.getByRole('table').waitFor();
+
     // Invite: a refused address, then a real invitation; the invitations list.
-    await page.locator('.page-actions button').click();
+    await page.locator('.page-actions button.btn-primary').click();
     await dialog.waitFor();
     await dialog.locator('textarea').fill('not-an-address');
     await dialog.locator('button[type="submit"]').click();

@@ -70,6 +70,9 @@ const PUBLIC_ALLOW_LIST = [
   'POST /api/v1/auth/forgot-password',
   'GET /api/v1/auth/reset-password/status',
   'POST /api/v1/auth/reset-password',
+  // Email confirmation (issue 14): reviewed. The 256-bit token is in the body, single use, 24 h; using
+  // it proves the address, so it must work signed out (the link is opened from a mailbox).
+  'POST /api/v1/email-confirmations',
   // Invitations: reviewed. The lookup does not consume the token (`token=` is redacted from logs);
   // accepting needs the token in the body.
   'GET /api/v1/invitations/lookup',

@@ -7,6 +7,7 @@ import * as userSearchIndex from './0005_user_search_index.js';
 import * as userCounts from './0006_user_counts.js';
 import * as storageProbe from './0007_storage_probe.js';
 import * as auditCheckpoints from './0008_audit_checkpoints.js';
+import * as usersLifecycle from './0011_users_lifecycle.js';
 
 /** Migrations are compiled into the package (no directory scanning), in order. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006_user_counts': userCounts,
   '0007_storage_probe': storageProbe,
   '0008_audit_checkpoints': auditCheckpoints,
+  '0011_users_lifecycle': usersLifecycle,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -17,6 +17,11 @@ export interface TemplateValues {
   /** `link` is a fresh reset link, or Forgot password when the user already holds one (`earlierLink`). */
   lockout: { minutes: string; link: string; earlierLink?: 'open' };
   token_created: { tokenName: string; prefix: string };
+  /** Issue 14: a link to confirm a new address (self-service change), or to verify one an admin set. */
+  email_change_confirm: { link: string; hours: string; newEmail: string; oldEmail: string };
+  email_verify: { link: string; hours: string; newEmail: string; oldEmail: string };
+  /** To the old address: `byAdmin` 'yes' when an admin changed it, '' for the user's own request. */
+  email_changed: { oldEmail: string; newEmail: string; byAdmin: string };
   test: Record<string, never>;
 }
 

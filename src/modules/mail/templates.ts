@@ -13,6 +13,9 @@ export type TemplateName =
   | 'deactivated'
   | 'lockout'
   | 'token_created'
+  | 'email_change_confirm'
+  | 'email_verify'
+  | 'email_changed'
   | 'test';
 
 export type TemplateVars = Record<string, string>;

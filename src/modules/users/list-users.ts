@@ -10,7 +10,8 @@ import type { Role, UserStatus } from './users.table.js';
 export interface ListUsersInput {
   q?: string | undefined;
   role?: Role | undefined;
-  status?: UserStatus | undefined;
+  /** 'locked': users whose sign-in is locked now, whatever their status. */
+  status?: UserStatus | 'locked' | undefined;
   sort: store.SortKey;
   order: 'asc' | 'desc';
   limit: number;
@@ -22,15 +23,17 @@ export async function listUsers(
   input: ListUsersInput,
 ): Promise<{ items: User[]; nextCursor: string | null; total: number }> {
   const after = input.cursor ? decodeCursor(input.cursor, input.sort, input.order) : undefined;
+  const locked = input.status === 'locked';
   const filter = {
     search: input.q?.trim().toLowerCase() || undefined,
     role: input.role,
-    status: input.status,
+    status: locked ? undefined : (input.status as UserStatus | undefined),
+    lockedAt: locked ? await dbNow(ctx.db, ctx.clock) : undefined,
   };
   // Without a search, the total comes from counters (no COUNT). A search's total is counted on its
   // first page and carried in the cursor, so the following pages cost only their rows; it is the
   // total as of the first page.
-  const key = filter.search ? filterKey(filter) : undefined;
+  const key = filter.search ? filterKey({ ...filter, status: input.status }) : undefined;
   const query = { ...filter, sort: input.sort, order: input.order, after, limit: input.limit + 1 };
   let total = key && after?.total?.filter === key ? after.total.count : undefined;
   let rows: store.UserRow[] | undefined;
@@ -39,7 +42,11 @@ export async function listUsers(
     // walks the sort order's index when they are many (store.preferMatchesFirst). Not knowing the
     // number yet, it tries the first way, counting the matches in the same query.
     const search = filter.search;
-    const population = await store.count(ctx.db, { role: filter.role, status: filter.status });
+    const population = await store.count(ctx.db, {
+      role: filter.role,
+      status: filter.status,
+      lockedAt: filter.lockedAt,
+    });
     if (total === undefined && store.searchIsIndexed(search)) {
       const cap = store.matchesFirstCap(population, query.limit);
       const counted = await store.findSearchPageCounted(ctx.db, { ...query, search }, cap);

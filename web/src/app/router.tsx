@@ -14,6 +14,9 @@ import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
 import { SignInPage } from './pages/SignInPage';
 import { UsersPage } from './pages/UsersPage';
+import { UserPage } from './pages/UserPage';
+import { OutboxPage } from './pages/OutboxPage';
+import { ConfirmEmailPage } from './pages/ConfirmEmailPage';
 
 function AdminOnly({ children }: { children: ReactNode }) {
   const me = useCurrentUser();
@@ -32,6 +35,7 @@ export function createAppRouter() {
         { path: 'reset-password', element: <ResetPasswordPage /> },
         { path: 'invitations/accept', element: <AcceptInvitationPage /> },
         { path: 'setup', element: <SetupPage /> },
+        { path: 'confirm-email', element: <ConfirmEmailPage /> },
         { path: 'change-password', element: <ChangePasswordPage /> },
         {
           element: <ConsoleLayout />,
@@ -42,6 +46,22 @@ export function createAppRouter() {
               element: (
                 <AdminOnly>
                   <UsersPage />
+                </AdminOnly>
+              ),
+            },
+            {
+              path: 'users/:id',
+              element: (
+                <AdminOnly>
+                  <UserPage />
+                </AdminOnly>
+              ),
+            },
+            {
+              path: 'outbox',
+              element: (
+                <AdminOnly>
+                  <OutboxPage />
                 </AdminOnly>
               ),
             },

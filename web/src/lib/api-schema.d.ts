@@ -984,6 +984,331 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/mail': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Mail transport (smtp or log), sender, newest delivery error, outbox counts; check=true tests SMTP */
+    get: {
+      parameters: {
+        query?: {
+          check?: 'true' | 'false';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['MailStatus'];
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/mail/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Queue a test message (to yourself unless `to` is given); it shows in the outbox */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            to?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              to: string;
+            };
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/outbox/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Outbox messages, newest first, by status (no bodies), keyset-paged */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'queued' | 'sending' | 'sent' | 'failed';
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['OutboxMessage'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/outbox/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Queue every failed message again (after fixing SMTP) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              requeued: number;
+            };
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/settings': {
     parameters: {
       query?: never;
@@ -1138,7 +1463,8 @@ export interface paths {
         query?: {
           q?: string;
           role?: 'admin' | 'member' | 'viewer';
-          status?: 'active' | 'deactivated';
+          /** @description locked: users whose sign-in is locked now (too many failed attempts) */
+          status?: 'active' | 'deactivated' | 'locked';
           sort?: 'name' | 'email' | 'createdAt' | 'lastSignInAt';
           order?: 'asc' | 'desc';
           limit?: number;
@@ -1378,7 +1704,83 @@ export interface paths {
     };
     put?: never;
     post?: never;
-    delete?: never;
+    /** Delete a user: erases their personal data, keeps the audit events (they point at a tombstone); never the last active admin (409 last_admin) nor yourself (400 cannot_delete_self) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DeletedUser'];
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Conflict with the current state. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     options?: never;
     head?: never;
     /** Rename a user or change their role */
@@ -2005,7 +2407,76 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** A user’s active sessions */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['UserSession'][];
+            };
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     put?: never;
     post?: never;
     /** Sign a user out everywhere: every session ends and every API token is revoked */
@@ -2088,6 +2559,447 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}/email': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Change a user’s email: it changes now, unverified until the user uses the link mailed to it; the old address is told */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            email: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['User'];
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Conflict with the current state. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}/sessions/{sessionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** End one session of a user */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          sessionId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/email': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your pending email change, if any */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              pending: components['schemas']['PendingEmailChange'] | null;
+            };
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Change your email: a confirmation link goes to the new address and a notice to the current one; the address changes when the link is used */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            email: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PendingEmailChange'];
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Conflict with the current state. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/email-confirmations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Use an email confirmation link (single use; 400 invalid_email_link when unusable) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            token: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              email: string;
+            };
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Conflict with the current state. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body too large. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -2689,6 +3601,111 @@ export interface paths {
         };
         /** @description Body too large. */
         413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invitations/links': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Copy invitation links: each pending invitation gets a new link (72 h), returned once; the link mailed before stops working */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            ids: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['InvitationLinks'];
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Conflict with the current state. */
+        409: {
           headers: {
             [name: string]: unknown;
           };
@@ -3342,6 +4359,8 @@ export interface components {
     UserInput: {
       id: string;
       email: string;
+      /** @description A link mailed to this address was used (invitation or email confirmation) */
+      emailVerified: boolean;
       name: string;
       /** @enum {string} */
       role: 'admin' | 'member' | 'viewer';
@@ -3385,6 +4404,20 @@ export interface components {
     };
     AcceptedInput: {
       message: string;
+    };
+    InvitationLinksInput: {
+      links: {
+        id: string;
+        email: string;
+        name: string | null;
+        /** @description Shown this once; the link mailed before stops working. */
+        link: string;
+        expiresAt: string;
+      }[];
+      skipped: {
+        id: string;
+        code: string;
+      }[];
     };
     InvitationInput: {
       id: string;
@@ -3440,6 +4473,41 @@ export interface components {
         invitation?: components['schemas']['InvitationInput'];
       }[];
     };
+    MailStatusInput: {
+      /**
+       * @description log: mail is not sent, only written to the server log
+       * @enum {string}
+       */
+      transport: 'smtp' | 'log';
+      from: string;
+      /** @enum {string} */
+      check: 'ok' | 'error' | 'unchecked';
+      checkError: string | null;
+      lastError: {
+        message: string;
+        at: string;
+        to: string;
+      } | null;
+      counts: {
+        queued: number;
+        sending: number;
+        sent: number;
+        failed: number;
+      };
+    };
+    OutboxMessageInput: {
+      id: string;
+      createdAt: string;
+      template: string;
+      to: string;
+      subject: string;
+      /** @enum {string} */
+      status: 'queued' | 'sending' | 'sent' | 'failed';
+      attempts: number;
+      lastError: string | null;
+      sentAt: string | null;
+      nextAttemptAt: string | null;
+    };
     OutboxSummaryInput: {
       queued: number;
       sending: number;
@@ -3470,6 +4538,25 @@ export interface components {
       createdAt: string;
       lastUsedAt: string | null;
       expiresAt: string | null;
+    };
+    /** @description The tombstone the audit events keep pointing at */
+    DeletedUserInput: {
+      id: string;
+      deletedAt: string;
+    };
+    PendingEmailChangeInput: {
+      /** @description The address waiting for its confirmation link to be used */
+      pendingEmail: string;
+      expiresAt: string;
+    };
+    UserSessionInput: {
+      id: string;
+      createdAt: string;
+      lastSeenAt: string;
+      expiresAt: string;
+      ip: string | null;
+      userAgent: string | null;
+      current: boolean;
     };
     Error: {
       error: {
@@ -3506,6 +4593,8 @@ export interface components {
     User: {
       id: string;
       email: string;
+      /** @description A link mailed to this address was used (invitation or email confirmation) */
+      emailVerified: boolean;
       name: string;
       /** @enum {string} */
       role: 'admin' | 'member' | 'viewer';
@@ -3549,6 +4638,20 @@ export interface components {
     };
     Accepted: {
       message: string;
+    };
+    InvitationLinks: {
+      links: {
+        id: string;
+        email: string;
+        name: string | null;
+        /** @description Shown this once; the link mailed before stops working. */
+        link: string;
+        expiresAt: string;
+      }[];
+      skipped: {
+        id: string;
+        code: string;
+      }[];
     };
     Invitation: {
       id: string;
@@ -3604,6 +4707,41 @@ export interface components {
         invitation?: components['schemas']['Invitation'];
       }[];
     };
+    MailStatus: {
+      /**
+       * @description log: mail is not sent, only written to the server log
+       * @enum {string}
+       */
+      transport: 'smtp' | 'log';
+      from: string;
+      /** @enum {string} */
+      check: 'ok' | 'error' | 'unchecked';
+      checkError: string | null;
+      lastError: {
+        message: string;
+        at: string;
+        to: string;
+      } | null;
+      counts: {
+        queued: number;
+        sending: number;
+        sent: number;
+        failed: number;
+      };
+    };
+    OutboxMessage: {
+      id: string;
+      createdAt: string;
+      template: string;
+      to: string;
+      subject: string;
+      /** @enum {string} */
+      status: 'queued' | 'sending' | 'sent' | 'failed';
+      attempts: number;
+      lastError: string | null;
+      sentAt: string | null;
+      nextAttemptAt: string | null;
+    };
     OutboxSummary: {
       queued: number;
       sending: number;
@@ -3634,6 +4772,25 @@ export interface components {
       createdAt: string;
       lastUsedAt: string | null;
       expiresAt: string | null;
+    };
+    /** @description The tombstone the audit events keep pointing at */
+    DeletedUser: {
+      id: string;
+      deletedAt: string;
+    };
+    PendingEmailChange: {
+      /** @description The address waiting for its confirmation link to be used */
+      pendingEmail: string;
+      expiresAt: string;
+    };
+    UserSession: {
+      id: string;
+      createdAt: string;
+      lastSeenAt: string;
+      expiresAt: string;
+      ip: string | null;
+      userAgent: string | null;
+      current: boolean;
     };
   };
   responses: never;

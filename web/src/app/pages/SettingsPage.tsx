@@ -4,6 +4,7 @@ import { PageHeader } from '../../components/Page';
 import { Loading } from '../../components/Spinner';
 import { useSettings } from '../../features/settings/api';
 import { SettingsForm } from '../../features/settings/components/SettingsForm';
+import { MailSettingsCard } from '../../features/mail/components/MailSettingsCard';
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -20,7 +21,10 @@ export function SettingsPage() {
           onRetry={() => void settings.refetch()}
         />
       ) : (
-        <SettingsForm settings={settings.data} />
+        <div className="stack">
+          <SettingsForm settings={settings.data} />
+          <MailSettingsCard />
+        </div>
       )}
     </>
   );
