@@ -264,6 +264,26 @@ describe('changing a user’s email', () => {
     expect(code(again)).toBe('invalid_email_link');
   });
 
+  it('SEC-TOK-01: an API token cannot change its owner’s email (403 session_required)', async () => {
+    const t = await buildTestApp();
+    const me = await signedIn(t, 'member');
+    const made = await request(t, me.cookie, {
+      method: 'POST',
+      url: '/api/v1/me/tokens',
+      payload: { name: 'ci' },
+    });
+    const secret = (made.json() as { token: string }).token;
+    const res = await request(t, null, {
+      method: 'POST',
+      url: '/api/v1/me/email',
+      headers: { authorization: `Bearer ${secret}` },
+      payload: { email: 'thief@example.test' },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(code(res)).toBe('session_required');
+    expect(await t.db.db.selectFrom('emailChangeTokens').selectAll().execute()).toEqual([]);
+  });
+
   it('SEC-RST-04: ten parallel uses of one email link: exactly one succeeds', async () => {
     const t = await buildTestApp();
     const me = await signedIn(t, 'member');

@@ -95,6 +95,8 @@ export function registerUserLifecycleRoutes(app: ApiApp, deps: LifecycleDeps): v
   });
 
   app.post('/api/v1/me/email', {
+    // A session, not an API token: a leaked token must not be able to take the account's mail.
+    config: { sessionOnly: true },
     schema: {
       tags: ['me'],
       summary:
