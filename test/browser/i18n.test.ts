@@ -207,6 +207,8 @@ describe('the pseudo-locale', () => {
       // The CLI's user agent (the seeded users were created through the CLI's context).
       'gatehouse-cli',
       'Acme',
+      // The operator's MAIL_FROM, shown in Settings → Mail.
+      'Acme Accounts <accounts@acme.test>',
     ];
     // First names too: the dialogs address people by them ("Carol gets an email…").
     data.push(...data.filter((d) => !d.includes('@') && d.includes(' ')).map((d) => d.split(' ')[0]!));
@@ -348,6 +350,12 @@ describe('the pseudo-locale', () => {
     await page.goto(`${url}/settings`);
     await page.locator('form .card').first().waitFor();
     await expectPseudo(page, 'Settings');
+    // The Outbox lists stored messages: their subjects were written in each recipient's language.
+    const subjects = await h.server.database.db.selectFrom('mailOutbox').select('subject').execute();
+    data.push(...subjects.map((m) => m.subject));
+    await page.goto(`${url}/outbox`);
+    await page.locator('.list-panel table').waitFor();
+    await expectPseudo(page, 'Outbox');
     await page.goto(`${url}/account`);
     await page.locator('.session-item').first().waitFor();
     await page.locator('input[name="new-password"]').fill('a few words');
