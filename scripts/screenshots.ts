@@ -106,6 +106,32 @@ async function main(): Promise<void> {
     await settle(page);
     await page.screenshot({ path: join(OUT, 'reset-password-dialog.png') });
     console.log('screenshots: docs/screenshots/reset-password-dialog.png');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+
+    // Issue 14: Add user, a user's page, the Outbox.
+    await page.getByRole('button', { name: 'Add user' }).click();
+    const add = page.getByRole('dialog', { name: 'Add user' });
+    await add.getByLabel('Name', { exact: true }).fill('Erin Vale');
+    await add.getByLabel('Email', { exact: true }).fill('erin.vale@example.com');
+    await settle(page);
+    await page.screenshot({ path: join(OUT, 'add-user-dialog.png') });
+    console.log('screenshots: docs/screenshots/add-user-dialog.png');
+    await page.keyboard.press('Escape');
+    await add.waitFor({ state: 'hidden' });
+
+    await page.getByRole('table', { name: 'Users' }).getByRole('link', { name: 'Daniel Okafor' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Daniel Okafor' }).waitFor();
+    await page.locator('.audit-list').waitFor();
+    await settle(page);
+    await page.screenshot({ path: join(OUT, 'user-page.png'), fullPage: true });
+    console.log('screenshots: docs/screenshots/user-page.png');
+
+    await page.goto(`${server.url}/outbox`);
+    await page.getByRole('table', { name: 'Messages' }).waitFor();
+    await settle(page);
+    await page.screenshot({ path: join(OUT, 'outbox.png') });
+    console.log('screenshots: docs/screenshots/outbox.png');
     await context.close();
   } finally {
     await browser.close();

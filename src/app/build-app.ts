@@ -19,8 +19,9 @@ import { createRepeatedEvents, type RepeatedEvents } from '../modules/audit/inde
 import { registerAuditRoutes } from '../modules/audit/audit.routes.js';
 import { registerAuthRoutes } from '../modules/auth/auth.routes.js';
 import { principalOfSession, principalOfToken } from '../modules/auth/index.js';
-import { invitationsOfInviter } from '../modules/invitations/index.js';
 import { registerSecondStepRoutes } from '../modules/auth/second-step.routes.js';
+import { invitationsOfInviter, personalDataOfInvitations } from '../modules/invitations/index.js';
+import { registerInvitationLinkRoutes } from '../modules/invitations/invitation-links.routes.js';
 import { mfaSummaries } from '../modules/mfa/index.js';
 import { registerMfaRoutes, registerResetAccessRoutes } from '../modules/mfa/mfa.routes.js';
 import { registerInvitationRoutes } from '../modules/invitations/invitations.routes.js';
@@ -33,6 +34,7 @@ import {
   type DispatcherOptions,
   type MailTransport,
 } from '../modules/mail/index.js';
+import { registerMailAdminRoutes } from '../modules/mail/mail-admin.routes.js';
 import { registerOutboxRoutes } from '../modules/mail/outbox.routes.js';
 import { registerOidc, type OidcHandle } from '../modules/oidc/index.js';
 import { LiveSettings } from '../modules/settings/index.js';
@@ -42,6 +44,7 @@ import { sessionCookie } from '../modules/sessions/index.js';
 import { registerTokenRoutes } from '../modules/tokens/tokens.routes.js';
 import { registerRecoveryRoutes } from '../modules/recovery/recovery.routes.js';
 import { getUser, tokenOwners } from '../modules/users/index.js';
+import { registerUserLifecycleRoutes } from '../modules/users/lifecycle.routes.js';
 import { registerUsersRoutes } from '../modules/users/users.routes.js';
 import type { Clock } from '../shared/clock.js';
 import { createClockOffsetMonitor, type ClockOffsetMonitor } from './clock-offset.js';
@@ -195,6 +198,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hasher: deps.hasher,
     // Ports a lower module defines and a higher one implements (named, not relayed here).
     invitationsOfInviter,
+    personalData: personalDataOfInvitations,
     config: liveConfig,
     settings,
     auditRepeats,
@@ -245,9 +249,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Every way back into an account: Forgot password, reset links, the admin's reset.
   registerRecoveryRoutes(app, services);
   registerOutboxRoutes(app, services);
+  registerMailAdminRoutes(app, { ...services, transport, mailFrom: config.mail.from });
   registerSettingsRoutes(app, services);
   registerUsersRoutes(app, { ...services, mfaSummaries: (ids) => mfaSummaries(services.db, ids) });
+  registerUserLifecycleRoutes(app, services);
   registerInvitationRoutes(app, services);
+  registerInvitationLinkRoutes(app, services);
   registerTokenRoutes(app, { ...services, owners: tokenOwners });
   registerAuditRoutes(app, services);
   app.decorate(

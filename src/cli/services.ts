@@ -8,8 +8,8 @@ import {
   type LiveConfig,
   type StoredIdentity,
 } from '../modules/settings/index.js';
-import { invitationsOfInviter } from '../modules/invitations/index.js';
-import type { UsersCtx } from '../modules/users/index.js';
+import { invitationsOfInviter, personalDataOfInvitations } from '../modules/invitations/index.js';
+import type { PersonalDataEraser, UsersCtx } from '../modules/users/index.js';
 import { systemClock } from '../shared/clock.js';
 import { err, printable } from './output.js';
 
@@ -25,7 +25,7 @@ export interface CliServices {
    * running server's dispatcher sends them), so a change made from the shell is checked, audited and
    * notified exactly as one made in the console.
    */
-  deps: UsersCtx & { config: LiveConfig };
+  deps: UsersCtx & { config: LiveConfig; personalData: PersonalDataEraser };
 }
 
 /**
@@ -54,7 +54,14 @@ export async function openServices(environment: Config): Promise<CliServices & {
     await settings.refresh();
     const live = settings.config;
     const hasher = createArgon2Hasher(PRODUCTION_ARGON2, config.hashConcurrency, config.hashShare);
-    const deps = { db: database.db, clock: systemClock, hasher, invitationsOfInviter, config: live };
+    const deps = {
+      db: database.db,
+      clock: systemClock,
+      hasher,
+      invitationsOfInviter,
+      personalData: personalDataOfInvitations,
+      config: live,
+    };
     return { config, database, settings, deps, close: () => database.close() };
   } catch (error) {
     await database.close();

@@ -1,4 +1,5 @@
 import type { UserCountsTable, UsersTable } from '../modules/users/users.table.js';
+import type { EmailChangeTokensTable, UserTombstonesTable } from '../modules/users/lifecycle.table.js';
 import type { SessionsTable } from '../modules/sessions/sessions.table.js';
 import type { AuditCheckpointsTable, AuditEventsTable } from '../modules/audit/audit.table.js';
 import type { SetupTokensTable } from '../modules/auth/auth.table.js';
@@ -46,4 +47,6 @@ export interface Database {
   oidcApps: OidcAppsTable;
   oidcKeys: OidcKeysTable;
   oidcLogoutOutbox: OidcLogoutOutboxTable;
+  emailChangeTokens: EmailChangeTokensTable;
+  userTombstones: UserTombstonesTable;
 }

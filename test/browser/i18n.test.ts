@@ -207,6 +207,8 @@ describe('the pseudo-locale', () => {
       // The CLI's user agent (the seeded users were created through the CLI's context).
       'gatehouse-cli',
       'Acme',
+      // The operator's MAIL_FROM, shown in Settings → Mail.
+      'Acme Accounts <accounts@acme.test>',
     ];
     // First names too: the dialogs address people by them ("Carol gets an email…").
     data.push(...data.filter((d) => !d.includes('@') && d.includes(' ')).map((d) => d.split(' ')[0]!));
@@ -288,7 +290,11 @@ describe('the pseudo-locale', () => {
     for (const [item, screen] of [
       [1, 'Change role dialog'],
       [2, 'Sign out everywhere dialog'],
-      [3, 'Deactivate dialog'],
+      [3, 'API tokens dialog'],
+      [4, 'Rename dialog'],
+      [5, 'Change email dialog'],
+      [6, 'Deactivate dialog'],
+      [7, 'Delete user dialog'],
     ] as const) {
       await rowMenu();
       await page.getByRole('menuitem').nth(item).click();
@@ -298,8 +304,28 @@ describe('the pseudo-locale', () => {
       await dialog.waitFor({ state: 'hidden' });
     }
 
+    // Add user (issue 14): the dialog, a refused submit, each way in.
+    await page.locator('.page-actions button.btn-secondary').click();
+    await dialog.waitFor();
+    await dialog.locator('button[type="submit"]').click();
+    await dialog.locator('.field-error').first().waitFor();
+    for (const [i, method] of ['generate', 'type', 'invite'].entries()) {
+      await dialog.getByRole('radio').nth(i).check();
+      await expectPseudo(page, `Add user dialog, ${method}`);
+    }
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+
+    // A user's page (issue 14): profile, lock state, sessions, tokens, activity.
+    await page.getByRole('table').getByRole('link').first().click();
+    await page.locator('.facts').waitFor();
+    await page.locator('.audit-list').waitFor();
+    await expectPseudo(page, 'the user page');
+    await page.goto(`${url}/users`);
+    await page.getByRole('table').waitFor();
+
     // Invite: a refused address, then a real invitation; the invitations list.
-    await page.locator('.page-actions button').click();
+    await page.locator('.page-actions button.btn-primary').click();
     await dialog.waitFor();
     await dialog.locator('textarea').fill('not-an-address');
     await dialog.locator('button[type="submit"]').click();
@@ -324,6 +350,12 @@ describe('the pseudo-locale', () => {
     await page.goto(`${url}/settings`);
     await page.locator('form .card').first().waitFor();
     await expectPseudo(page, 'Settings');
+    // The Outbox lists stored messages: their subjects were written in each recipient's language.
+    const subjects = await h.server.database.db.selectFrom('mailOutbox').select('subject').execute();
+    data.push(...subjects.map((m) => m.subject));
+    await page.goto(`${url}/outbox`);
+    await page.locator('.list-panel table').waitFor();
+    await expectPseudo(page, 'Outbox');
     await page.goto(`${url}/account`);
     await page.locator('.session-item').first().waitFor();
     await page.locator('input[name="new-password"]').fill('a few words');

@@ -179,7 +179,9 @@ describe('gatehouse users set-role, deactivate and activate', () => {
     ]);
     for (const run of [demote, deactivate]) {
       expect(run.code).toBe(1);
-      expect(run.stderr).toBe('error: last_admin: The last active admin cannot be demoted or deactivated.\n');
+      expect(run.stderr).toBe(
+        'error: last_admin: The last active admin cannot be demoted, deactivated or deleted.\n',
+      );
       expect(run.stdout).toBe('');
     }
     expect(await findUserByEmail(deps, 'root@example.test')).toMatchObject({
@@ -349,5 +351,41 @@ describe('gatehouse invitations list and revoke', () => {
     expect(unknownId.stderr).toBe('error: invitation_not_found: No such invitation.\n');
     expect(revoked.code).toBe(1);
     expect(revoked.stderr).toContain('error: invitation_not_pending:');
+  });
+});
+
+describe('gatehouse users delete', () => {
+  it('SEC-AZ-04: needs --yes; deletes a user (tombstone, audited as "cli"), never the last active admin', async () => {
+    const zoe = await seed('zoe@example.test', 'member');
+    const unconfirmed = await gatehouse(['users', 'delete', 'zoe@example.test']);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toBe(
+      'error: confirmation_required: This deletes zoe@example.test for good. Run again with --yes to confirm.\n',
+    );
+    expect(await findUserByEmail(deps, 'zoe@example.test')).not.toBeNull();
+
+    const deleted = await gatehouse(['users', 'delete', 'zoe@example.test', '--yes']);
+    expect(deleted.stderr).toBe('');
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout).toBe(
+      `Deleted zoe@example.test; the audit log keeps its events under deleted-user:${zoe.id}.\n`,
+    );
+    expect(await findUserByEmail(deps, 'zoe@example.test')).toBeNull();
+    const audit = await listAuditEvents(deps, { action: 'user.deleted', targetId: zoe.id, limit: 5 });
+    expect(audit.items.map((e) => [e.actor.label, e.target.label])).toEqual([
+      ['cli', `deleted-user:${zoe.id}`],
+    ]);
+
+    // Demote every other admin: root is then the last active admin, and stays.
+    for (const email of ['mia@example.test']) {
+      const other = await findUserByEmail(deps, email);
+      if (other?.role === 'admin') await gatehouse(['users', 'set-role', email, 'member']);
+    }
+    const last = await gatehouse(['users', 'delete', 'root@example.test', '--yes']);
+    expect(last.code).toBe(1);
+    expect(last.stderr).toBe(
+      'error: last_admin: The last active admin cannot be demoted, deactivated or deleted.\n',
+    );
+    expect(await findUserByEmail(deps, 'root@example.test')).not.toBeNull();
   });
 });

@@ -250,7 +250,14 @@ describe('GET /api/v1/users: search, filters, sorts and keyset pages', () => {
   });
 
   it('unknown sorts, orders, roles, statuses and query fields → 400 validation_failed', async () => {
-    for (const bad of ['sort=password', 'order=up', 'role=owner', 'status=locked', 'offset=10', 'page=2']) {
+    for (const bad of [
+      'sort=password',
+      'order=up',
+      'role=owner',
+      'status=suspended',
+      'offset=10',
+      'page=2',
+    ]) {
       const res = await list(bad);
       expect(res.statusCode, bad).toBe(400);
       expect(errorCode(res)).toBe('validation_failed');

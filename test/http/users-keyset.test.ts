@@ -89,6 +89,7 @@ function makeRows(): UserRow[] {
       createdAt,
       updatedAt: createdAt,
       lastSignInAt: rnd() < 0.3 ? 0 : createdAt + Math.floor(rnd() * 1000) * 3_600_000,
+      emailVerifiedAt: null,
     });
   }
   return rows;

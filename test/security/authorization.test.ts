@@ -79,6 +79,9 @@ const PUBLIC_ALLOW_LIST = [
   'POST /api/v1/auth/forgot-password',
   'GET /api/v1/auth/reset-password/status',
   'POST /api/v1/auth/reset-password',
+  // Email confirmation (issue 14): reviewed. The 256-bit token is in the body, single use, 24 h; using
+  // it proves the address, so it must work signed out (the link is opened from a mailbox).
+  'POST /api/v1/email-confirmations',
   // Invitations: reviewed. The lookup does not consume the token (`token=` is redacted from logs);
   // accepting needs the token in the body.
   'GET /api/v1/invitations/lookup',
@@ -198,9 +201,11 @@ async function matrixWorld() {
 
   const restricted = await seedUser(t, { role: 'admin' });
 
-  // A user signed in, then deactivated by an admin: the cookie they still hold is worthless.
+  // A user signed in, then deactivated by an admin: the cookies they still hold are worthless. One
+  // cookie per 15 requests: a refused cookie offered more than 20 times is paced (a flood, SEC-PS-02),
+  // which would make this walk over every route take a second per request.
   const gone = await seedUser(t, { role: 'member' });
-  const goneCookie = await signInAs(t, gone.email, gone.password);
+  const goneCookies = await signInMany(t, gone, Math.ceil((protectedRoutes(t).length * 2) / 15));
   const deactivate = await call(t, adminCookie, {
     method: 'POST',
     url: `/api/v1/users/${gone.id}/deactivate`,
@@ -212,7 +217,7 @@ async function matrixWorld() {
     viewer: { id: viewer.id, cookie: () => signInAs(t, viewer.email, viewer.password) },
     member: { id: member.id, cookie: () => signInAs(t, member.email, member.password) },
     admin: { id: admin.id, cookie: () => signInAs(t, admin.email, admin.password) },
-    deactivated: { id: gone.id, cookie: () => Promise.resolve(goneCookie) },
+    deactivated: { id: gone.id, cookie: rotating(goneCookies) },
     'temporary member': {
       id: tempMember.id,
       cookie: () => signInAs(t, tempMember.email, tempMember.password),
@@ -232,6 +237,19 @@ async function matrixWorld() {
 async function restrictedSession(t: TestApp, userId: string, restriction: 'mfa' | 'enroll'): Promise<string> {
   const { secret } = await startSession(t.db.db, t.deps, { userId, ip: null, userAgent: null, restriction });
   return `${sessionCookie(t.config).name}=${secret}`;
+}
+
+/** `n` sessions of one user, signed in one after the other. */
+async function signInMany(t: TestApp, user: { email: string; password: string }, n: number) {
+  const cookies: string[] = [];
+  for (let i = 0; i < n; i += 1) cookies.push(await signInAs(t, user.email, user.password));
+  return cookies;
+}
+
+/** Hands out the cookies in turn (see the flood pacing note in matrixWorld). */
+function rotating(cookies: string[]): () => Promise<string | null> {
+  let next = 0;
+  return () => Promise.resolve(cookies[next++ % cookies.length] ?? null);
 }
 
 /** Runs one principal over every protected route (with another user's id and their own) and lists every mismatch. */
@@ -327,11 +345,12 @@ describe('SEC-AZ-01: role × route matrix built from the route table', () => {
     // session row that outlived the deactivation (e.g. written by a lagging node) still gets nothing.
     const { t } = world;
     const user = await seedUser(t, { role: 'admin' });
-    const cookie = await signInAs(t, user.email, user.password);
-    expect((await call(t, cookie, { method: 'GET', url: '/api/v1/users' })).statusCode).toBe(200);
+    const cookies = await signInMany(t, user, Math.ceil(protectedRoutes(t).length / 15));
+    expect((await call(t, cookies[0] ?? null, { method: 'GET', url: '/api/v1/users' })).statusCode).toBe(200);
     await t.db.db.updateTable('users').set({ status: 'deactivated' }).where('id', '=', user.id).execute();
+    const cookie = rotating(cookies);
     for (const route of protectedRoutes(t)) {
-      const res = await call(t, cookie, requestFor(route, user.id));
+      const res = await call(t, await cookie(), requestFor(route, user.id));
       expect(`${routeKey(route)} → ${res.statusCode} ${errorCode(res)}`).toBe(
         `${routeKey(route)} → 401 unauthenticated`,
       );

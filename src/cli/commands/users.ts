@@ -2,6 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { EmailInput, NameInput } from '../../http/schemas.js';
 import { adminResetPassword } from '../../modules/recovery/index.js';
 import {
+  deleteUser,
   listUsers,
   setUserStatus,
   updateUser,
@@ -11,7 +12,16 @@ import {
 } from '../../modules/users/index.js';
 import { cliContext } from '../../shared/context.js';
 import { configFromEnvironment } from '../environment.js';
-import { action, err, formatTable, out, printable, printGeneratedPassword, shortTime } from '../output.js';
+import {
+  action,
+  err,
+  formatTable,
+  out,
+  printable,
+  printGeneratedPassword,
+  shortTime,
+  usageError,
+} from '../output.js';
 import { addPasswordOptions, passwordSource, readPassword, type PasswordFlags } from '../password-input.js';
 import { parseLimit, parsedBy, userByEmail } from '../arguments.js';
 import { createUserFromShell } from '../create-user.js';
@@ -229,6 +239,34 @@ export function registerUserCommands(program: Command): void {
           }
           await updateUser(deps, cliContext(), user.id, { role });
           out(`${printable(user.email)} is now ${role} (was ${user.role}).`);
+        });
+      }),
+    );
+
+  users
+    .command('delete')
+    .description(
+      'Delete a user for good: their personal data is erased (account, sessions, API tokens, links, ' +
+        'mail to them, invitations to them); audit events stay and point at a tombstone. Audited as actor ' +
+        '"cli". The last active admin cannot be deleted. Needs --yes.',
+    )
+    .argument('<email>', 'the email of the user to delete')
+    .option('--yes', 'confirm: delete this user and erase their personal data')
+    .action(
+      action(async (email: string, options: { yes?: boolean }) => {
+        const config = configFromEnvironment();
+        await withServices(config, async ({ deps }) => {
+          const user = await userByEmail(deps, email);
+          if (!options.yes) {
+            throw usageError(
+              'confirmation_required',
+              `This deletes ${printable(user.email)} for good. Run again with --yes to confirm.`,
+            );
+          }
+          await deleteUser(deps, cliContext(), user.id);
+          out(
+            `Deleted ${printable(user.email)}; the audit log keeps its events under deleted-user:${user.id}.`,
+          );
         });
       }),
     );

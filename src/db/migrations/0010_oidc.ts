@@ -6,10 +6,6 @@ import { isPostgres } from '../dialect.js';
  * so any node redeems a code another issued), the apps registry, the signing keys (private halves
  * sealed with SECRET_KEY) and the back-channel logout outbox.
  *
- * users.verified_email records the address a user proved (accepted an invitation, used a mailed
- * reset link): `email_verified` is true while it equals the current email, so changing the address
- * un-verifies it without anyone having to remember to.
- *
  * One trigger on audit_events ties the account events to the provider, in the transaction of the
  * change (SEC-OIDC-05): the audit event is the one record every such change already writes, so no
  * code path can end a session, deactivate, reset or demote a user without the apps hearing of it,
@@ -24,9 +20,9 @@ const LOGOUT_ACTIONS = [
   'user.password_reset_by_admin',
   'auth.password_reset_completed',
   'user.role_changed',
+  // Deleting a user (issue 14) ends their app sessions like deactivating does.
+  'user.deleted',
 ];
-const VERIFY_ACTIONS = ['invitation.accepted', 'auth.password_reset_completed'];
-
 const list = (values: string[]) => values.map((v) => `'${v}'`).join(', ');
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -101,15 +97,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['sent_at', 'failed_at', 'next_attempt_at'])
     .execute();
 
-  await db.schema.alterTable('users').addColumn('verified_email', 'text').execute();
-
   // The apps a user loses with this event: all of theirs, or for a role change those that do not
   // admit the (already updated) role.
   const losesApp = (event: string) => `(${event}.action <> 'user.role_changed' OR a.allowed_roles NOT LIKE
       '%,' || (SELECT role FROM users WHERE id = ${event}.target_id) || ',%')`;
   const body = (event: string) => `
-      UPDATE users SET verified_email = email
-        WHERE ${event}.action IN (${list(VERIFY_ACTIONS)}) AND id = ${event}.target_id;
       INSERT INTO oidc_logout_outbox (user_id, client_id, reason, created_at, attempts, next_attempt_at)
         SELECT DISTINCT p.account_id, p.client_id, ${event}.action, ${event}.at, 0, ${event}.at
         FROM oidc_payloads p JOIN oidc_apps a ON a.id = p.client_id
@@ -129,7 +121,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     await sql
       .raw(
         `CREATE TRIGGER oidc_on_audit_event AFTER INSERT ON audit_events FOR EACH ROW
-        WHEN (NEW.action IN (${list([...LOGOUT_ACTIONS, ...VERIFY_ACTIONS])}))
+        WHEN (NEW.action IN (${list(LOGOUT_ACTIONS)}))
         EXECUTE FUNCTION oidc_on_audit_event()`,
       )
       .execute(db);
@@ -137,7 +129,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     await sql
       .raw(
         `CREATE TRIGGER oidc_on_audit_event AFTER INSERT ON audit_events
-        WHEN NEW.action IN (${list([...LOGOUT_ACTIONS, ...VERIFY_ACTIONS])})
+        WHEN NEW.action IN (${list(LOGOUT_ACTIONS)})
         BEGIN ${body('NEW')} END`,
       )
       .execute(db);

@@ -9,6 +9,7 @@ import * as storageProbe from './0007_storage_probe.js';
 import * as auditCheckpoints from './0008_audit_checkpoints.js';
 import * as mfa from './0009_mfa.js';
 import * as oidc from './0010_oidc.js';
+import * as usersLifecycle from './0011_users_lifecycle.js';
 
 /** Migrations are compiled into the package (no directory scanning), in order. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0008_audit_checkpoints': auditCheckpoints,
   '0009_mfa': mfa,
   '0010_oidc': oidc,
+  '0011_users_lifecycle': usersLifecycle,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -23,6 +23,7 @@ const USER_COLUMNS = [
   'users.updatedAt',
   'users.lastSignInAt',
   'users.locale',
+  'users.emailVerifiedAt',
 ] as const;
 
 /**

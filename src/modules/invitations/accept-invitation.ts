@@ -88,6 +88,7 @@ export async function acceptInvitation(
           role: invitation.role,
           passwordHash,
           temporary: false,
+          emailVerified: true,
         },
       );
     } catch (error) {

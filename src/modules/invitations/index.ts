@@ -11,3 +11,4 @@ export type { InvitationsCtx, InvitationsConfig } from './invitations.context.js
 export { parseInvitationRow, MAX_BULK_INVITATIONS } from './invitations.schemas.js';
 export { invitationErrors } from './invitations.errors.js';
 export type { InvitationStatus } from './invitations.table.js';
+export { eraseInvitationData, personalDataOfInvitations } from './erase.js';

@@ -21,3 +21,4 @@ export {
   type SmtpSettings,
 } from './transports.js';
 export { loadLocales, renderMail, resolveLocale, shippedLocales, type TemplateName } from './templates.js';
+export { eraseMailTo } from './erase.js';

@@ -24,6 +24,11 @@ export interface TemplateValues {
   mfa_codes_regenerated: Record<string, never>;
   /** `link` only when the admin chose to send it. */
   mfa_access_reset: { scope: 'factors' | 'all'; reason: string; hours: string; link?: string };
+  /** Issue 14: a link to confirm a new address (self-service change), or to verify one an admin set. */
+  email_change_confirm: { link: string; hours: string; newEmail: string; oldEmail: string };
+  email_verify: { link: string; hours: string; newEmail: string; oldEmail: string };
+  /** To the old address: `byAdmin` 'yes' when an admin changed it, '' for the user's own request. */
+  email_changed: { oldEmail: string; newEmail: string; byAdmin: string };
   test: Record<string, never>;
 }
 

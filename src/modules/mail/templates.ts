@@ -18,6 +18,9 @@ export type TemplateName =
   | 'mfa_recovery_code_used'
   | 'mfa_codes_regenerated'
   | 'mfa_access_reset'
+  | 'email_change_confirm'
+  | 'email_verify'
+  | 'email_changed'
   | 'test';
 
 export type TemplateVars = Record<string, string>;

@@ -58,14 +58,14 @@ export async function consumeResetToken(
   exec: Executor,
   token: string,
   now: number,
-): Promise<{ userId: string } | null> {
+): Promise<{ userId: string; purpose: ResetPurpose } | null> {
   const row = await exec
     .deleteFrom('passwordResetTokens')
     .where('tokenHash', '=', sha256Hex(token))
-    .returning(['userId', 'expiresAt'])
+    .returning(['userId', 'expiresAt', 'purpose'])
     .executeTakeFirst();
   if (!row || row.expiresAt <= now) return null;
-  return { userId: row.userId };
+  return { userId: row.userId, purpose: row.purpose };
 }
 
 /** Any password change or deactivation ends the user's open reset tokens (SEC-RST-06). */

@@ -48,6 +48,9 @@ export async function completePasswordReset(
     const consumed = await consumeResetToken(trx, input.token, now);
     if (!consumed || consumed.userId !== found.user.id) throw recoveryErrors.invalid_token();
     await users.replaceOwnPassword(trx, found.user.id, passwordHash, now);
+    // A self-service link (Forgot password, the lockout notice) went only to the user's address, so
+    // using it proves the address; an admin's link may have been copied and handed over instead.
+    if (consumed.purpose === 'self') await users.markEmailVerified(trx, found.user.id, now);
     await invalidateResetTokens(trx, found.user.id);
     // A completed reset also ends any lockout: an attacker can never lock the owner out (SEC-BF-03).
     await clearAccountThrottle(trx, found.user.email);

@@ -6,6 +6,7 @@ export {
   failedAttempts,
   lockedAccounts,
   lockedAccountCount,
+  lockedAccountsQuery,
   hitRateLimit,
   releaseRateLimit,
   type RateVerdict,

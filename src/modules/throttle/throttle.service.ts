@@ -115,6 +115,11 @@ export async function releaseRateLimit(
 }
 
 /** How many accounts are locked right now (a metric). */
+/** The accounts locked at `now`, as a subquery (Manage users' `status=locked` filter). */
+export function lockedAccountsQuery(exec: Executor, now: number) {
+  return store.lockedKeysQuery(exec, now);
+}
+
 export async function lockedAccountCount(exec: Executor, now: number): Promise<number> {
   return store.countLocked(exec, now);
 }

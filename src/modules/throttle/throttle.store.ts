@@ -127,6 +127,11 @@ export async function release(exec: Executor, key: string, windowStart: number):
     .execute();
 }
 
+/** The keys (emails) locked at `now`, as a subquery another list can filter by (`status=locked`). */
+export function lockedKeysQuery(exec: Executor, now: number) {
+  return exec.selectFrom('accountThrottle').select('key').where('lockedUntil', '>', now);
+}
+
 export async function countLocked(exec: Executor, now: number): Promise<number> {
   const row = await exec
     .selectFrom('accountThrottle')

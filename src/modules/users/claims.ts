@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Executor } from '../../db/db.js';
 import type { Role, UserStatus } from './users.table.js';
 
@@ -6,7 +5,7 @@ import type { Role, UserStatus } from './users.table.js';
 export interface AccountClaims {
   id: string;
   email: string;
-  /** True while the current address is the one the user proved (invitation accepted, mailed link used). */
+  /** True once the user proved the current address (invitation accepted, a mailed link used). */
   emailVerified: boolean;
   name: string;
   locale: string | null;
@@ -18,16 +17,16 @@ export interface AccountClaims {
 export async function findAccountClaims(exec: Executor, id: string): Promise<AccountClaims | undefined> {
   const row = await exec
     .selectFrom('users')
-    .select(['id', 'email', 'name', 'locale', 'role', 'status', 'passwordTemporary'])
-    // Migration 0010's column, kept out of UsersTable so the user row type every module shares is unchanged.
-    .select(sql<string | null>`verified_email`.as('verifiedEmail'))
+    .select(['id', 'email', 'name', 'locale', 'role', 'status', 'passwordTemporary', 'emailVerifiedAt'])
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) return undefined;
   return {
     id: row.id,
     email: row.email,
-    emailVerified: row.verifiedEmail !== null && row.verifiedEmail === row.email,
+    // Set by a used mailed link (invitation, Forgot password, email confirmation); cleared when an admin
+    // changes the address (change-email.ts), so the claim never vouches for an address nobody proved.
+    emailVerified: row.emailVerifiedAt !== null,
     name: row.name,
     locale: row.locale,
     role: row.role,

@@ -43,7 +43,15 @@ export async function insertUser(
   trx: Executor,
   ctx: Pick<UsersCtx, 'clock' | 'config'>,
   actor: ActorContext,
-  input: { email: string; name: string; role: Role; passwordHash: string; temporary: boolean },
+  input: {
+    email: string;
+    name: string;
+    role: Role;
+    passwordHash: string;
+    temporary: boolean;
+    /** The person proved the address (they used an invitation link mailed to it). */
+    emailVerified?: boolean;
+  },
 ): Promise<User> {
   const email = normalizeEmail(input.email);
   const name = input.name.trim();
@@ -64,6 +72,7 @@ export async function insertUser(
     updatedAt: now,
     lastSignInAt: 0,
     locale: null,
+    emailVerifiedAt: input.emailVerified ? now : null,
   };
   if (await store.findByEmail(trx, email)) throw userErrors.email_taken();
   try {

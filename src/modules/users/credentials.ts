@@ -97,6 +97,19 @@ export async function replaceOwnPassword(
   });
 }
 
+/**
+ * The user proved their current address by using a link mailed to it (the OpenID claim
+ * `email_verified`, the API's `emailVerified`); an address verified before keeps its first date.
+ */
+export async function markEmailVerified(exec: Executor, id: string, at: number): Promise<void> {
+  await exec
+    .updateTable('users')
+    .set({ emailVerifiedAt: at })
+    .where('id', '=', id)
+    .where('emailVerifiedAt', 'is', null)
+    .execute();
+}
+
 /** An admin's reset (SEC-TMP-01): the password is temporary and expires at `expiresAt`. */
 export async function setTemporaryPassword(
   exec: Executor,

@@ -11,6 +11,7 @@ export type { UsersCtx, UsersConfig } from './users.context.js';
 export {
   findCredentialsByEmail,
   findCredentialsById,
+  markEmailVerified,
   principalFromRow,
   recordSignIn,
   replaceOwnPassword,
@@ -25,3 +26,6 @@ export { userErrors } from './users.errors.js';
 export type { InvitationsOfInviter } from './inviter-changes.js';
 export type { Role, UserStatus } from './users.table.js';
 export { UserSchema } from './users.schemas.js';
+export { deleteUser, tombstoneLabel, type DeleteUserDeps } from './delete-user.js';
+export { adminChangeEmail, confirmEmail, requestOwnEmailChange, EMAIL_LINK_MS } from './change-email.js';
+export type { PersonalDataEraser } from './personal-data.js';

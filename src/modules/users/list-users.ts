@@ -10,7 +10,8 @@ import type { Role, UserStatus } from './users.table.js';
 export interface ListUsersInput {
   q?: string | undefined;
   role?: Role | undefined;
-  status?: UserStatus | undefined;
+  /** 'locked': users whose sign-in is locked now, whatever their status. */
+  status?: UserStatus | 'locked' | undefined;
   /** Two-step verification on or off (issue 13). */
   mfa?: 'enabled' | 'disabled' | undefined;
   sort: store.SortKey;
@@ -24,17 +25,19 @@ export async function listUsers(
   input: ListUsersInput,
 ): Promise<{ items: User[]; nextCursor: string | null; total: number }> {
   const after = input.cursor ? decodeCursor(input.cursor, input.sort, input.order) : undefined;
+  const locked = input.status === 'locked';
   const filter = {
     search: input.q?.trim().toLowerCase() || undefined,
     role: input.role,
-    status: input.status,
+    status: locked ? undefined : (input.status as UserStatus | undefined),
+    lockedAt: locked ? await dbNow(ctx.db, ctx.clock) : undefined,
     mfa: input.mfa,
   };
   // Without a search, the total comes from counters (no COUNT). A search's total is counted on its
   // first page and carried in the cursor, so the following pages cost only their rows; it is the
   // total as of the first page.
   // (With the two-step filter the total is counted on every page: the cursor's key does not cover it.)
-  const key = filter.search && !filter.mfa ? filterKey(filter) : undefined;
+  const key = filter.search && !filter.mfa ? filterKey({ ...filter, status: input.status }) : undefined;
   const query = { ...filter, sort: input.sort, order: input.order, after, limit: input.limit + 1 };
   let total = key && after?.total?.filter === key ? after.total.count : undefined;
   let rows: store.UserRow[] | undefined;
@@ -43,7 +46,11 @@ export async function listUsers(
     // walks the sort order's index when they are many (store.preferMatchesFirst). Not knowing the
     // number yet, it tries the first way, counting the matches in the same query.
     const search = filter.search;
-    const population = await store.count(ctx.db, { role: filter.role, status: filter.status });
+    const population = await store.count(ctx.db, {
+      role: filter.role,
+      status: filter.status,
+      lockedAt: filter.lockedAt,
+    });
     if (total === undefined && store.searchIsIndexed(search)) {
       const cap = store.matchesFirstCap(population, query.limit);
       const counted = await store.findSearchPageCounted(ctx.db, { ...query, search }, cap);

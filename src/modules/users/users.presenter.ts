@@ -5,6 +5,8 @@ import type { Role, UserStatus } from './users.table.js';
 export interface User {
   id: string;
   email: string;
+  /** Whether a link mailed to this address was used (invitation accepted, email change confirmed). */
+  emailVerified: boolean;
   name: string;
   role: Role;
   status: UserStatus;
@@ -21,6 +23,7 @@ export function presentUser(row: Omit<UserRow, 'passwordHash'>): User {
   return {
     id: row.id,
     email: row.email,
+    emailVerified: row.emailVerifiedAt !== null,
     name: row.name,
     role: row.role,
     status: row.status,

@@ -5,6 +5,9 @@ export const UserSchema = z
   .object({
     id: z.string(),
     email: z.string(),
+    emailVerified: z
+      .boolean()
+      .meta({ description: 'A link mailed to this address was used (invitation or email confirmation)' }),
     name: z.string(),
     role: RoleInput,
     status: z.enum(['active', 'deactivated']),
@@ -33,7 +36,10 @@ export const ManagedUser = UserSchema.extend({ mfa: MfaSummarySchema }).meta({ i
 export const ListUsersQuery = z.strictObject({
   q: PlainText(200).optional(),
   role: RoleInput.optional(),
-  status: z.enum(['active', 'deactivated']).optional(),
+  status: z
+    .enum(['active', 'deactivated', 'locked'])
+    .optional()
+    .meta({ description: 'locked: users whose sign-in is locked now (too many failed attempts)' }),
   mfa: z.enum(['enabled', 'disabled']).optional().meta({ description: 'Two-step verification on or off' }),
   sort: z.enum(['name', 'email', 'createdAt', 'lastSignInAt']).default('name'),
   order: z.enum(['asc', 'desc']).default('asc'),

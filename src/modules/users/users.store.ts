@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder, type Insertable, type Selectable, type Upd
 import type { Database } from '../../db/database.js';
 import type { Executor } from '../../db/db.js';
 import { isPostgres } from '../../db/dialect.js';
+import { lockedAccountsQuery } from '../throttle/index.js';
 import type { Role, UserStatus, UsersTable } from './users.table.js';
 
 export type UserRow = Selectable<UsersTable>;
@@ -18,6 +19,8 @@ export interface UserFilter {
   search?: string | undefined;
   role?: Role | undefined;
   status?: UserStatus | undefined;
+  /** Only users whose sign-in is locked at this time (the list's `status=locked`). */
+  lockedAt?: number | undefined;
   /** Whether the user has an active second factor (issue 13's filter `mfa=enabled|disabled`). */
   mfa?: 'enabled' | 'disabled' | undefined;
 }
@@ -73,6 +76,7 @@ function filtered(exec: Executor, f: UserFilter) {
   let q = exec.selectFrom('users');
   if (f.role) q = q.where('role', '=', f.role);
   if (f.status) q = q.where('status', '=', f.status);
+  if (f.lockedAt !== undefined) q = q.where('email', 'in', lockedAccountsQuery(exec, f.lockedAt));
   if (f.search) q = q.where(likeSearch(f.search));
   if (f.mfa) q = q.where(hasFactor(f));
   return q;
@@ -95,6 +99,7 @@ function searchMatches(exec: Executor, f: UserFilter & { search: string }) {
     .where(likeSearch(f.search));
   if (f.role) q = q.where(sql<boolean>`+role = ${f.role}`);
   if (f.status) q = q.where(sql<boolean>`+status = ${f.status}`);
+  if (f.lockedAt !== undefined) q = q.where('email', 'in', lockedAccountsQuery(exec, f.lockedAt));
   if (f.mfa) q = q.where(hasFactor(f));
   return q;
 }
@@ -196,6 +201,8 @@ export async function count(exec: Executor, f: UserFilter): Promise<number> {
         ? searchMatches(exec, { ...f, search: f.search })
         : filtered(exec, f),
     );
+  // Locked accounts are few and change by the minute: counted from the lockouts, not kept in counters.
+  if (f.lockedAt !== undefined && !f.search) return countRows(filtered(exec, f));
   if (!f.search) {
     let q = exec.selectFrom('userCounts').select((eb) => eb.fn.sum<number | string | null>('n').as('n'));
     if (f.role) q = q.where('role', '=', f.role);
@@ -205,7 +212,7 @@ export async function count(exec: Executor, f: UserFilter): Promise<number> {
   }
   const search = f.search;
   if (!searchIsIndexed(search)) return countRows(filtered(exec, f));
-  if (!isPostgres(exec as never) && !f.role && !f.status) {
+  if (!isPostgres(exec as never) && !f.role && !f.status && f.lockedAt === undefined) {
     const phrase = ftsPhrase(search);
     const { rows } = await sql<{
       n: number;

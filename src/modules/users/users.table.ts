@@ -24,6 +24,8 @@ export interface UsersTable {
   lastSignInAt: Generated<number>;
   /** Preferred language for mail and the console (e.g. 'fr'); null follows the organization default. */
   locale: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When a mailed link to the current address was last used (null: not proven). Migration 0011. */
+  emailVerifiedAt: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** Users per (role, status), kept by triggers on users (migration 0006): list totals without a COUNT. */

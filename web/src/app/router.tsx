@@ -17,6 +17,9 @@ import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
 import { SignInPage } from './pages/SignInPage';
 import { UsersPage } from './pages/UsersPage';
+import { UserPage } from './pages/UserPage';
+import { OutboxPage } from './pages/OutboxPage';
+import { ConfirmEmailPage } from './pages/ConfirmEmailPage';
 
 function AdminOnly({ children }: { children: ReactNode }) {
   const me = useCurrentUser();
@@ -36,6 +39,7 @@ export function createAppRouter() {
         { path: 'enroll', element: <EnrollPage /> },
         { path: 'invitations/accept', element: <AcceptInvitationPage /> },
         { path: 'setup', element: <SetupPage /> },
+        { path: 'confirm-email', element: <ConfirmEmailPage /> },
         { path: 'change-password', element: <ChangePasswordPage /> },
         { path: 'consent/:uid', element: <ConsentPage /> },
         {
@@ -47,6 +51,22 @@ export function createAppRouter() {
               element: (
                 <AdminOnly>
                   <UsersPage />
+                </AdminOnly>
+              ),
+            },
+            {
+              path: 'users/:id',
+              element: (
+                <AdminOnly>
+                  <UserPage />
+                </AdminOnly>
+              ),
+            },
+            {
+              path: 'outbox',
+              element: (
+                <AdminOnly>
+                  <OutboxPage />
                 </AdminOnly>
               ),
             },

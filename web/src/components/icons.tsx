@@ -89,6 +89,12 @@ export const UsersIcon = (p: IconProps) => (
     <path d="M22 21v-2a4 4 0 0 0-3-3.87M16 3.13a4 4 0 0 1 0 7.75" />
   </Icon>
 );
+export const PlusIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M12 5v14M5 12h14" />
+  </Icon>
+);
+
 export const MailIcon = (p: IconProps) => (
   <Icon {...p}>
     <rect x="2" y="4" width="20" height="16" rx="2" />

@@ -85,6 +85,33 @@ const en: LocaleCatalogue = {
       paragraphs: [`An API token named “${v.tokenName}” (${v.prefix}…) was just created for your account.`],
       footer: 'contactAdmin',
     }),
+    email_change_confirm: (v) => ({
+      subject: `Confirm your new ${v.org} email address`,
+      paragraphs: [
+        `You asked to use ${v.newEmail} for your ${v.org} account. Use the link below to confirm it; until then your account keeps ${v.oldEmail}.`,
+        `The link works once and expires in ${v.hours} hours.`,
+      ],
+      action: { label: 'Confirm this address', url: v.link },
+      footer: 'ignore',
+    }),
+    email_verify: (v) => ({
+      subject: `Confirm your ${v.org} email address`,
+      paragraphs: [
+        `An administrator changed the email address of your ${v.org} account to ${v.newEmail}. Use the link below to confirm that it reaches you.`,
+        `The link works once and expires in ${v.hours} hours.`,
+      ],
+      action: { label: 'Confirm this address', url: v.link },
+      footer: 'contactAdmin',
+    }),
+    email_changed: (v) => ({
+      subject: `The email address of your ${v.org} account is changing`,
+      paragraphs: [
+        v.byAdmin
+          ? `An administrator changed the email address of your ${v.org} account from ${v.oldEmail} to ${v.newEmail}. Mail for the account now goes there.`
+          : `Someone signed in to your ${v.org} account asked to change its email address to ${v.newEmail}. It changes only when a link sent to that address is used.`,
+      ],
+      footer: 'contactAdmin',
+    }),
     test: (v) => ({
       subject: `${v.org}: test message`,
       paragraphs: ['This is a test message from Gatehouse. Mail delivery works.'],

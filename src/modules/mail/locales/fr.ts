@@ -93,6 +93,33 @@ const fr: LocaleCatalogue = {
       ],
       footer: 'contactAdmin',
     }),
+    email_change_confirm: (v) => ({
+      subject: `Confirmez votre nouvelle adresse ${v.org}`,
+      paragraphs: [
+        `Vous avez demandé à utiliser ${v.newEmail} pour votre compte ${v.org}. Confirmez-la avec le lien ci-dessous ; jusque-là, votre compte garde ${v.oldEmail}.`,
+        `Le lien est valable une fois et expire dans ${v.hours} heures.`,
+      ],
+      action: { label: 'Confirmer cette adresse', url: v.link },
+      footer: 'ignore',
+    }),
+    email_verify: (v) => ({
+      subject: `Confirmez votre adresse ${v.org}`,
+      paragraphs: [
+        `Un administrateur a remplacé l’adresse de votre compte ${v.org} par ${v.newEmail}. Confirmez avec le lien ci-dessous qu’elle vous parvient.`,
+        `Le lien est valable une fois et expire dans ${v.hours} heures.`,
+      ],
+      action: { label: 'Confirmer cette adresse', url: v.link },
+      footer: 'contactAdmin',
+    }),
+    email_changed: (v) => ({
+      subject: `L’adresse de votre compte ${v.org} change`,
+      paragraphs: [
+        v.byAdmin
+          ? `Un administrateur a remplacé l’adresse de votre compte ${v.org}, ${v.oldEmail}, par ${v.newEmail}. Les courriels du compte y sont désormais envoyés.`
+          : `Une personne connectée à votre compte ${v.org} a demandé à remplacer son adresse par ${v.newEmail}. Elle ne change que lorsqu’un lien envoyé à cette adresse est utilisé.`,
+      ],
+      footer: 'contactAdmin',
+    }),
     test: (v) => ({
       subject: `${v.org} : message de test`,
       paragraphs: ['Ceci est un message de test de Gatehouse. L’envoi de courriels fonctionne.'],

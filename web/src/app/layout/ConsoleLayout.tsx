@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { LogoMark } from '../../components/icons';
 import { Loading } from '../../components/Spinner';
 import { useMe } from '../../features/auth/api';
+import { MailLogBanner } from '../../features/mail/components/MailLogBanner';
 import type { Me } from '../../lib/api';
 import { peekSignInNotice, SIGNED_OUT } from '../../lib/session';
 import { ProfileMenu } from './ProfileMenu';
@@ -45,6 +46,7 @@ export function ConsoleLayout() {
       </a>
       <TopBar me={me.data} />
       <main id="main" className="app-main" tabIndex={-1}>
+        {me.data.user.role === 'admin' ? <MailLogBanner /> : null}
         <Outlet context={me.data} />
       </main>
     </div>
@@ -66,6 +68,9 @@ function TopBar({ me }: { me: Me }) {
             <>
               <NavLink to="/users" className="nav-link">
                 {t('nav.users')}
+              </NavLink>
+              <NavLink to="/outbox" className="nav-link">
+                {t('nav.outbox')}
               </NavLink>
               <NavLink to="/audit" className="nav-link">
                 {t('nav.audit')}

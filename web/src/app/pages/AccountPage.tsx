@@ -6,6 +6,7 @@ import { Card, PageHeader } from '../../components/Page';
 import { useToast } from '../../components/Toast';
 import { ChangePasswordForm } from '../../features/auth/components/ChangePasswordForm';
 import { useForgetMyTokens } from '../../features/account/api';
+import { ChangeEmailForm } from '../../features/account/components/ChangeEmailForm';
 import { LanguageForm } from '../../features/account/components/LanguageForm';
 import { MyTokensList } from '../../features/account/components/MyTokensList';
 import { ConnectedAppsCard } from '../../features/apps/components/ConnectedAppsCard';
@@ -34,6 +35,9 @@ export function AccountPage() {
             </div>
             <Badge tone="accent">{roleLabel(me.user.role)}</Badge>
           </div>
+        </Card>
+        <Card title={t('account.email.title')} description={t('account.email.description')}>
+          <ChangeEmailForm currentEmail={me.user.email} />
         </Card>
         <Card title={t('account.changePassword')} description={t('account.changePasswordDescription')}>
           <ChangePasswordForm

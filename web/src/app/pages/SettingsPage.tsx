@@ -5,6 +5,7 @@ import { Loading } from '../../components/Spinner';
 import { useSettings } from '../../features/settings/api';
 import { SecurityPolicyForm } from '../../features/settings/components/SecurityPolicyForm';
 import { SettingsForm } from '../../features/settings/components/SettingsForm';
+import { MailSettingsCard } from '../../features/mail/components/MailSettingsCard';
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -24,6 +25,7 @@ export function SettingsPage() {
         <div className="stack">
           <SettingsForm settings={settings.data} />
           <SecurityPolicyForm policy={settings.data.mfaPolicy} />
+          <MailSettingsCard />
         </div>
       )}
     </>

@@ -12,6 +12,7 @@ import { useInvitations } from '../../features/invitations/api';
 import { InvitationsTable } from '../../features/invitations/components/InvitationsTable';
 import { InviteUsersButton } from '../../features/invitations/components/InviteUsersDialog';
 import { useUsers } from '../../features/users/api';
+import { AddUserButton } from '../../features/users/components/AddUserDialog';
 import { UsersTable, type SortKey } from '../../features/users/components/UsersTable';
 import type { Role } from '../../lib/api';
 import { formatNumber, roleLabel } from '../../lib/format';
@@ -19,7 +20,7 @@ import { useCurrentUser } from '../current-user';
 
 const PAGE_SIZE = 25;
 const ROLES: Role[] = ['admin', 'member', 'viewer'];
-const STATUSES = ['active', 'deactivated', 'invited'] as const;
+const STATUSES = ['active', 'deactivated', 'locked', 'invited'] as const;
 type Status = (typeof STATUSES)[number];
 const SORTS: SortKey[] = ['name', 'email', 'lastSignInAt', 'createdAt'];
 /** Most recent first is the natural order for dates. */
@@ -171,7 +172,16 @@ export function UsersPage() {
 
   return (
     <>
-      <PageHeader title={t('users.page.title')} description={description} actions={<InviteUsersButton />} />
+      <PageHeader
+        title={t('users.page.title')}
+        description={description}
+        actions={
+          <>
+            <AddUserButton />
+            <InviteUsersButton />
+          </>
+        }
+      />
       <div className="filters" role="search" aria-label={t('users.page.filter')}>
         <TextField
           className="filters-search"
@@ -201,6 +211,7 @@ export function UsersPage() {
             { value: '', label: t('users.page.allStatuses') },
             { value: 'active', label: t('users.statusActive') },
             { value: 'deactivated', label: t('users.statusDeactivated') },
+            { value: 'locked', label: t('lock.filter') },
             { value: 'invited', label: t('users.statusInvited') },
           ]}
         />

@@ -86,3 +86,27 @@ export function useReauthenticate() {
     mutationFn: (password: string) => call(api.POST('/api/v1/auth/reauthenticate', { body: { password } })),
   });
 }
+
+const emailChangeKey = ['my-email-change'] as const;
+
+/** Your pending email change (waiting for its link to be used), if any. */
+export function useMyEmailChange() {
+  return useQuery({ queryKey: emailChangeKey, queryFn: () => call(api.GET('/api/v1/me/email')) });
+}
+
+export function useRequestEmailChange() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (email: string) => call(api.POST('/api/v1/me/email', { body: { email } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: emailChangeKey }),
+  });
+}
+
+/** Uses an email confirmation link (public: the token travels in the body, SEC-RST-08). */
+export function useConfirmEmail() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (token: string) => call(api.POST('/api/v1/email-confirmations', { body: { token } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: meQueryKey }),
+  });
+}

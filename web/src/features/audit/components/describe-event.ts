@@ -17,6 +17,12 @@ export const ACTIONS = [
   'user.activated',
   'user.sessions_revoked',
   'session.revoked',
+  'user.deleted',
+  'user.email_changed',
+  'user.email_verified',
+  'user.email_change_requested',
+  'user.session_revoked',
+  'user.unlocked',
   'invitation.created',
   'invitation.resent',
   'invitation.revoked',
@@ -93,8 +99,11 @@ export const targetIsUser = (event: AuditEvent): boolean => !event.action.starts
 /** An event in words: "Ana Lima reset Bob Stone's password". Unknown actions still read sensibly. */
 export function describeEvent(event: AuditEvent, names: Map<string, string>): Sentence {
   const actorName = (event.actor.id && names.get(event.actor.id)) || actorLabel(event.actor.label);
+  // A deleted user's events keep their id; the deletion itself names only the tombstone.
+  const tombstone = event.target.label?.startsWith('deleted-user:') ? t('audit.deletedUser') : null;
   const targetName =
     (targetIsUser(event) && event.target.id && names.get(event.target.id)) ||
+    tombstone ||
     event.target.label ||
     t('audit.someoneLower');
   const self = event.actor.id !== null && event.actor.id === event.target.id;
@@ -147,6 +156,18 @@ export function describeEvent(event: AuditEvent, names: Map<string, string>): Se
       return say('signedOutEverywhere');
     case 'session.revoked':
       return say('endedOwnSession');
+    case 'user.deleted':
+      return say('deleted');
+    case 'user.email_changed':
+      return say('emailChanged', { from: str(d.from), to: str(d.to) });
+    case 'user.email_verified':
+      return say('emailVerified');
+    case 'user.email_change_requested':
+      return say('emailChangeRequested', { to: str(d.to) });
+    case 'user.session_revoked':
+      return say('endedSessionOf');
+    case 'user.unlocked':
+      return say('unlocked');
     case 'invitation.created':
       return d.role ? say('invitedAs', { role: roleWord(d.role) }) : say('invited');
     case 'invitation.resent':

@@ -80,3 +80,15 @@ export function useAcceptInvitation() {
       call(api.POST('/api/v1/invitations/accept', { body })),
   });
 }
+
+/**
+ * Copy link (issue 14, item 1): a new link for each pending invitation, returned once; the one in the
+ * mail (or the log) stops working.
+ */
+export function useInvitationLinks() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (ids: string[]) => call(api.POST('/api/v1/invitations/links', { body: { ids } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['invitations'] }),
+  });
+}

@@ -10,6 +10,7 @@ import { useToast } from '../../../components/Toast';
 import { MoreIcon } from '../../../components/icons';
 import { errorMessage } from '../../../lib/errors';
 import { formatDateTime, formatRelative, roleLabel } from '../../../lib/format';
+import { InvitationLinks } from './InvitationLinks';
 import { useResendInvitation, useRevokeInvitation, type Invitation } from '../api';
 
 /** Each status's tone; its words are invitations.status.<status> in the catalogue. */
@@ -75,6 +76,7 @@ export function InvitationsTable({ invitations }: { invitations: Invitation[] })
 function InvitationActions({ invitation }: { invitation: Invitation }) {
   const { t } = useTranslation();
   const [revoking, setRevoking] = useState(false);
+  const [copying, setCopying] = useState(false);
   const trigger = useRef<HTMLButtonElement>(null);
   const resend = useResendInvitation();
   const revoke = useRevokeInvitation();
@@ -106,6 +108,9 @@ function InvitationActions({ invitation }: { invitation: Invitation }) {
           >
             {t('invitations.resend')}
           </MenuItem>
+          <MenuItem disabled={invitation.status !== 'pending'} onSelect={() => setCopying(true)}>
+            {t('invitations.links.menu')}
+          </MenuItem>
           <MenuItem
             tone="danger"
             disabled={invitation.status !== 'pending'}
@@ -115,6 +120,19 @@ function InvitationActions({ invitation }: { invitation: Invitation }) {
           </MenuItem>
         </MenuContent>
       </Menu>
+      <Dialog
+        open={copying}
+        onOpenChange={setCopying}
+        title={t('invitations.links.title', { email: invitation.email })}
+        returnFocus={trigger}
+        footer={
+          <DialogClose asChild>
+            <Button>{t('common.close')}</Button>
+          </DialogClose>
+        }
+      >
+        {copying ? <InvitationLinks ids={[invitation.id]} /> : null}
+      </Dialog>
       <Dialog
         open={revoking}
         onOpenChange={(open) => {

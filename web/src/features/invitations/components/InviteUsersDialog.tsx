@@ -5,10 +5,12 @@ import { Dialog, DialogClose } from '../../../components/Dialog';
 import { ErrorMessage, Notice } from '../../../components/ErrorMessage';
 import { MailIcon } from '../../../components/icons';
 import { SelectField, TextAreaField } from '../../../components/TextField';
-import type { Role } from '../../../lib/api';
+import type { Me, Role } from '../../../lib/api';
+import { useOutletContext } from 'react-router';
 import { messageForCode } from '../../../lib/errors';
 import { roleDescription, roleLabel } from '../../../lib/format';
 import { useInvite, type InviteResult } from '../api';
+import { InvitationLinks } from './InvitationLinks';
 
 const MAX_ADDRESSES = 1000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -111,6 +113,8 @@ function InviteForm({ onDone }: { onDone(): void }) {
 
 function InviteResults({ results, onDone }: { results: InviteResult[]; onDone(): void }) {
   const { t } = useTranslation();
+  // Copy link is for admins: a link in hand is an account for whoever holds it (members only mail).
+  const isAdmin = useOutletContext<Me | undefined>()?.user.role === 'admin';
   const created = results.filter((r) => r.status === 'created');
   const failed = results.filter((r) => r.status === 'error');
   return (
@@ -123,6 +127,9 @@ function InviteResults({ results, onDone }: { results: InviteResult[]; onDone():
               : t('invitations.invite.sentMany')}
           </p>
         </Notice>
+      ) : null}
+      {created.length > 0 && isAdmin ? (
+        <InvitationLinks ids={created.flatMap((r) => (r.invitation ? [r.invitation.id] : []))} />
       ) : null}
       {failed.length > 0 ? (
         <div className="alert alert-error" role="alert">

@@ -24,9 +24,14 @@ export function useOrganizationPolicy() {
   });
 }
 
+/** After a change to a user: the lists and pages, and the audit events it wrote (the user page shows them). */
 function useInvalidateUsers() {
   const queryClient = useQueryClient();
-  return () => queryClient.invalidateQueries({ queryKey: usersKey });
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: usersKey }),
+      queryClient.invalidateQueries({ queryKey: ['audit-events'] }),
+    ]);
 }
 
 export function useResetUserPassword() {
@@ -87,5 +92,100 @@ export function useRevokeUserToken(id: string) {
     mutationFn: (tokenId: string) =>
       call(api.DELETE('/api/v1/users/{id}/tokens/{tokenId}', { params: { path: { id, tokenId } } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: tokensKey(id) }),
+  });
+}
+
+const userKey = (id: string) => [...usersKey, 'one', id] as const;
+
+/** One user, for their page. */
+export function useUser(id: string) {
+  return useQuery({
+    queryKey: userKey(id),
+    queryFn: ({ signal }) => call(api.GET('/api/v1/users/{id}', { params: { path: { id } }, signal })),
+  });
+}
+
+export type CreateUserBody =
+  | { email: string; name: string; role: Role; password: string }
+  | { email: string; name: string; role: Role; generatePassword: true };
+
+export function useCreateUser() {
+  const invalidate = useInvalidateUsers();
+  return useMutation({
+    mutationFn: (body: CreateUserBody) => call(api.POST('/api/v1/users', { body })),
+    onSuccess: invalidate,
+  });
+}
+
+/** Add user → "send an invitation instead": the same call as the Invite dialog's, one person. */
+export function useInviteOne() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { email: string; name: string; role: Role }) =>
+      call(api.POST('/api/v1/invitations', { body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['invitations'] }),
+  });
+}
+
+export function useRenameUser() {
+  const invalidate = useInvalidateUsers();
+  return useMutation({
+    mutationFn: ({ id, name }: { id: string; name: string }) =>
+      call(api.PATCH('/api/v1/users/{id}', { params: { path: { id } }, body: { name } })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useChangeUserEmail() {
+  const invalidate = useInvalidateUsers();
+  return useMutation({
+    mutationFn: ({ id, email }: { id: string; email: string }) =>
+      call(api.PUT('/api/v1/users/{id}/email', { params: { path: { id } }, body: { email } })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteUser() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id }: { id: string }) =>
+      call(api.DELETE('/api/v1/users/{id}', { params: { path: { id } } })),
+    // The page of a deleted user must not refetch it (404): drop it, then refresh the lists.
+    onSuccess: (_data, { id }) => {
+      queryClient.removeQueries({ queryKey: userKey(id) });
+      return queryClient.invalidateQueries({ queryKey: [...usersKey, 'list'] });
+    },
+  });
+}
+
+export function useUnlockUser() {
+  const invalidate = useInvalidateUsers();
+  return useMutation({
+    mutationFn: ({ id }: { id: string }) =>
+      call(api.POST('/api/v1/users/{id}/unlock', { params: { path: { id } } })),
+    onSuccess: invalidate,
+  });
+}
+
+const sessionsKey = (id: string) => [...usersKey, 'sessions', id] as const;
+
+export function useUserSessions(id: string) {
+  return useQuery({
+    queryKey: sessionsKey(id),
+    queryFn: ({ signal }) =>
+      call(api.GET('/api/v1/users/{id}/sessions', { params: { path: { id } }, signal })),
+  });
+}
+
+export function useEndUserSession(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (sessionId: string) =>
+      call(api.DELETE('/api/v1/users/{id}/sessions/{sessionId}', { params: { path: { id, sessionId } } })),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: sessionsKey(id) }),
+        queryClient.invalidateQueries({ queryKey: ['audit-events'] }),
+      ]),
   });
 }

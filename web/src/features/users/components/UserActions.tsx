@@ -4,16 +4,30 @@ import { Menu, MenuContent, MenuItem, MenuSeparator, MenuTrigger } from '../../.
 import { useToast } from '../../../components/Toast';
 import { MoreIcon } from '../../../components/icons';
 import type { User } from '../../../lib/api';
-import { useEndUserSessions, useSetUserStatus } from '../api';
+import { formatDateTime } from '../../../lib/format';
+import { useEndUserSessions, useSetUserStatus, useUnlockUser } from '../api';
 import { ChangeRoleDialog } from './ChangeRoleDialog';
 import { ConfirmActionDialog } from './ConfirmActionDialog';
+import { DeleteUserDialog } from './DeleteUserDialog';
+import { ChangeEmailDialog, RenameDialog } from './EditUserDialogs';
 import { ResetPasswordDialog } from './ResetPasswordDialog';
 import { UserTokensDialog } from './UserTokensDialog';
 
-type Action = 'reset' | 'role' | 'status' | 'sessions' | 'tokens' | null;
+type Action =
+  'reset' | 'role' | 'status' | 'sessions' | 'tokens' | 'rename' | 'email' | 'delete' | 'unlock' | null;
 
-/** The ⋮ menu of a user row, and the dialogs its items open. */
-export function UserActions({ user }: { user: User }) {
+/** The ⋮ menu of a user row (and of the user page), and the dialogs its items open. */
+export function UserActions({
+  user,
+  onDeleted = () => undefined,
+  label,
+}: {
+  user: User;
+  /** After a deletion: the list refreshes by itself; the user page goes back to the list. */
+  onDeleted?: () => void;
+  /** The trigger's visible text (the user page shows "Actions"); the row's is an icon. */
+  label?: string;
+}) {
   const { t } = useTranslation();
   const [action, setAction] = useState<Action>(null);
   const trigger = useRef<HTMLButtonElement>(null);
@@ -26,9 +40,10 @@ export function UserActions({ user }: { user: User }) {
       <Menu>
         <MenuTrigger
           ref={trigger}
-          className="icon-button row-menu-button"
+          className={label ? 'btn btn-secondary' : 'icon-button row-menu-button'}
           aria-label={t('users.actions.label', { name: user.name })}
         >
+          {label ?? null}
           <MoreIcon size={18} />
         </MenuTrigger>
         <MenuContent label={t('users.actions.label', { name: user.name })}>
@@ -36,9 +51,18 @@ export function UserActions({ user }: { user: User }) {
           <MenuItem onSelect={() => setAction('role')}>{t('users.actions.changeRole')}</MenuItem>
           <MenuItem onSelect={() => setAction('sessions')}>{t('users.actions.signOutEverywhere')}</MenuItem>
           <MenuItem onSelect={() => setAction('tokens')}>{t('users.actions.apiTokens')}</MenuItem>
+          {user.lockedUntil ? (
+            <MenuItem onSelect={() => setAction('unlock')}>{t('lock.unlock')}</MenuItem>
+          ) : null}
+          <MenuSeparator />
+          <MenuItem onSelect={() => setAction('rename')}>{t('editUser.rename')}</MenuItem>
+          <MenuItem onSelect={() => setAction('email')}>{t('editUser.changeEmail')}</MenuItem>
           <MenuSeparator />
           <MenuItem tone={deactivating ? 'danger' : 'default'} onSelect={() => setAction('status')}>
             {deactivating ? t('users.actions.deactivate') : t('users.actions.activate')}
+          </MenuItem>
+          <MenuItem tone="danger" onSelect={() => setAction('delete')}>
+            {t('deleteUser.menu')}
           </MenuItem>
         </MenuContent>
       </Menu>
@@ -47,6 +71,22 @@ export function UserActions({ user }: { user: User }) {
       {action === 'status' ? <StatusDialog user={user} onOpenChange={close} returnFocus={trigger} /> : null}
       {action === 'tokens' ? (
         <UserTokensDialog user={user} onOpenChange={close} returnFocus={trigger} />
+      ) : null}
+      {action === 'rename' ? <RenameDialog user={user} onOpenChange={close} returnFocus={trigger} /> : null}
+      {action === 'email' ? (
+        <ChangeEmailDialog user={user} onOpenChange={close} returnFocus={trigger} />
+      ) : null}
+      {action === 'unlock' ? <UnlockDialog user={user} onOpenChange={close} returnFocus={trigger} /> : null}
+      {action === 'delete' ? (
+        <DeleteUserDialog
+          user={user}
+          onOpenChange={close}
+          returnFocus={trigger}
+          onDeleted={() => {
+            setAction(null);
+            onDeleted();
+          }}
+        />
       ) : null}
       {action === 'sessions' ? (
         <SignOutEverywhereDialog user={user} onOpenChange={close} returnFocus={trigger} />
@@ -151,6 +191,50 @@ function SignOutEverywhereDialog({
         <li>{t('users.sessions.bodyTokens')}</li>
         <li>{t('users.sessions.bodyPassword')}</li>
       </ul>
+    </ConfirmActionDialog>
+  );
+}
+
+/** Unlock: lifts a sign-in lockout before it runs out (SEC-BF-03). */
+export function UnlockDialog({
+  user,
+  onOpenChange,
+  returnFocus,
+}: {
+  user: User;
+  onOpenChange(open: boolean): void;
+  returnFocus?: RefObject<HTMLElement | null>;
+}) {
+  const { t } = useTranslation();
+  const unlock = useUnlockUser();
+  const toast = useToast();
+  return (
+    <ConfirmActionDialog
+      open
+      onOpenChange={onOpenChange}
+      {...(returnFocus ? { returnFocus } : {})}
+      title={t('lock.title', { name: user.name })}
+      confirmLabel={t('lock.unlock')}
+      pending={unlock.isPending}
+      error={unlock.error}
+      onConfirm={() =>
+        unlock.mutate(
+          { id: user.id },
+          {
+            onSuccess: () => {
+              toast(t('lock.done', { name: user.name }));
+              onOpenChange(false);
+            },
+          },
+        )
+      }
+    >
+      <p>
+        {t('lock.body', {
+          name: user.name,
+          until: user.lockedUntil ? formatDateTime(user.lockedUntil) : '',
+        })}
+      </p>
     </ConfirmActionDialog>
   );
 }

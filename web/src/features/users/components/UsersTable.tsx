@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { Avatar } from '../../../components/Avatar';
 import { Table, SortHeader, type SortDirection } from '../../../components/Table';
 import type { User } from '../../../lib/api';
@@ -62,7 +63,9 @@ export function UsersTable({
                 <Avatar name={user.name} email={user.email} size="sm" />
                 <div className="user-cell-text">
                   <span className="user-name">
-                    {user.name}
+                    <Link to={`/users/${user.id}`} className="row-link">
+                      {user.name}
+                    </Link>
                     {user.id === currentUserId ? <span className="muted"> {t('users.you')}</span> : null}
                   </span>
                   <span className="user-email-inline">
