@@ -467,6 +467,13 @@ describe('OpenID Provider: account changes reach the apps (SEC-OIDC-05)', () => 
     await expectLoggedOut(s, 'user.deactivated');
   });
 
+  it('SEC-OIDC-05: deleting a user ends their app grants and sends a back-channel logout', async () => {
+    const s = await scene();
+    const res = await request(s.t, s.admin.cookie, { method: 'DELETE', url: `/api/v1/users/${s.member.id}` });
+    expect(res.statusCode, res.body).toBeLessThan(300);
+    await expectLoggedOut(s, 'user.deleted');
+  });
+
   it('SEC-OIDC-05: an admin password reset ends the app grants too', async () => {
     const s = await scene();
     const res = await request(s.t, s.admin.cookie, {
