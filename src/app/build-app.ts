@@ -207,9 +207,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerCredentialAdmission(app, {
     cookieName: sessionCookie(config).name,
     maxInFlight: config.http.maxInFlightPerCredential,
+    pauseMs: config.http.floodPauseMs,
   });
   registerAccessGuard(app, {
     cookieName: sessionCookie(config).name,
+    floodPauseMs: config.http.floodPauseMs,
     resolveSession: (secret) => principalOfSession(services, secret),
     resolveToken: (token) => principalOfToken(services, token),
     isAdmin: async (id) => (await getUser(services, id).catch(() => null))?.role === 'admin',

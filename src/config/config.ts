@@ -153,6 +153,7 @@ const envSchema = z.object({
   MAX_CONNECTIONS: intIn(1, 1_000_000, 4096),
   MAX_CONNECTIONS_PER_IP: intIn(0, 1_000_000, 128),
   MAX_IN_FLIGHT_PER_CREDENTIAL: intIn(0, 10_000, 16),
+  FLOOD_PAUSE_MS: intIn(0, 10_000, 1000),
   TRUST_PROXY: trustProxy,
   IPV6_RATE_LIMIT_PREFIX: intIn(32, 128, 64),
   DEFAULT_LOCALE: z
@@ -218,6 +219,8 @@ export interface Config {
     readonly maxConnectionsPerIp: number;
     /** Requests one session or API token may have in progress; more → 429 at once (0: no cap). */
     readonly maxInFlightPerCredential: number;
+    /** How long a flood's answer waits: a request over that cap, a credential refused again and again. */
+    readonly floodPauseMs: number;
   };
   /** false, true (every hop), or the trusted proxies' addresses and CIDR ranges. */
   readonly trustProxy: boolean | readonly string[];
@@ -368,6 +371,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxConnections: e.MAX_CONNECTIONS,
       maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
       maxInFlightPerCredential: e.MAX_IN_FLIGHT_PER_CREDENTIAL,
+      floodPauseMs: e.FLOOD_PAUSE_MS,
     }),
     trustProxy: typeof e.TRUST_PROXY === 'boolean' ? e.TRUST_PROXY : Object.freeze(e.TRUST_PROXY),
     ipv6RateLimitPrefix: e.IPV6_RATE_LIMIT_PREFIX,

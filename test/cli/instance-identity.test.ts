@@ -13,6 +13,7 @@ import { ManualClock } from '../clock.js';
 import { freshDatabase } from '../database.js';
 import { TEST_ARGON2 } from '../harness.js';
 import { runGatehouse } from './run.js';
+import { TEST_SECRET_KEY } from '../secrets.js';
 
 /**
  * Issue 14, item 3: the server records its public URL and organization identity at start; the CLI,
@@ -40,6 +41,8 @@ async function startAndStop(env: Record<string, string>) {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
       HASH_CONCURRENCY: '2',
+      // Every node of a deployment has the same key; PostgreSQL refuses to start without one.
+      SECRET_KEY: TEST_SECRET_KEY,
       ...env,
     }),
     { handleSignals: false },

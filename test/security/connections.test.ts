@@ -110,6 +110,7 @@ describe('connection limits and timeouts (issue 10, item 4)', () => {
       maxConnections: 4096,
       maxConnectionsPerIp: 128,
       maxInFlightPerCredential: 16,
+      floodPauseMs: 1000,
     });
     const set = loadConfig({
       REQUEST_TIMEOUT_SECONDS: '20',

@@ -841,7 +841,10 @@ async function keepSignedIn(w: World, who: Who): Promise<void> {
 let world: World;
 
 beforeAll(async () => {
-  const t = await buildTestApp();
+  // The fuzzer offers the same malformed or refused credentials thousands of times: a flood by design,
+  // which the server paces (FLOOD_PAUSE_MS, SEC-PS-02). A pause of 1 ms keeps that path in every run
+  // without spending the suite's minutes waiting on it.
+  const t = await buildTestApp({ env: { FLOOD_PAUSE_MS: '1' } });
   const admin = await seedUser(t, { role: 'admin' });
   const member = await seedUser(t, { role: 'member' });
   const victim = await seedUser(t, { role: 'member' });
