@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { openSecretBox } from '../../app/secret-keys.js';
-import {
-  createApp,
-  deleteApp,
-  KEY_OVERLAP_MS,
-  listApps,
-  rotateSigningKeys,
-} from '../../modules/oidc/index.js';
+
+/**
+ * The OpenID Provider's module, loaded only by the commands that use it: importing oidc-provider has
+ * a cost and, on a Node release it does not list as LTS, prints a warning that every other command
+ * (users, audit, backup) would otherwise carry on its stderr.
+ */
+const oidc = () => import('../../modules/oidc/index.js');
 import { cliContext } from '../../shared/context.js';
 import { configFromEnvironment } from '../environment.js';
 import { action, out, printable, usageError } from '../output.js';
@@ -55,6 +55,7 @@ export function registerAppsCommands(program: Command): void {
           const allowedRoles = ROLES.filter((r) => roles.includes(r));
           if (allowedRoles.length === 0 || allowedRoles.length !== roles.length)
             throw usageError('invalid_roles', `--roles takes ${ROLES.join(', ')} (comma-separated).`);
+          const { createApp } = await oidc();
           const created = await withServices(configFromEnvironment(), (services) =>
             createApp(services.deps, cliContext(), {
               name: options.name,
@@ -79,7 +80,9 @@ export function registerAppsCommands(program: Command): void {
     .option('--json', 'one JSON document')
     .action(
       action(async (options: { json?: boolean }) => {
-        const items = await withServices(configFromEnvironment(), (services) => listApps(services.deps));
+        const items = await withServices(configFromEnvironment(), async (services) =>
+          (await oidc()).listApps(services.deps),
+        );
         if (options.json) return out(JSON.stringify({ items }, null, 2));
         for (const app of items)
           out(
@@ -95,7 +98,9 @@ export function registerAppsCommands(program: Command): void {
     .argument('<client-id>')
     .action(
       action(async (id: string) => {
-        await withServices(configFromEnvironment(), (services) => deleteApp(services.deps, cliContext(), id));
+        await withServices(configFromEnvironment(), async (services) =>
+          (await oidc()).deleteApp(services.deps, cliContext(), id),
+        );
         out(`Deleted app ${printable(id)}.`);
       }),
     );
@@ -111,6 +116,7 @@ export function registerAppsCommands(program: Command): void {
       action(async () => {
         const config = configFromEnvironment();
         const secrets = openSecretBox(config).box;
+        const { rotateSigningKeys, KEY_OVERLAP_MS } = await oidc();
         const kids = await withServices(config, (services) =>
           rotateSigningKeys(
             { db: services.database.db, clock: services.deps.clock, secrets },

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Db, Executor } from '../../db/db.js';
 import { isPostgres } from '../../db/dialect.js';
@@ -22,24 +22,27 @@ const context = (kid: string) => `oidc-key:${kid}`;
 /** An advisory lock class of its own (the audit chain's lanes use theirs). */
 const KEYS_LOCK = 0x6f696463; // "oidc"
 
-async function newKey(deps: KeysDeps, alg: SigningAlg, exec: Executor = deps.db): Promise<void> {
+/** A new key pair, its private half sealed; made outside any transaction (RSA generation takes a while). */
+async function prepareKey(deps: KeysDeps, alg: SigningAlg) {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const kid = randomSecret(12);
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' };
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
-  await exec
-    .insertInto('oidcKeys')
-    .values({
-      kid,
-      alg,
-      publicJwk: JSON.stringify(publicJwk),
-      // The private half only ever sealed under SECRET_KEY, bound to its kid (SEC-OIDC-03).
-      sealedPrivateJwk: deps.secrets.seal(JSON.stringify(privateJwk), context(kid)),
-      createdAt: deps.clock.now(),
-      retiredAt: null,
-      removeAt: null,
-    })
-    .execute();
+  return {
+    kid,
+    alg,
+    publicJwk: JSON.stringify(publicJwk),
+    // The private half only ever sealed under SECRET_KEY, bound to its kid (SEC-OIDC-03).
+    sealedPrivateJwk: deps.secrets.seal(JSON.stringify(privateJwk), context(kid)),
+    createdAt: deps.clock.now(),
+    retiredAt: null,
+    removeAt: null,
+  } satisfies Insertable<OidcKeysTable>;
+}
+
+async function newKey(deps: KeysDeps, alg: SigningAlg, exec: Executor = deps.db): Promise<void> {
+  const row = await prepareKey(deps, alg);
+  await exec.insertInto('oidcKeys').values(row).execute();
 }
 
 /**
@@ -59,12 +62,16 @@ export async function loadSigningKeys(deps: KeysDeps): Promise<JWK[]> {
       .orderBy('kid')
       .execute();
   let keys = await rows();
-  if (SIGNING_ALGS.some((alg) => !keys.some((k) => k.alg === alg && k.retiredAt === null))) {
+  const missing = SIGNING_ALGS.filter((alg) => !keys.some((k) => k.alg === alg && k.retiredAt === null));
+  if (missing.length > 0) {
+    // Generated before the lock: the write lock (SQLite's is the whole database) is held only to insert,
+    // so another node starting at the same moment waits milliseconds, not an RSA key generation.
+    const candidates = await Promise.all(missing.map((alg) => prepareKey(deps, alg)));
     await deps.db.transaction().execute(async (trx) => {
       if (isPostgres(deps.db as never)) await sql`select pg_advisory_xact_lock(${KEYS_LOCK}, 0)`.execute(trx);
       const active = await trx.selectFrom('oidcKeys').select('alg').where('retiredAt', 'is', null).execute();
-      for (const alg of SIGNING_ALGS) {
-        if (!active.some((k) => k.alg === alg)) await newKey(deps, alg, trx);
+      for (const row of candidates) {
+        if (!active.some((k) => k.alg === row.alg)) await trx.insertInto('oidcKeys').values(row).execute();
       }
     });
   }
