@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError, type Config } from '../config/config.js';
+import { openSecretBox } from '../app/secret-keys.js';
 import { createDb } from '../db/db.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerAppsCommands } from './commands/apps.js';
@@ -43,9 +44,12 @@ export function registerCommands(program: Command): void {
     .description('Run the HTTP server (migrates the database first)')
     .action(async () => {
       const config = configFromEnvironment();
-      // Loaded only here: the other commands start faster without the HTTP stack.
-      const { startServer } = await import('../app/server.js');
       try {
+        // The secret key first (PostgreSQL refuses to start without one), before the HTTP stack loads:
+        // a start refused for its configuration says so in one line, with nothing printed before it.
+        openSecretBox(config);
+        // Loaded only here: the other commands start faster without the HTTP stack.
+        const { startServer } = await import('../app/server.js');
         await startServer(config);
       } catch (error) {
         startFailure(error, config);
