@@ -1,11 +1,11 @@
 import { useTranslation } from 'react-i18next';
-import { Badge } from '../../../components/Badge';
 import { Button } from '../../../components/Button';
+import { SessionSummary } from '../../../components/SessionSummary';
 import { EmptyState } from '../../../components/EmptyState';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { Loading } from '../../../components/Spinner';
 import { useToast } from '../../../components/Toast';
-import { describeDevice, formatDateTime, formatRelative } from '../../../lib/format';
+import { describeDevice, formatRelative } from '../../../lib/format';
 import { useEndMySession, useMySessions } from '../api';
 
 /** Your sessions: device, IP, last seen; sign any of them out. Ending this one signs you out here. */
@@ -28,19 +28,7 @@ export function SessionsList({ onCurrentEnded }: { onCurrentEnded(): void }) {
           const device = describeDevice(s.userAgent);
           return (
             <li key={s.id} className="session-item">
-              <div>
-                <p className="session-device">
-                  {device} {s.current ? <Badge tone="accent">{t('sessions.thisDevice')}</Badge> : null}
-                </p>
-                <p className="session-meta">
-                  {s.ip ? `${t('sessions.ip', { ip: s.ip })} · ` : ''}
-                  {t('sessions.lastActive')}{' '}
-                  <time dateTime={s.lastSeenAt} title={formatDateTime(s.lastSeenAt)}>
-                    {formatRelative(s.lastSeenAt)}
-                  </time>{' '}
-                  · {t('sessions.signedIn', { when: formatDateTime(s.createdAt) })}
-                </p>
-              </div>
+              <SessionSummary session={s} />
               <Button
                 size="sm"
                 loading={end.isPending && end.variables === s.id}
