@@ -11,7 +11,7 @@ import {
 import { nodeClock } from '../shared/clock.js';
 import { serverContext } from '../shared/context.js';
 import { buildApp } from './build-app.js';
-import { openSecretBox } from './secret-keys.js';
+import { openSecretBox, type OpenedSecretBox } from './secret-keys.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -25,10 +25,11 @@ export interface RunningServer {
  */
 export async function startServer(
   environment: Config,
-  options: { handleSignals?: boolean } = {},
+  options: { handleSignals?: boolean; secrets?: OpenedSecretBox } = {},
 ): Promise<RunningServer> {
   // Before the database: a PostgreSQL deployment without SECRET_KEY must not start at all (SEC-MFA-02).
-  const secrets = openSecretBox(environment);
+  // `serve` opens it before loading this module and hands it over, so a created key file is reported.
+  const secrets = options.secrets ?? openSecretBox(environment);
   const database = createDb(environment.database);
   await database.migrate();
   // The public URL and organization identity: this environment's where set, else what another node

@@ -47,10 +47,10 @@ export function registerCommands(program: Command): void {
       try {
         // The secret key first (PostgreSQL refuses to start without one), before the HTTP stack loads:
         // a start refused for its configuration says so in one line, with nothing printed before it.
-        openSecretBox(config);
+        const secrets = openSecretBox(config);
         // Loaded only here: the other commands start faster without the HTTP stack.
         const { startServer } = await import('../app/server.js');
-        await startServer(config);
+        await startServer(config, { secrets });
       } catch (error) {
         startFailure(error, config);
       }
