@@ -178,6 +178,8 @@ async function runVitest(
     // A file that fails to load (syntax error, failing beforeAll) has no failed test but is a failure.
     counts.failedFiles = (report.testResults ?? []).filter((file) => file.status === 'failed').length;
     counts.failures = failuresIn(report);
+    counts.skippedTests = testsWithStatus(report, ['pending', 'skipped', 'todo']);
+    counts.passedTests = testsWithStatus(report, ['passed']);
     counts.files = (report.testResults ?? []).map((file) => ({
       path: relative(ROOT, file.name ?? ''),
       ms: Math.max(0, (file.endTime ?? 0) - (file.startTime ?? 0)),
@@ -211,6 +213,28 @@ function failuresIn(report) {
     }
   }
   return failures;
+}
+
+/** `path > full name` of each test with one of these statuses. */
+function testsWithStatus(report, statuses) {
+  const names = [];
+  for (const file of report.testResults ?? []) {
+    const path = relative(ROOT, file.name ?? '');
+    for (const test of file.assertionResults ?? []) {
+      if (statuses.includes(test.status)) names.push(`${path} > ${test.fullName ?? test.title}`);
+    }
+  }
+  return names;
+}
+
+/**
+ * A skip is honest only when the skipped test ran in another pass (a PostgreSQL-only test on the SQLite
+ * pass, say). The tests skipped in every pass are named, and fail a full run: a skip there hides a test.
+ */
+function skippedEverywhere(results) {
+  const passed = new Set(results.flatMap((r) => r.counts.passedTests ?? []));
+  const skipped = new Set(results.flatMap((r) => r.counts.skippedTests ?? []));
+  return [...skipped].filter((name) => !passed.has(name)).sort();
 }
 
 function firstLines(messages) {
@@ -352,6 +376,18 @@ async function main() {
     );
   }
   let exitCode = results.some((r) => r.code !== 0) ? 1 : 0;
+  const neverRan = skippedEverywhere(results);
+  for (const name of neverRan) console.log(`test: skipped in every pass: ${name}`);
+  if (
+    neverRan.length > 0 &&
+    dialects.includes('sqlite') &&
+    dialects.includes('postgres') &&
+    !fast &&
+    extraArgs.length === 0
+  ) {
+    console.log('test: a full run must run every test in some pass');
+    exitCode = 1;
+  }
   if (total.passed + total.failed === 0) {
     console.log('test: no test ran');
     exitCode = 1;

@@ -286,6 +286,8 @@ describe('issue 14 in Chromium', () => {
     await submit.click();
     await admin.waitForURL('**/users');
     await admin.getByRole('heading', { name: 'Manage users' }).waitFor();
+    // The list is on screen (the admin's own row), and the deleted user is not in it, not even from the cache.
+    await admin.getByRole('row', { name: /Ana Lima/ }).waitFor();
     expect(await admin.getByRole('row', { name: /Kim Ross/ }).count()).toBe(0);
 
     // The audit log: the deletion names a deleted user, and the earlier events are still there.

@@ -2,6 +2,9 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { api, call, type QueryOf, type Role } from '../../../lib/api';
 
 export type UsersQuery = QueryOf<'/api/v1/users', 'get'>;
+type UsersPage = Awaited<ReturnType<typeof fetchUsers>>;
+const fetchUsers = (query: UsersQuery, signal?: AbortSignal) =>
+  call(api.GET('/api/v1/users', { params: { query }, signal }));
 
 const usersKey = ['users'] as const;
 
@@ -9,7 +12,7 @@ const usersKey = ['users'] as const;
 export function useUsers(query: UsersQuery, enabled = true) {
   return useQuery({
     queryKey: [...usersKey, 'list', query],
-    queryFn: ({ signal }) => call(api.GET('/api/v1/users', { params: { query }, signal })),
+    queryFn: ({ signal }) => fetchUsers(query, signal),
     placeholderData: keepPreviousData,
     enabled,
   });
@@ -145,14 +148,24 @@ export function useChangeUserEmail() {
   });
 }
 
+function withoutUser(page: UsersPage, id: string): UsersPage {
+  const items = page.items.filter((user) => user.id !== id);
+  const removed = page.items.length - items.length;
+  return { ...page, items, total: page.total - removed };
+}
+
 export function useDeleteUser() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ id }: { id: string }) =>
       call(api.DELETE('/api/v1/users/{id}', { params: { path: { id } } })),
-    // The page of a deleted user must not refetch it (404): drop it, then refresh the lists.
+    // The page of a deleted user must not refetch it (404): drop it. The cached lists lose the row at once,
+    // so that going back to Manage users never shows the deleted user while the list refetches.
     onSuccess: (_data, { id }) => {
       queryClient.removeQueries({ queryKey: userKey(id) });
+      queryClient.setQueriesData<UsersPage>({ queryKey: [...usersKey, 'list'] }, (page) =>
+        page ? withoutUser(page, id) : page,
+      );
       return queryClient.invalidateQueries({ queryKey: [...usersKey, 'list'] });
     },
   });
