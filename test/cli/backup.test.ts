@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,35 +7,18 @@ import { createDb } from '../../src/db/db.js';
 import { verifyAuditChain } from '../../src/modules/audit/index.js';
 import { databaseUrlFor, TEST_DIALECT } from '../database.js';
 import { call, openDatabase, seedUser, signIn, startGatehouse } from '../scale/process.js';
-import { GATEHOUSE_ARGS } from './entry.js';
+import { runGatehouse, type Run } from './run.js';
 
 /**
  * `gatehouse backup <file>` as an operator runs it: a real CLI process next to a real server process
  * that keeps writing. SQLite is copied online with its backup API; PostgreSQL is refused with a
  * pointer to pg_dump. What the backup holds is read from the copy itself.
  */
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let workdir: string;
 
 function gatehouse(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...GATEHOUSE_ARGS, ...args], {
-      cwd: workdir,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runGatehouse(args, { cwd: workdir, env });
 }
 
 beforeAll(() => {

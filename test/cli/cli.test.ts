@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import { createUser, findUserByEmail, insertUser } from '../../src/modules/users
 import { cliContext, type ActorContext } from '../../src/shared/context.js';
 import { ManualClock } from '../clock.js';
 import { databaseUrlFor, freshDatabase, TEST_DIALECT } from '../database.js';
-import { GATEHOUSE_ARGS } from './entry.js';
+import { runGatehouse, runGatehouseOnTerminal, type Run } from './run.js';
 
 /**
  * The `gatehouse` CLI as an operator runs it: a real process (`node --import tsx src/cli/main.ts`),
@@ -25,12 +24,6 @@ import { GATEHOUSE_ARGS } from './entry.js';
  */
 /** Passes the policy: long enough, not on the blocklist, no context words. */
 const GOOD_PASSWORD = 'violet harbour lantern 1977 quietly';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let workdir: string;
 let databaseUrl: string;
@@ -45,24 +38,11 @@ function gatehouse(
   args: string[],
   options: { stdin?: string; env?: Record<string, string> } = {},
 ): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...GATEHOUSE_ARGS, ...args], {
-      cwd: workdir,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, HASH_CONCURRENCY: '2', ...options.env },
-      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    if (options.stdin !== undefined) child.stdin?.end(options.stdin);
+  return runGatehouse(args, {
+    cwd: workdir,
+    env: { DATABASE_URL: databaseUrl, ...options.env },
+    ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
   });
-}
-
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -73,25 +53,11 @@ function gatehouseOnTerminal(
   args: string[],
   answers: string[],
 ): Promise<{ code: number | null; screen: string }> {
-  const command = [process.execPath, ...GATEHOUSE_ARGS, ...args].map(shellQuote).join(' ');
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], {
-      cwd: workdir,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, HASH_CONCURRENCY: '2', TERM: 'dumb' },
-    });
-    let screen = '';
-    let prompts = 0;
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
-    child.stdout.on('data', (d: Buffer) => {
-      screen += d.toString();
-      const seen = (screen.match(/New password for|Type it again/g) ?? []).length;
-      while (prompts < seen && prompts < answers.length) child.stdin.write(`${answers[prompts++]}\r`);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, screen });
-    });
+  return runGatehouseOnTerminal(args, {
+    cwd: workdir,
+    env: { DATABASE_URL: databaseUrl },
+    answers,
+    prompt: /New password for|Type it again/,
   });
 }
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +13,7 @@ import { ManualClock } from '../clock.js';
 import { freshDatabase, TEST_DIALECT } from '../database.js';
 import { STRONG_PASSWORD, TEST_ARGON2 } from '../harness.js';
 import { testSecretBox } from '../secrets.js';
-import { GATEHOUSE_ARGS } from './entry.js';
+import { runGatehouse, runGatehouseOnTerminal, type Run } from './run.js';
 
 /**
  * `gatehouse invitations import <file.csv>` as an operator runs it: a real process against a SQLite
@@ -28,44 +27,13 @@ let databaseUrl: string;
 let handle: DbHandle;
 let dropDatabase: () => Promise<void>;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function gatehouse(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...GATEHOUSE_ARGS, ...args], {
-      cwd: workdir,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, PUBLIC_URL, HASH_CONCURRENCY: '2' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runGatehouse(args, { cwd: workdir, env: { DATABASE_URL: databaseUrl, PUBLIC_URL } });
 }
-
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The same command on a pseudo-terminal (util-linux `script`): what a person at a terminal sees. */
 function gatehouseOnTerminal(args: string[]): Promise<{ code: number | null; screen: string }> {
-  const command = [process.execPath, ...GATEHOUSE_ARGS, ...args].map(shellQuote).join(' ');
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], {
-      cwd: workdir,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, PUBLIC_URL, TERM: 'dumb' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let screen = '';
-    child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, screen }));
-  });
+  return runGatehouseOnTerminal(args, { cwd: workdir, env: { DATABASE_URL: databaseUrl, PUBLIC_URL } });
 }
 
 function csvFile(name: string, content: string): string {

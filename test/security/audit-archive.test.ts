@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import {
 import { cliContext } from '../../src/shared/context.js';
 import { ManualClock } from '../clock.js';
 import { freshDatabase, TEST_DIALECT } from '../database.js';
-import { GATEHOUSE_ARGS } from '../cli/entry.js';
+import { runGatehouse } from '../cli/run.js';
 
 /*
  * Audit retention (issue 10, item 5; SEC-AUD-02; ADR 0006): `gatehouse audit archive --before <date>`
@@ -29,19 +28,7 @@ const DAY = 24 * 3_600_000;
 const JAN_1 = Date.UTC(2026, 0, 1);
 
 function gatehouse(args: string[], databaseUrl: string, cwd: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [...GATEHOUSE_ARGS, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, HASH_CONCURRENCY: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runGatehouse(args, { cwd, env: { DATABASE_URL: databaseUrl, HASH_CONCURRENCY: '1' } });
 }
 
 /** A database another process can open (a SQLite file, or a fresh PostgreSQL database), with a log to archive. */

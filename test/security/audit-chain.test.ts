@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +28,7 @@ import {
   type TestApp,
 } from '../harness.js';
 import { testSecretBox } from '../secrets.js';
-import { GATEHOUSE_ARGS } from '../cli/entry.js';
+import { runGatehouse } from '../cli/run.js';
 
 /**
  * SEC-AUD-02: the audit log is append-only and hash-chained; `verifyAuditChain` and
@@ -60,19 +59,7 @@ function gatehouse(
   databaseUrl: string,
   cwd: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...GATEHOUSE_ARGS, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, HASH_CONCURRENCY: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runGatehouse(args, { cwd, env: { DATABASE_URL: databaseUrl, HASH_CONCURRENCY: '1' } });
 }
 
 /**
