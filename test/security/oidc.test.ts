@@ -336,7 +336,7 @@ describe('OpenID Provider: tokens and keys (SEC-OIDC-03)', () => {
     expect(header.alg).toBe('RS256');
   });
 
-  it('SEC-OIDC-03: signing keys are stored sealed, shared by every node, rotated with an overlap', async () => {
+  it('SEC-OIDC-03: signing keys are stored sealed, shared by every node', async () => {
     const [a, b] = await buildTwoNodes();
     const rows = await a.db.db.selectFrom('oidcKeys').selectAll().execute();
     expect(rows.map((r) => r.alg).sort()).toEqual(['ES256', 'RS256']);
@@ -354,12 +354,33 @@ describe('OpenID Provider: tokens and keys (SEC-OIDC-03)', () => {
     expect(fromA.map((k) => k.kid).sort()).toEqual(fromB.map((k) => k.kid).sort());
     expect(fromA.every((k) => !('d' in k))).toBe(true);
 
-    const { rotateSigningKeys, KEY_OVERLAP_MS } = await import('../../src/modules/oidc/index.js');
+    expect(rows.every((r) => r.retiredAt === null)).toBe(true);
+  });
+
+  it('SEC-OIDC-03 / SEC-OIDC-08: a key rotation signs at once on every node without restart; the old key stays published for the longest token lifetime, then leaves; audited', async () => {
+    const [a, b] = await buildTwoNodes();
+    const jwksOf = async (t: typeof a) =>
+      (await t.app.inject({ url: '/oidc/jwks', headers: { host: 'localhost:8080' } })).json<{
+        keys: Array<{ kid: string }>;
+      }>().keys;
+    const kidOf = (jwt: string | undefined) =>
+      (JSON.parse(Buffer.from((jwt ?? '').split('.')[0] ?? '', 'base64url').toString()) as { kid: string })
+        .kid;
+    const { config, browser, member, registered } = await oidcScene(a);
+    const before = await signInAtApp(a, config, browser);
+    const oldKids = (await jwksOf(a)).map((k) => k.kid).sort();
+    expect(oldKids).toContain(kidOf(before.tokens.id_token));
+
+    const { rotateSigningKeys, KEY_OVERLAP_MS, KEY_CHECK_INTERVAL_MS } =
+      await import('../../src/modules/oidc/index.js');
     const { testSecretBox } = await import('../secrets.js');
+    const { cliContext } = await import('../../src/shared/context.js');
     const fresh = await rotateSigningKeys(
       { db: a.db.db, clock: a.clock, secrets: testSecretBox() },
+      cliContext(),
       KEY_OVERLAP_MS,
     );
+    expect(fresh).toHaveLength(2);
     const after = await a.db.db.selectFrom('oidcKeys').selectAll().execute();
     expect(after).toHaveLength(4);
     expect(
@@ -373,6 +394,43 @@ describe('OpenID Provider: tokens and keys (SEC-OIDC-03)', () => {
         .filter((k) => k.retiredAt !== null)
         .every((k) => k.removeAt === (k.retiredAt ?? 0) + KEY_OVERLAP_MS),
     ).toBe(true);
+
+    // Within the check interval both nodes publish the new keys beside the old ones, no restart.
+    a.clock.advance(KEY_CHECK_INTERVAL_MS);
+    for (const node of [a, b]) {
+      const kids = (await jwksOf(node)).map((k) => k.kid).sort();
+      expect(kids).toEqual([...oldKids, ...fresh].sort());
+    }
+    // New ID tokens carry a new kid, at either node.
+    const viaA = await signInAtApp(a, config, browser);
+    expect(fresh).toContain(kidOf(viaA.tokens.id_token));
+    const configB = await relyingParty(b, registered);
+    const viaB = await signInAtApp(b, configB, new Browser(b, member.cookie));
+    expect(fresh).toContain(kidOf(viaB.tokens.id_token));
+    // A token signed before the rotation still verifies against the published set.
+    const { createLocalJWKSet, jwtVerify } = await import('jose');
+    const published = createLocalJWKSet({ keys: (await jwksOf(b)) as never });
+    await expect(
+      jwtVerify(before.tokens.id_token ?? '', published, { issuer: ISSUER }),
+    ).resolves.toBeTruthy();
+
+    // After the longest token lifetime the old keys leave the JWKS on every node.
+    a.clock.advance(KEY_OVERLAP_MS);
+    for (const node of [a, b])
+      expect((await jwksOf(node)).map((k) => k.kid).sort()).toEqual([...fresh].sort());
+
+    // SEC-OIDC-08: the rotation is an audit event naming the keys.
+    const events = await a.db.db
+      .selectFrom('auditEvents')
+      .select(['action', 'details'])
+      .where('action', '=', 'oidc.keys_rotated')
+      .execute();
+    expect(events).toHaveLength(1);
+    expect(JSON.parse(String(events[0]?.details))).toMatchObject({
+      newKids: fresh,
+      retiredKids: expect.arrayContaining(oldKids) as unknown,
+      retiredKeysPublishedSeconds: KEY_OVERLAP_MS / 1000,
+    });
   });
 });
 

@@ -110,20 +110,25 @@ export function registerAppsCommands(program: Command): void {
     .description('OpenID signing keys')
     .command('rotate')
     .description(
-      'New signing keys sign from the next start of each node; the old ones stay published for the longest token lifetime',
+      'New signing keys sign at once (every node within seconds, no restart); the old ones stay published for the longest token lifetime',
     )
     .action(
       action(async () => {
         const config = configFromEnvironment();
         const secrets = openSecretBox(config).box;
-        const { rotateSigningKeys, KEY_OVERLAP_MS } = await oidc();
+        const { rotateSigningKeys, KEY_OVERLAP_MS, KEY_CHECK_INTERVAL_MS } = await oidc();
         const kids = await withServices(config, (services) =>
           rotateSigningKeys(
             { db: services.database.db, clock: services.deps.clock, secrets },
+            cliContext(),
             KEY_OVERLAP_MS,
           ),
         );
-        out(`New signing keys: ${kids.join(', ')}. Restart every node to sign with them.`);
+        out(
+          `New signing keys: ${kids.join(', ')}. Every node signs with them within ` +
+            `${KEY_CHECK_INTERVAL_MS / 1000} seconds; the old ones stay published ` +
+            `${KEY_OVERLAP_MS / 60_000} minutes for the tokens they signed.`,
+        );
       }),
     );
 }

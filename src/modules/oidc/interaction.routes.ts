@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import type { LiveProvider } from './provider.live.js';
 import { z } from 'zod';
 import { actorOf } from '../../http/context.js';
 import type { ApiApp } from '../../http/route-types.js';
@@ -74,10 +75,11 @@ const returnPath = (uid: string) => encodeURIComponent(`/interaction/${uid}`);
  * (SEC-OIDC-07); first-party apps need no consent; third-party ones show the consent page
  * (`/consent/:uid` in the console), which reads and answers through the two JSON routes below.
  */
-export function registerInteractionRoutes(app: ApiApp, provider: Provider, deps: AppsDeps): void {
+export function registerInteractionRoutes(app: ApiApp, live: LiveProvider, deps: AppsDeps): void {
   const open = { access: 'public' as const };
 
   const denyRole = async (
+    provider: Provider,
     request: FastifyRequest,
     reply: FastifyReply,
     principal: Principal,
@@ -101,6 +103,7 @@ export function registerInteractionRoutes(app: ApiApp, provider: Provider, deps:
     schema: { hide: true, params: UidParams },
     handler: async (request, reply) => {
       const { uid } = request.params;
+      const provider = await live.get();
       const interaction = await details(provider, request, reply);
       const principal = request.principal;
       const restriction = request.sessionState?.restriction ?? null;
@@ -109,7 +112,7 @@ export function registerInteractionRoutes(app: ApiApp, provider: Provider, deps:
       if (!fullySignedIn(principal)) return reply.redirect(`/change-password?return=${returnPath(uid)}`, 303);
       const row = await findApp(deps.db, String(interaction.params.client_id));
       if (!row || row.disabled) throw oidcErrors.app_not_found();
-      if (!rolesOf(row).includes(principal.role)) return denyRole(request, reply, principal, row);
+      if (!rolesOf(row).includes(principal.role)) return denyRole(provider, request, reply, principal, row);
 
       if (interaction.prompt.name === 'login') {
         reply.hijack();
@@ -153,6 +156,7 @@ export function registerInteractionRoutes(app: ApiApp, provider: Provider, deps:
       },
     },
     handler: async (request, reply) => {
+      const provider = await live.get();
       const interaction = await details(provider, request, reply);
       const principal = request.principal;
       if (
@@ -182,6 +186,7 @@ export function registerInteractionRoutes(app: ApiApp, provider: Provider, deps:
       response: { 200: z.object({ redirectTo: z.string() }), ...errorResponses(400, 401, 403, 404, 415) },
     },
     handler: async (request, reply) => {
+      const provider = await live.get();
       const interaction = await details(provider, request, reply);
       const principal = request.principal;
       if (

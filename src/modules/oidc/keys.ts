@@ -4,7 +4,9 @@ import type { Db, Executor } from '../../db/db.js';
 import { isPostgres } from '../../db/dialect.js';
 import type { Clock } from '../../shared/clock.js';
 import { randomSecret } from '../../shared/crypto.js';
+import type { ActorContext } from '../../shared/context.js';
 import type { SecretBox } from '../../shared/secret-box.js';
+import { recordAuditEvent } from '../audit/index.js';
 import type { OidcKeysTable } from './oidc.table.js';
 
 export type SigningAlg = OidcKeysTable['alg'];
@@ -38,11 +40,6 @@ async function prepareKey(deps: KeysDeps, alg: SigningAlg) {
     retiredAt: null,
     removeAt: null,
   } satisfies Insertable<OidcKeysTable>;
-}
-
-async function newKey(deps: KeysDeps, alg: SigningAlg, exec: Executor = deps.db): Promise<void> {
-  const row = await prepareKey(deps, alg);
-  await exec.insertInto('oidcKeys').values(row).execute();
 }
 
 /**
@@ -84,17 +81,62 @@ export async function loadSigningKeys(deps: KeysDeps): Promise<JWK[]> {
 }
 
 /**
- * `gatehouse keys rotate`: new keys sign at once; the old ones stay published for `overlapMs` (the
- * longest token lifetime), so every token they signed still verifies until it would expire anyway.
+ * What identifies the published key set: its kids, sorted. A node compares it with the set it signs
+ * with (provider.live.ts) to see a rotation made elsewhere, or a retired key whose time has come;
+ * one small read of a table of a handful of rows.
  */
-export async function rotateSigningKeys(deps: KeysDeps, overlapMs: number): Promise<string[]> {
-  const now = deps.clock.now();
-  await deps.db
-    .updateTable('oidcKeys')
-    .set({ retiredAt: now, removeAt: now + overlapMs })
-    .where('retiredAt', 'is', null)
+export async function publishedKeyGeneration(deps: Pick<KeysDeps, 'db' | 'clock'>): Promise<string> {
+  const rows = await deps.db
+    .selectFrom('oidcKeys')
+    .select('kid')
+    .where((eb) => eb.or([eb('removeAt', 'is', null), eb('removeAt', '>', deps.clock.now())]))
+    .orderBy('kid')
     .execute();
-  for (const alg of SIGNING_ALGS) await newKey(deps, alg);
-  const rows = await deps.db.selectFrom('oidcKeys').select('kid').where('retiredAt', 'is', null).execute();
-  return rows.map((r) => r.kid);
+  return rows.map((r) => r.kid).join(' ');
+}
+
+export const keyGenerationOf = (keys: readonly JWK[]): string =>
+  keys
+    .map((k) => String(k.kid))
+    .sort()
+    .join(' ');
+
+/**
+ * `gatehouse keys rotate`: new keys sign at once (every node sees the new set within
+ * KEY_CHECK_INTERVAL_MS, provider.live.ts); the old ones stay published for `overlapMs` (the longest
+ * token lifetime), so every token they signed still verifies until it would expire anyway, then
+ * leave the JWKS. One transaction under the keys' lock: a node never reads a set without a signing
+ * key, and two rotations at once do not interleave. Audited (SEC-OIDC-08).
+ */
+export async function rotateSigningKeys(
+  deps: KeysDeps,
+  actor: ActorContext,
+  overlapMs: number,
+): Promise<string[]> {
+  const fresh = await Promise.all(SIGNING_ALGS.map((alg) => prepareKey(deps, alg)));
+  await deps.db.transaction().execute(async (trx) => {
+    if (isPostgres(deps.db as never)) await sql`select pg_advisory_xact_lock(${KEYS_LOCK}, 0)`.execute(trx);
+    const now = deps.clock.now();
+    const retired = await trx.selectFrom('oidcKeys').select('kid').where('retiredAt', 'is', null).execute();
+    await trx
+      .updateTable('oidcKeys')
+      .set({ retiredAt: now, removeAt: now + overlapMs })
+      .where('retiredAt', 'is', null)
+      .execute();
+    for (const row of fresh)
+      await trx
+        .insertInto('oidcKeys')
+        .values({ ...row, createdAt: now })
+        .execute();
+    await recordAuditEvent(trx, deps.clock, actor, {
+      action: 'oidc.keys_rotated',
+      target: { id: null, label: 'signing keys' },
+      details: {
+        newKids: fresh.map((k) => k.kid),
+        retiredKids: retired.map((k) => k.kid),
+        retiredKeysPublishedSeconds: Math.round(overlapMs / 1000),
+      },
+    });
+  });
+  return fresh.map((k) => k.kid);
 }

@@ -115,13 +115,13 @@ export async function listLogoutDeliveries(deps: LogoutOutboxDeps, limit = 100):
 /** Polls the outbox on a timer (started by the server, not by tests, which call deliverDueLogouts). */
 export function startLogoutDelivery(
   deps: LogoutOutboxDeps,
-  provider: Provider,
+  provider: () => Promise<Provider>,
   onError: (error: unknown) => void,
   intervalMs = 2000,
 ): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    running = running.then(() => deliverDueLogouts(deps, provider)).catch(onError);
+    running = running.then(async () => deliverDueLogouts(deps, await provider())).catch(onError);
   }, intervalMs);
   timer.unref();
   return {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { parse, stringify } from 'node:querystring';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import type { LiveProvider } from './provider.live.js';
 import { canonicalSecretHash, type AppsDeps } from './apps.service.js';
 
 /** oidc-provider's own body limit; larger bodies are refused before they are read whole. */
@@ -54,8 +55,17 @@ async function canonicalizeClientSecret(deps: AppsDeps, request: FastifyRequest)
  * requests from SPAs, form posts), so the cross-site check does not apply: the provider authenticates
  * clients, binds codes to PKCE and protects its own forms.
  */
-export async function mountProvider(app: FastifyInstance, provider: Provider, deps: AppsDeps): Promise<void> {
-  const callback = provider.callback();
+export async function mountProvider(app: FastifyInstance, live: LiveProvider, deps: AppsDeps): Promise<void> {
+  // Koa composes its middleware in callback(): once per provider, not per request.
+  const callbacks = new WeakMap<Provider, ReturnType<Provider['callback']>>();
+  const callbackOf = (provider: Provider) => {
+    let callback = callbacks.get(provider);
+    if (!callback) {
+      callback = provider.callback();
+      callbacks.set(provider, callback);
+    }
+    return callback;
+  };
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
@@ -66,6 +76,7 @@ export async function mountProvider(app: FastifyInstance, provider: Provider, de
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       await canonicalizeClientSecret(deps, request);
+      const callback = callbackOf(await live.get());
       reply.hijack();
       const finished = Promise.race([once(reply.raw, 'finish'), once(reply.raw, 'close')]);
       callback(request.raw, reply.raw);

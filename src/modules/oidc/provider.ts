@@ -13,7 +13,7 @@ import { findAccountClaims } from '../users/index.js';
 import { kyselyAdapter } from './adapter.js';
 import { findApp } from './apps.store.js';
 import { rolesOf } from './apps.service.js';
-import { loadSigningKeys } from './keys.js';
+import type { JWK } from 'jose';
 
 /** Lifetimes in seconds. Codes live 60 s at most (SEC-OIDC-01); ID and access tokens are short (SEC-OIDC-03). */
 export const OIDC_TTL = {
@@ -91,10 +91,12 @@ function gatehousePolicy() {
   return policy;
 }
 
-export async function createProvider(
-  deps: ProviderDeps,
-): Promise<{ provider: Provider; auditSettled: () => Promise<void> }> {
-  const keys = await loadSigningKeys(deps);
+/**
+ * One provider over the given signing keys. A node builds a new one when the key set changes
+ * (provider.live.ts); everything else it holds (sessions, grants, tokens, cookies' keys) is in the
+ * database or derived from SECRET_KEY, so the swap is invisible to a browser or an app mid-flow.
+ */
+export function buildProvider(deps: ProviderDeps, keys: JWK[], audit: ProviderAudit): Provider {
   const configuration: Configuration = {
     adapter: kyselyAdapter(deps.db, deps.clock),
     jwks: { keys: keys as never },
@@ -193,14 +195,22 @@ export async function createProvider(
   };
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.trustProxy;
-  return { provider, auditSettled: auditProviderEvents(provider, deps) };
+  audit.attach(provider);
+  return provider;
+}
+
+export interface ProviderAudit {
+  /** Listens to a provider's events (each provider a node builds, one after another). */
+  attach(provider: Provider): void;
+  /** Resolves when the audit events of the answers so far are written. */
+  settled(): Promise<void>;
 }
 
 /**
  * SEC-OIDC-08: token issues from a code or client credentials are events; refreshes are counted
  * (one aggregated event per app and minute); a reused code or refresh token is an event.
  */
-function auditProviderEvents(provider: Provider, deps: ProviderDeps): () => Promise<void> {
+export function providerAudit(deps: ProviderDeps): ProviderAudit {
   // The provider's events are synchronous; their audit writes run beside the answer. Kept, so that
   // closing (and tests) can wait for them; a failed write is logged by the caller's onError.
   const pending = new Set<Promise<void>>();
@@ -210,6 +220,19 @@ function auditProviderEvents(provider: Provider, deps: ProviderDeps): () => Prom
       .finally(() => pending.delete(tracked));
     pending.add(tracked);
   };
+  return {
+    attach: (provider) => auditProviderEvents(provider, deps, record),
+    settled: async () => {
+      await Promise.all([...pending]);
+    },
+  };
+}
+
+function auditProviderEvents(
+  provider: Provider,
+  deps: ProviderDeps,
+  record: (promise: Promise<void>) => void,
+): void {
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
     const grantType = String(ctx.oidc.params?.grant_type ?? '');
     const clientId = ctx.oidc.client?.clientId ?? null;
@@ -248,7 +271,4 @@ function auditProviderEvents(provider: Provider, deps: ProviderDeps): () => Prom
       }),
     );
   });
-  return async () => {
-    await Promise.all([...pending]);
-  };
 }
