@@ -1,11 +1,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GATEHOUSE_ARGS } from '../cli/entry.js';
 import { databaseUrlFor, TEST_DIALECT } from '../database.js';
-import { openDatabase, seedUser, signIn, startGatehouse, type GatehouseProcess } from './process.js';
+import { TEST_SECRET_KEY } from '../secrets.js';
+import {
+  openDatabase,
+  ROOT,
+  seedUser,
+  signIn,
+  sleep,
+  startGatehouse,
+  type GatehouseProcess,
+} from './process.js';
 
 /*
  * The OpenID Provider on two real server processes sharing one database (issue 12): a code issued by
@@ -17,13 +29,13 @@ const PG = TEST_DIALECT === 'postgres';
 let nodeA: GatehouseProcess;
 let nodeB: GatehouseProcess;
 let cleanup: () => Promise<void> = async () => undefined;
-let member: { email: string; password: string };
+let member: { id: string; email: string; password: string };
 let basic = '';
 let clientId = '';
+let databaseUrl = '';
 const REDIRECT = 'https://app.example.test/callback';
 
 beforeAll(async () => {
-  let databaseUrl: string;
   if (PG) {
     const name = `gh_test_oidc_${Date.now().toString(36)}`;
     const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
@@ -111,6 +123,33 @@ function token(node: GatehouseProcess, form: Record<string, string>) {
   });
 }
 
+/** `gatehouse keys rotate`, as an operator runs it against the nodes' database. */
+function rotateKeys(): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [...GATEHOUSE_ARGS, 'keys', 'rotate'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: databaseUrl,
+      PUBLIC_URL: nodeA.url.replace('127.0.0.1', 'localhost'),
+      SECRET_KEY: TEST_SECRET_KEY,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
+
+async function kidsOf(node: GatehouseProcess): Promise<string[]> {
+  const jwks = (await (await fetch(`${node.url}/oidc/jwks`)).json()) as { keys: Array<{ kid: string }> };
+  return jwks.keys.map((k) => k.kid).sort();
+}
+
+const kidOf = (jwt: string) =>
+  (JSON.parse(Buffer.from(jwt.split('.')[0] ?? '', 'base64url').toString()) as { kid: string }).kid;
+
 describe(
   PG
     ? 'OpenID Provider on two server processes, one PostgreSQL'
@@ -159,6 +198,62 @@ describe(
         });
         expect(info.status).toBe(401);
       }
+    });
+
+    it('SEC-OIDC-03: gatehouse keys rotate → both nodes publish and sign with the new keys within seconds, no restart; a token from before still verifies; audited', async () => {
+      const cookie = await signIn(nodeA.url, member.email, member.password);
+      const idTokenAt = async (node: GatehouseProcess) => {
+        const { code, verifier } = await codeFrom(node, cookie);
+        const res = await token(node, {
+          grant_type: 'authorization_code',
+          code,
+          code_verifier: verifier,
+          redirect_uri: REDIRECT,
+        });
+        expect(res.status).toBe(200);
+        return ((await res.json()) as { id_token: string }).id_token;
+      };
+      const before = await idTokenAt(nodeA);
+      const oldKids = await kidsOf(nodeA);
+      expect(await kidsOf(nodeB)).toEqual(oldKids);
+      expect(oldKids).toContain(kidOf(before));
+
+      const rotated = await rotateKeys();
+      expect(rotated.code, rotated.output).toBe(0);
+      const handle = openDatabase(databaseUrl);
+      const fresh = await handle.db
+        .selectFrom('oidcKeys')
+        .select('kid')
+        .where('retiredAt', 'is', null)
+        .execute()
+        .then((rows) => rows.map((r) => r.kid).sort());
+      const audited = await handle.db
+        .selectFrom('auditEvents')
+        .select('actorLabel')
+        .where('action', '=', 'oidc.keys_rotated')
+        .execute();
+      await handle.close();
+      expect(fresh).toHaveLength(2);
+      expect(rotated.output).toContain(fresh[0]);
+      expect(audited.map((e) => e.actorLabel)).toEqual(['cli']);
+
+      // Each node takes the new set in by itself (its check runs at most every 5 s): polled, bounded.
+      const expected = [...oldKids, ...fresh].sort();
+      const started = Date.now();
+      for (const node of [nodeA, nodeB]) {
+        while ((await kidsOf(node)).join() !== expected.join()) {
+          if (Date.now() - started > 20_000)
+            throw new Error(`${node.url} still publishes ${await kidsOf(node)}`);
+          await sleep(100);
+        }
+      }
+      // New ID tokens carry a new kid on both nodes; the one from before still verifies.
+      for (const node of [nodeA, nodeB]) expect(fresh).toContain(kidOf(await idTokenAt(node)));
+      const published = createLocalJWKSet(
+        (await (await fetch(`${nodeB.url}/oidc/jwks`)).json()) as { keys: never[] },
+      );
+      const verified = await jwtVerify(before, published, { audience: clientId });
+      expect(verified.payload.sub).toBe(member.id);
     });
   },
 );
