@@ -3,7 +3,7 @@ import { errors } from 'oidc-provider';
 import type { Db } from '../../db/db.js';
 import type { Clock } from '../../shared/clock.js';
 import { appClientMetadata } from './apps.metadata.js';
-import * as apps from './apps.store.js';
+import { findAppOnce } from './apps.request-memo.js';
 import * as store from './oidc.store.js';
 
 /**
@@ -38,7 +38,7 @@ export function kyselyAdapter(db: Db, clock: Clock): new (name: string) => Adapt
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.name === 'Client') {
-        const app = await apps.findApp(db, id);
+        const app = await findAppOnce(db, id);
         return app && !app.disabled ? appClientMetadata(app) : undefined;
       }
       return this.present(await store.findPayload(db, this.name, id));

@@ -4,6 +4,7 @@ import type { ActorContext } from '../../shared/context.js';
 import { constantTimeEqual, newId, randomSecret, sha256Hex } from '../../shared/crypto.js';
 import { recordAuditEvent } from '../audit/index.js';
 import type { Role } from '../users/index.js';
+import { findAppOnce } from './apps.request-memo.js';
 import * as store from './apps.store.js';
 import type { AppRow } from './apps.store.js';
 import { oidcErrors } from './oidc.errors.js';
@@ -258,7 +259,7 @@ export async function canonicalSecretHash(
   presented: string,
 ): Promise<string> {
   const presentedHash = sha256Hex(presented);
-  const app = await store.findApp(deps.db, clientId);
+  const app = await findAppOnce(deps.db, clientId);
   if (!app?.secretHash) return presentedHash;
   if (constantTimeEqual(presentedHash, app.secretHash)) return app.secretHash;
   if (

@@ -1,11 +1,17 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../db/db.js';
+import { preparedQuery } from '../../db/prepared.js';
 import type { OidcAppsTable } from './oidc.table.js';
 
 export type AppRow = Selectable<OidcAppsTable>;
 
+/** On every provider request (the client's metadata and secret): a prepared query (ADR 0003). */
+const byId = preparedQuery((exec: Executor, id: string) =>
+  exec.selectFrom('oidcApps').selectAll().where('id', '=', id),
+);
+
 export async function findApp(exec: Executor, id: string): Promise<AppRow | undefined> {
-  return exec.selectFrom('oidcApps').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await byId(exec, id))[0];
 }
 
 export async function listApps(exec: Executor): Promise<AppRow[]> {

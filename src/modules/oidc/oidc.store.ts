@@ -1,38 +1,72 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../../db/db.js';
+import { preparedQuery } from '../../db/prepared.js';
 import type { OidcPayloadsTable } from './oidc.table.js';
 
 export type PayloadRow = Selectable<OidcPayloadsTable>;
 
+/*
+ * The statements every token request runs (find, consume, save) are prepared queries (ADR 0003):
+ * built and compiled once, not at each of the several a grant makes (part of the refresh grant's
+ * CPU budget, issue 12).
+ */
+
+const upsert = preparedQuery(
+  (
+    exec: Executor,
+    model: string,
+    id: string,
+    payload: string,
+    grantId: string | null,
+    userCode: string | null,
+    uid: string | null,
+    accountId: string | null,
+    clientId: string | null,
+    expiresAt: number | null,
+    consumedAt: number | null,
+  ) =>
+    exec
+      .insertInto('oidcPayloads')
+      .values({ model, id, payload, grantId, userCode, uid, accountId, clientId, expiresAt, consumedAt })
+      .onConflict((oc) =>
+        oc.columns(['model', 'id']).doUpdateSet((eb) => ({
+          payload: eb.ref('excluded.payload'),
+          grantId: eb.ref('excluded.grantId'),
+          userCode: eb.ref('excluded.userCode'),
+          uid: eb.ref('excluded.uid'),
+          accountId: eb.ref('excluded.accountId'),
+          clientId: eb.ref('excluded.clientId'),
+          expiresAt: eb.ref('excluded.expiresAt'),
+        })),
+      ),
+);
+
 export async function upsertPayload(exec: Executor, row: PayloadRow): Promise<void> {
-  await exec
-    .insertInto('oidcPayloads')
-    .values(row)
-    .onConflict((oc) =>
-      oc.columns(['model', 'id']).doUpdateSet({
-        payload: row.payload,
-        grantId: row.grantId,
-        userCode: row.userCode,
-        uid: row.uid,
-        accountId: row.accountId,
-        clientId: row.clientId,
-        expiresAt: row.expiresAt,
-      }),
-    )
-    .execute();
+  await upsert(
+    exec,
+    row.model,
+    row.id,
+    row.payload,
+    row.grantId,
+    row.userCode,
+    row.uid,
+    row.accountId,
+    row.clientId,
+    row.expiresAt,
+    row.consumedAt,
+  );
 }
+
+const byModelAndId = preparedQuery((exec: Executor, model: string, id: string) =>
+  exec.selectFrom('oidcPayloads').selectAll().where('model', '=', model).where('id', '=', id),
+);
 
 export async function findPayload(
   exec: Executor,
   model: string,
   id: string,
 ): Promise<PayloadRow | undefined> {
-  return exec
-    .selectFrom('oidcPayloads')
-    .selectAll()
-    .where('model', '=', model)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  return (await byModelAndId(exec, model, id))[0];
 }
 
 export async function findPayloadByUid(
@@ -48,6 +82,16 @@ export async function findPayloadByUid(
     .executeTakeFirst();
 }
 
+const consume = preparedQuery((exec: Executor, now: number, model: string, id: string) =>
+  exec
+    .updateTable('oidcPayloads')
+    .set({ consumedAt: now })
+    .where('model', '=', model)
+    .where('id', '=', id)
+    .where('consumedAt', 'is', null)
+    .returning('id'),
+);
+
 /** Marks a code or token used; false when it already was (or is gone): one winner across nodes. */
 export async function consumePayload(
   exec: Executor,
@@ -55,14 +99,7 @@ export async function consumePayload(
   id: string,
   now: number,
 ): Promise<boolean> {
-  const result = await exec
-    .updateTable('oidcPayloads')
-    .set({ consumedAt: now })
-    .where('model', '=', model)
-    .where('id', '=', id)
-    .where('consumedAt', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return (await consume(exec, now, model, id)).length === 1;
 }
 
 export async function deletePayload(exec: Executor, model: string, id: string): Promise<void> {

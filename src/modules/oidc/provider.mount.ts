@@ -3,6 +3,7 @@ import { parse, stringify } from 'node:querystring';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { LiveProvider } from './provider.live.js';
+import { withAppMemo } from './apps.request-memo.js';
 import { canonicalSecretHash, type AppsDeps } from './apps.service.js';
 
 /** oidc-provider's own body limit; larger bodies are refused before they are read whole. */
@@ -74,14 +75,15 @@ export async function mountProvider(app: FastifyInstance, live: LiveProvider, de
       (_request, body, done) => done(null, body),
     );
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
-    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-      await canonicalizeClientSecret(deps, request);
-      const callback = callbackOf(await live.get());
-      reply.hijack();
-      const finished = Promise.race([once(reply.raw, 'finish'), once(reply.raw, 'close')]);
-      callback(request.raw, reply.raw);
-      await finished;
-    };
+    const handler = (request: FastifyRequest, reply: FastifyReply) =>
+      withAppMemo(async () => {
+        await canonicalizeClientSecret(deps, request);
+        const callback = callbackOf(await live.get());
+        reply.hijack();
+        const finished = Promise.race([once(reply.raw, 'finish'), once(reply.raw, 'close')]);
+        void callback(request.raw, reply.raw);
+        await finished;
+      });
     const options = {
       config: { access: 'public' as const, crossSite: 'open' as const },
       schema: { hide: true },

@@ -11,7 +11,7 @@ import type { SecretBox } from '../../shared/secret-box.js';
 import { recordStandaloneEvent, type RepeatedEvents } from '../audit/index.js';
 import { findAccountClaims } from '../users/index.js';
 import { kyselyAdapter } from './adapter.js';
-import { findApp } from './apps.store.js';
+import { findAppOnce } from './apps.request-memo.js';
 import { rolesOf } from './apps.service.js';
 import type { JWK } from 'jose';
 
@@ -163,7 +163,7 @@ export function buildProvider(deps: ProviderDeps, keys: JWK[], audit: ProviderAu
       if (!account || account.status !== 'active') return undefined;
       const clientId = ctx.oidc?.client?.clientId;
       if (clientId) {
-        const app = await findApp(deps.db, clientId);
+        const app = await findAppOnce(deps.db, clientId);
         if (!app || !rolesOf(app).includes(account.role)) return undefined;
       }
       return {
