@@ -9,6 +9,7 @@ import { recordStandaloneEvent } from '../audit/index.js';
 import type { Principal } from '../users/index.js';
 import { rolesOf, type AppsDeps } from './apps.service.js';
 import { findApp, type AppRow } from './apps.store.js';
+import { freshSignInNeeded, freshSignInSince } from './interaction.fresh-sign-in.js';
 import { oidcErrors } from './oidc.errors.js';
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -71,7 +72,8 @@ const returnPath = (uid: string) => encodeURIComponent(`/interaction/${uid}`);
  * The sign-in of an app goes through the console's own pages: `/interaction/:uid` (where the provider
  * sends the browser, with its interaction cookie scoped to this path) decides with the Gatehouse
  * session. Not signed in → the console's sign-in page, which comes back here; a temporary password →
- * the forced change first; a role the app does not admit → `access_denied` at the app, audited
+ * the forced change first; `prompt=login`, or a sign-in older than `max_age` → the console's
+ * re-authentication page, which comes back here (interaction.fresh-sign-in.ts); a role the app does not admit → `access_denied` at the app, audited
  * (SEC-OIDC-07); first-party apps need no consent; third-party ones show the consent page
  * (`/consent/:uid` in the console), which reads and answers through the two JSON routes below.
  */
@@ -105,28 +107,34 @@ export function registerInteractionRoutes(app: ApiApp, live: LiveProvider, deps:
       const { uid } = request.params;
       const provider = await live.get();
       const interaction = await details(provider, request, reply);
+      // Recorded at the first visit, before any sign-in page (prompt=login, OIDC Core 3.1.2.1).
+      const since = interaction.prompt.name === 'login' ? await freshSignInSince(deps, interaction) : null;
       const principal = request.principal;
-      const restriction = request.sessionState?.restriction ?? null;
-      if (!principal || restriction !== null)
+      const session = request.sessionState;
+      if (!principal || !session || session.restriction !== null)
         return reply.redirect(`/sign-in?return=${returnPath(uid)}`, 303);
       if (!fullySignedIn(principal)) return reply.redirect(`/change-password?return=${returnPath(uid)}`, 303);
       const row = await findApp(deps.db, String(interaction.params.client_id));
       if (!row || row.disabled) throw oidcErrors.app_not_found();
       if (!rolesOf(row).includes(principal.role)) return denyRole(provider, request, reply, principal, row);
+      // auth_time is when the person last presented credentials to Gatehouse, not this moment.
+      const login = { accountId: principal.id, ts: Math.floor(session.authenticatedAt / 1000) };
 
       if (interaction.prompt.name === 'login') {
+        if (freshSignInNeeded(interaction, since, session))
+          return reply.redirect(`/reauthenticate?return=${returnPath(uid)}`, 303);
         reply.hijack();
         return provider.interactionFinished(
           request.raw,
           reply.raw,
-          { login: { accountId: principal.id } },
+          { login },
           { mergeWithLastSubmission: false },
         );
       }
       if (interaction.session?.accountId !== principal.id) {
         // The provider's session is of someone else than the console's: start over as this user.
         reply.hijack();
-        return provider.interactionFinished(request.raw, reply.raw, { login: { accountId: principal.id } });
+        return provider.interactionFinished(request.raw, reply.raw, { login });
       }
       if (row.firstParty === 1) {
         const grantId = await grantFor(provider, interaction, principal.id);

@@ -78,16 +78,15 @@ function actorOfContext(ctx: KoaContextWithOIDC, accountId?: string): ActorConte
 function gatehousePolicy() {
   const { Check } = interactionPolicy;
   const policy = interactionPolicy.base();
-  policy
-    .get('login')
-    ?.checks.add(
-      new Check('gatehouse_session', 'the Gatehouse session decides', (ctx) =>
-        (ctx.oidc.result as { login?: unknown } | undefined)?.login
-          ? Check.NO_NEED_TO_PROMPT
-          : Check.REQUEST_PROMPT,
-      ),
-      0,
-    );
+  policy.get('login')?.checks.add(
+    // With prompt=none an app hears login_required (OIDC Core 3.1.2.6), the login prompt's own error.
+    new Check('gatehouse_session', 'the Gatehouse session decides', 'login_required', (ctx) =>
+      (ctx.oidc.result as { login?: unknown } | undefined)?.login
+        ? Check.NO_NEED_TO_PROMPT
+        : Check.REQUEST_PROMPT,
+    ),
+    0,
+  );
   return policy;
 }
 
