@@ -12,6 +12,7 @@ import { ConsentPage } from './pages/ConsentPage';
 import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
 import { HomePage } from './pages/HomePage';
 import { ForbiddenPage, NotFoundPage } from './pages/NotFoundPage';
+import { ReauthenticatePage } from './pages/ReauthenticatePage';
 import { ResetPasswordPage } from './pages/ResetPasswordPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
@@ -42,6 +43,7 @@ export function createAppRouter() {
         { path: 'confirm-email', element: <ConfirmEmailPage /> },
         { path: 'change-password', element: <ChangePasswordPage /> },
         { path: 'consent/:uid', element: <ConsentPage /> },
+        { path: 'reauthenticate', element: <ReauthenticatePage /> },
         {
           element: <ConsoleLayout />,
           children: [

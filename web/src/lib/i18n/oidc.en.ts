@@ -36,6 +36,23 @@ export const oidcEn = {
     disable: 'Disable',
     enable: 'Enable',
     rotateSecret: 'New secret',
+    edit: {
+      action: 'Edit',
+      title: 'Edit {{name}}',
+      signingAlg: 'ID token signing algorithm',
+      signingAlgs: {
+        ES256: 'ES256 (recommended)',
+        RS256: 'RS256 (for apps that cannot verify ES256)',
+      },
+      save: 'Save changes',
+      saved: '{{name}} is saved.',
+      noRoles: 'Choose at least one role.',
+      secretTitle: 'Client secret',
+      secretDescription:
+        'A new secret is shown once. The old one keeps working for the hours you choose, so the app can be redeployed first.',
+      overlapHours: 'Old secret keeps working (hours)',
+      rotate: 'Create a new secret',
+    },
     connected: {
       title: 'Connected apps',
       description: 'Apps you signed in to with your Gatehouse account.',
@@ -57,6 +74,13 @@ export const oidcEn = {
     allow: 'Allow',
     deny: 'Deny',
     leaving: 'Taking you back to {{app}}…',
+  },
+  reauth: {
+    title: 'Confirm it is you',
+    description: 'The app you are signing in to asks you to enter your password again.',
+    password: 'Password',
+    submit: 'Continue',
+    leaving: 'Taking you back to the app…',
   },
 };
 

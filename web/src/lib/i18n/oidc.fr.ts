@@ -40,6 +40,23 @@ export const oidcFr: Strings<typeof oidcEn> = {
     disable: 'Désactiver',
     enable: 'Activer',
     rotateSecret: 'Nouveau secret',
+    edit: {
+      action: 'Modifier',
+      title: 'Modifier {{name}}',
+      signingAlg: 'Algorithme de signature des jetons d’identité',
+      signingAlgs: {
+        ES256: 'ES256 (recommandé)',
+        RS256: 'RS256 (pour les applications qui ne savent pas vérifier ES256)',
+      },
+      save: 'Enregistrer les modifications',
+      saved: '{{name}} est enregistrée.',
+      noRoles: 'Choisissez au moins un rôle.',
+      secretTitle: 'Secret client',
+      secretDescription:
+        'Le nouveau secret n’est affiché qu’une fois. L’ancien reste valable le nombre d’heures choisi, le temps de redéployer l’application.',
+      overlapHours: 'Validité de l’ancien secret (heures)',
+      rotate: 'Créer un nouveau secret',
+    },
     connected: {
       title: 'Applications connectées',
       description: 'Les applications auxquelles vous vous êtes connecté avec votre compte Gatehouse.',
@@ -61,6 +78,14 @@ export const oidcFr: Strings<typeof oidcEn> = {
     allow: 'Autoriser',
     deny: 'Refuser',
     leaving: 'Retour vers {{app}}…',
+  },
+  reauth: {
+    title: 'Confirmez votre identité',
+    description:
+      'L’application à laquelle vous vous connectez vous demande de saisir à nouveau votre mot de passe.',
+    password: 'Mot de passe',
+    submit: 'Continuer',
+    leaving: 'Retour vers l’application…',
   },
 };
 

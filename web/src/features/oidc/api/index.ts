@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { call } from '../../../lib/api';
+import { api, call } from '../../../lib/api';
 
 /*
  * The consent page's two calls. They live under /interaction/<uid> (not /api/v1), because the
@@ -38,5 +38,15 @@ export function useAnswerConsent(uid: string) {
         }),
       ),
     onSuccess: ({ redirectTo }) => window.location.assign(redirectTo),
+  });
+}
+
+/**
+ * The password again, when an app asked for a fresh sign-in (`prompt=login`, `max_age`): the step-up
+ * call (POST /api/v1/auth/reauthenticate) moves the session's authentication time.
+ */
+export function useConfirmPassword() {
+  return useMutation({
+    mutationFn: (password: string) => call(api.POST('/api/v1/auth/reauthenticate', { body: { password } })),
   });
 }
