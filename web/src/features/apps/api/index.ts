@@ -48,3 +48,15 @@ export function useDisconnectApp() {
     onSuccess: () => client.invalidateQueries({ queryKey: connectedKey }),
   });
 }
+
+export type AppChanges = BodyOf<'/api/v1/apps/{id}', 'patch'>;
+
+/** Saves an app's settings (PATCH: only the fields sent change). */
+export function useUpdateApp() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, changes }: { id: string; changes: AppChanges }) =>
+      call(api.PATCH('/api/v1/apps/{id}', { params: { path: { id } }, body: changes })),
+    onSuccess: () => client.invalidateQueries({ queryKey: appsKey }),
+  });
+}

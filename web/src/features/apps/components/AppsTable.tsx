@@ -7,8 +7,8 @@ import { ErrorMessage } from '../../../components/ErrorMessage';
 import { Table } from '../../../components/Table';
 import { useRotateSecret, useSetAppDisabled, type RegisteredApp } from '../api';
 
-/** The registered apps: client id, type, roles; disable or enable; a new secret (shown once). */
-export function AppsTable({ apps }: { apps: RegisteredApp[] }) {
+/** The registered apps: client id, type, roles; edit; disable or enable; a new secret (shown once). */
+export function AppsTable({ apps, onEdit }: { apps: RegisteredApp[]; onEdit: (id: string) => void }) {
   const { t } = useTranslation();
   const setDisabled = useSetAppDisabled();
   const rotate = useRotateSecret();
@@ -44,6 +44,14 @@ export function AppsTable({ apps }: { apps: RegisteredApp[] }) {
               <td>{t(`oidc.apps.types.${app.type}`)}</td>
               <td>{app.allowedRoles.map((role) => t(`roles.${role}`)).join(', ')}</td>
               <td>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  aria-label={`${t('oidc.apps.edit.action')}: ${app.name}`}
+                  onClick={() => onEdit(app.id)}
+                >
+                  {t('oidc.apps.edit.action')}
+                </Button>
                 <Button
                   size="sm"
                   variant="ghost"
