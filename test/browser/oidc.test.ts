@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/embedded-postgres.mjs';
-import { ROOT, sleep, TSX } from '../scale/process.js';
+import { startTeamApp } from '../oidc/team-app-process.js';
+import { sleep } from '../scale/process.js';
 import { startBrowserHarness, submitSignIn, type BrowserHarness } from './harness.js';
 
 /*
@@ -27,33 +26,6 @@ afterAll(async () => {
   for (const stop of stops.reverse()) await stop();
   await h?.close();
 });
-
-async function startTeamApp(env: Record<string, string>): Promise<void> {
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'examples/team-app/server.ts')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  stops.push(async () => {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  });
-  for (let i = 0; i < 100; i += 1) {
-    if (
-      await fetch(`${env.APP_URL}/`).then(
-        () => true,
-        () => false,
-      )
-    )
-      return;
-    if (child.exitCode !== null) throw new Error(`team app exited: ${output}`);
-    await sleep(100);
-  }
-  throw new Error(`team app did not start: ${output}`);
-}
 
 describe('signing in to an app through Gatehouse (Chromium)', () => {
   it('SEC-OIDC-05: example app → Gatehouse sign-in with a temporary password → forced change → back in the app; Gatehouse sign-out and deactivation reach the app', async () => {
@@ -94,13 +66,15 @@ describe('signing in to an app through Gatehouse (Chromium)', () => {
     });
     expect(created.statusCode, created.body).toBe(201);
     const { app, clientSecret } = created.json<{ app: { clientId: string }; clientSecret: string }>();
-    await startTeamApp({
-      ISSUER: h.url,
-      CLIENT_ID: app.clientId,
-      CLIENT_SECRET: clientSecret,
-      PORT: String(port),
-      APP_URL: appUrl,
-    });
+    stops.push(
+      await startTeamApp({
+        ISSUER: h.url,
+        CLIENT_ID: app.clientId,
+        CLIENT_SECRET: clientSecret,
+        PORT: String(port),
+        APP_URL: appUrl,
+      }),
+    );
 
     const page = await h.newPage();
     await page.goto(appUrl);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,20 +5,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   freePort,
   openDatabase,
-  ROOT,
   seedUser,
   signIn,
   sleep,
   startGatehouse,
-  TSX,
   type GatehouseProcess,
 } from '../scale/process.js';
+import { startTeamApp } from './team-app-process.js';
 
 /*
  * examples/team-app against a real `gatehouse serve` (SQLite file), both real processes over TCP, a
  * cookie-keeping client standing in for the browser: sign in through Gatehouse, see the name and
  * role, and be signed out of the app by the back-channel logout when signing out of Gatehouse, and
- * when an admin deactivates the user. (The Chromium run of the same story is not written yet.)
+ * when an admin deactivates the user. The Chromium run of the same story: test/browser/oidc.test.ts.
  */
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-team-app-'));
 const stops: Array<() => Promise<void>> = [];
@@ -68,31 +66,6 @@ class Client {
   }
 }
 
-async function startTeamApp(env: Record<string, string>): Promise<void> {
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'examples/team-app/server.ts')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  stops.push(async () => {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  });
-  for (let i = 0; i < 100; i += 1) {
-    const up = await fetch(`http://127.0.0.1:${env.PORT}/`).then(
-      () => true,
-      () => false,
-    );
-    if (up) return;
-    if (child.exitCode !== null) throw new Error(`team app exited: ${output}`);
-    await sleep(100);
-  }
-  throw new Error(`team app did not start: ${output}`);
-}
-
 /** Back-channel logouts are delivered by the server's timer (every 2 s): wait for this one, bounded. */
 async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 100; i += 1) {
@@ -134,13 +107,15 @@ describe('examples/team-app', () => {
       app: { clientId: string };
       clientSecret: string;
     };
-    await startTeamApp({
-      ISSUER: `http://localhost:${gatehouse.port}`,
-      CLIENT_ID: app.clientId,
-      CLIENT_SECRET: clientSecret,
-      PORT: String(appPort),
-      APP_URL: appUrl,
-    });
+    stops.push(
+      await startTeamApp({
+        ISSUER: `http://localhost:${gatehouse.port}`,
+        CLIENT_ID: app.clientId,
+        CLIENT_SECRET: clientSecret,
+        PORT: String(appPort),
+        APP_URL: appUrl,
+      }),
+    );
 
     // Not signed in to Gatehouse: the app's sign-in lands on Gatehouse's sign-in page, with the way back.
     const browser = new Client();
