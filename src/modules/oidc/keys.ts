@@ -1,6 +1,6 @@
 import { sql, type Insertable } from 'kysely';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import type { Db, Executor } from '../../db/db.js';
+import type { Db } from '../../db/db.js';
 import { isPostgres } from '../../db/dialect.js';
 import type { Clock } from '../../shared/clock.js';
 import { randomSecret } from '../../shared/crypto.js';
