@@ -1,23 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GATEHOUSE_ARGS } from '../cli/entry.js';
+import { runGatehouse } from '../cli/run.js';
 import { databaseUrlFor, TEST_DIALECT } from '../database.js';
 import { TEST_SECRET_KEY } from '../secrets.js';
-import {
-  openDatabase,
-  ROOT,
-  seedUser,
-  signIn,
-  sleep,
-  startGatehouse,
-  type GatehouseProcess,
-} from './process.js';
+import { openDatabase, seedUser, signIn, sleep, startGatehouse, type GatehouseProcess } from './process.js';
 
 /*
  * The OpenID Provider on two real server processes sharing one database (issue 12): a code issued by
@@ -124,22 +115,16 @@ function token(node: GatehouseProcess, form: Record<string, string>) {
 }
 
 /** `gatehouse keys rotate`, as an operator runs it against the nodes' database. */
-function rotateKeys(): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [...GATEHOUSE_ARGS, 'keys', 'rotate'], {
-    cwd: ROOT,
+function rotateKeys() {
+  return runGatehouse(['keys', 'rotate'], {
+    cwd: tmpdir(),
     env: {
-      PATH: process.env.PATH ?? '',
       DATABASE_URL: databaseUrl,
       PUBLIC_URL: nodeA.url.replace('127.0.0.1', 'localhost'),
       SECRET_KEY: TEST_SECRET_KEY,
       LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
 }
 
 async function kidsOf(node: GatehouseProcess): Promise<string[]> {
@@ -219,7 +204,7 @@ describe(
       expect(oldKids).toContain(kidOf(before));
 
       const rotated = await rotateKeys();
-      expect(rotated.code, rotated.output).toBe(0);
+      expect(rotated.code, rotated.stderr).toBe(0);
       const handle = openDatabase(databaseUrl);
       const fresh = await handle.db
         .selectFrom('oidcKeys')
@@ -234,7 +219,7 @@ describe(
         .execute();
       await handle.close();
       expect(fresh).toHaveLength(2);
-      expect(rotated.output).toContain(fresh[0]);
+      expect(rotated.stdout).toContain(fresh[0]);
       expect(audited.map((e) => e.actorLabel)).toEqual(['cli']);
 
       // Each node takes the new set in by itself (its check runs at most every 5 s): polled, bounded.
