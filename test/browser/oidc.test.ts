@@ -118,4 +118,63 @@ describe('signing in to an app through Gatehouse (Chromium)', () => {
     expect(deactivated.statusCode).toBe(200);
     await signedOutOfApp();
   });
+
+  it('prompt=login: a person signed in to Gatehouse enters the password again on the console’s page, then the app gets its code', async () => {
+    const ivo = await h.server.seedUser({
+      email: 'ivo@acme.test',
+      name: 'Ivo Member',
+      password: CHOSEN,
+    });
+    await h.server.seedUser({ email: 'rui@acme.test', name: 'Rui Admin', role: 'admin', password: CHOSEN });
+    const signInAdmin = await h.server.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      payload: { email: 'rui@acme.test', password: CHOSEN },
+    });
+    const adminCookie = String(signInAdmin.headers['set-cookie']).split(';')[0] ?? '';
+    const redirect = 'https://wiki.acme.test/callback';
+    const created = await h.server.app.inject({
+      method: 'POST',
+      url: '/api/v1/apps',
+      headers: { cookie: adminCookie },
+      payload: {
+        name: 'Wiki',
+        type: 'spa',
+        redirectUris: [redirect],
+        allowedRoles: ['member'],
+        firstParty: true,
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const clientId = created.json<{ app: { clientId: string } }>().app.clientId;
+
+    const page = await h.newPage();
+    await page.goto(`${h.url}/sign-in`);
+    await submitSignIn(page, ivo.email, CHOSEN);
+    await page.waitForURL((url) => url.pathname === '/');
+    const authorize = `${h.url}/oidc/auth?${new URLSearchParams({
+      client_id: clientId,
+      response_type: 'code',
+      redirect_uri: redirect,
+      scope: 'openid',
+      prompt: 'login',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+      state: 'wiki-state',
+    })}`;
+    await page.goto(authorize);
+    await page.waitForURL((url) => url.pathname === '/reauthenticate');
+    await page.getByRole('heading', { name: 'Confirm it is you' }).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill('not the password at all');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(page.url()).toContain('/reauthenticate');
+    // The app itself is not running: the browser's request to its callback carries the code.
+    const toApp = page.waitForRequest((req) => req.url().startsWith(redirect), BACK_AT_THE_APP);
+    await page.getByLabel('Password', { exact: true }).fill(CHOSEN);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const back = new URL((await toApp).url());
+    expect(back.searchParams.get('state')).toBe('wiki-state');
+    expect(back.searchParams.get('code')).toBeTruthy();
+  });
 });
