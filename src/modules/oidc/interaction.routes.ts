@@ -74,7 +74,11 @@ const returnPath = (uid: string) => encodeURIComponent(`/interaction/${uid}`);
  * (SEC-OIDC-07); first-party apps need no consent; third-party ones show the consent page
  * (`/consent/:uid` in the console), which reads and answers through the two JSON routes below.
  */
-export function registerInteractionRoutes(app: ApiApp, provider: Provider, deps: AppsDeps): void {
+export function registerInteractionRoutes(
+  app: ApiApp,
+  providerOf: () => Promise<Provider>,
+  deps: AppsDeps,
+): void {
   const open = { access: 'public' as const };
 
   const denyRole = async (
@@ -90,7 +94,9 @@ export function registerInteractionRoutes(app: ApiApp, provider: Provider, deps:
       details: { role: principal.role, allowedRoles: rolesOf(row) },
     });
     reply.hijack();
-    await provider.interactionFinished(request.raw, reply.raw, {
+    await (
+      await providerOf()
+    ).interactionFinished(request.raw, reply.raw, {
       error: 'access_denied',
       error_description: 'Your role may not use this app.',
     });
@@ -101,6 +107,7 @@ export function registerInteractionRoutes(app: ApiApp, provider: Provider, deps:
     schema: { hide: true, params: UidParams },
     handler: async (request, reply) => {
       const { uid } = request.params;
+      const provider = await providerOf();
       const interaction = await details(provider, request, reply);
       const principal = request.principal;
       const restriction = request.sessionState?.restriction ?? null;
@@ -153,6 +160,7 @@ export function registerInteractionRoutes(app: ApiApp, provider: Provider, deps:
       },
     },
     handler: async (request, reply) => {
+      const provider = await providerOf();
       const interaction = await details(provider, request, reply);
       const principal = request.principal;
       if (
@@ -182,6 +190,7 @@ export function registerInteractionRoutes(app: ApiApp, provider: Provider, deps:
       response: { 200: z.object({ redirectTo: z.string() }), ...errorResponses(400, 401, 403, 404, 415) },
     },
     handler: async (request, reply) => {
+      const provider = await providerOf();
       const interaction = await details(provider, request, reply);
       const principal = request.principal;
       if (

@@ -32,8 +32,11 @@ export interface LogoutDelivery {
   lastError: string | null;
 }
 
-/** Sends what is due now; returns how many rows it handled. */
-export async function deliverDueLogouts(deps: LogoutOutboxDeps, provider: Provider): Promise<number> {
+/** Sends what is due now; returns how many rows it handled. The provider is created only if a row is due. */
+export async function deliverDueLogouts(
+  deps: LogoutOutboxDeps,
+  provider: () => Promise<Provider>,
+): Promise<number> {
   const now = deps.clock.now();
   const due = await deps.db
     .selectFrom('oidcLogoutOutbox')
@@ -57,7 +60,7 @@ export async function deliverDueLogouts(deps: LogoutOutboxDeps, provider: Provid
     handled += 1;
     const target = { id: row.clientId, label: null };
     try {
-      const client = await provider.Client.find(row.clientId);
+      const client = await (await provider()).Client.find(row.clientId);
       if (!client?.backchannelLogoutUri) throw new Error('the app is gone, disabled or has no logout URI');
       // Typed as unknown by @types/oidc-provider; the certified sender (signed logout+jwt, POST).
       const send = (client as unknown as { backchannelLogout(sub: string, sid: string): Promise<void> })
@@ -115,7 +118,7 @@ export async function listLogoutDeliveries(deps: LogoutOutboxDeps, limit = 100):
 /** Polls the outbox on a timer (started by the server, not by tests, which call deliverDueLogouts). */
 export function startLogoutDelivery(
   deps: LogoutOutboxDeps,
-  provider: Provider,
+  provider: () => Promise<Provider>,
   onError: (error: unknown) => void,
   intervalMs = 2000,
 ): { stop(): Promise<void> } {

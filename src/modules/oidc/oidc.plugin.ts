@@ -2,12 +2,14 @@ import type Provider from 'oidc-provider';
 import type { ApiApp } from '../../http/route-types.js';
 import { registerAppsRoutes } from './apps.routes.js';
 import { registerInteractionRoutes } from './interaction.routes.js';
+import { loadSigningKeys } from './keys.js';
 import { deliverDueLogouts, startLogoutDelivery } from './logout.outbox.js';
-import { createProvider, type ProviderDeps } from './provider.js';
+import type { ProviderDeps } from './provider.js';
 import { mountProvider } from './provider.mount.js';
 
 export interface OidcHandle {
-  provider: Provider;
+  /** The provider, created on first use (ADR 0008). */
+  provider(): Promise<Provider>;
   /** Sends the back-channel logouts due now (tests call it; the server runs it on a timer). */
   deliverLogouts(): Promise<number>;
   /** Resolves when the audit events of the provider's answers so far are written. */
@@ -16,15 +18,34 @@ export interface OidcHandle {
   startDelivery(): void;
 }
 
-/** The OpenID Provider, its console interaction, the apps registry and logout delivery, in one app. */
+/**
+ * The OpenID Provider, its console interaction, the apps registry and logout delivery, in one app.
+ *
+ * oidc-provider and its import graph (Koa, its own JOSE and template code: about 20 MB of resident
+ * memory) are loaded on the first request that needs them, not at start: most nodes of most
+ * deployments never serve one, or serve them rarely (ADR 0008). Its routes are registered now, so
+ * discovery and every endpoint answer from the first request on; the signing keys are created now
+ * too (once, under a lock, SEC-OIDC-04), so the first request does not wait for a key generation.
+ */
 export async function registerOidc(app: ApiApp, deps: ProviderDeps): Promise<OidcHandle> {
-  const { provider, auditSettled } = await createProvider({
-    ...deps,
-    onAuditError: (error) => app.log.error({ err: error }, 'oidc: writing an audit event failed'),
-  });
+  await loadSigningKeys(deps);
+  let created: ReturnType<typeof create> | null = null;
+  const create = async () => {
+    const { createProvider } = await import('./provider.js');
+    return createProvider({
+      ...deps,
+      onAuditError: (error) => app.log.error({ err: error }, 'oidc: writing an audit event failed'),
+    });
+  };
+  // A failed creation (the database briefly away) is tried again by the next request.
+  const loaded = () =>
+    (created ??= create().catch((error: unknown) => ((created = null), Promise.reject(error))));
+  const provider = async () => (await loaded()).provider;
   await mountProvider(app, provider, deps);
   registerInteractionRoutes(app, provider, deps);
   registerAppsRoutes(app, deps);
+  // Only a provider that exists can have answers whose audit events are still being written.
+  const auditSettled = async () => (created ? (await created).auditSettled() : undefined);
   let delivery: { stop(): Promise<void> } | null = null;
   app.addHook('onClose', async () => {
     await delivery?.stop();

@@ -54,8 +54,13 @@ async function canonicalizeClientSecret(deps: AppsDeps, request: FastifyRequest)
  * requests from SPAs, form posts), so the cross-site check does not apply: the provider authenticates
  * clients, binds codes to PKCE and protects its own forms.
  */
-export async function mountProvider(app: FastifyInstance, provider: Provider, deps: AppsDeps): Promise<void> {
-  const callback = provider.callback();
+export async function mountProvider(
+  app: FastifyInstance,
+  provider: () => Promise<Provider>,
+  deps: AppsDeps,
+): Promise<void> {
+  // The provider is created by the first request that reaches it (ADR 0008).
+  let callback: ReturnType<Provider['callback']> | null = null;
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
@@ -65,6 +70,7 @@ export async function mountProvider(app: FastifyInstance, provider: Provider, de
     );
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      callback ??= (await provider()).callback();
       await canonicalizeClientSecret(deps, request);
       reply.hijack();
       const finished = Promise.race([once(reply.raw, 'finish'), once(reply.raw, 'close')]);
