@@ -27,7 +27,7 @@ import { load, type LoadResult, type LoadSpec } from './lib/load.js';
 import { describeMachine } from './lib/machine.js';
 import { ensurePeersInstalled, PEER_ADMIN_EMAIL, peersDir, seedPeer } from './lib/peer.js';
 import { startPostgres, type BenchPostgres } from './lib/postgres.js';
-import { freePort, PeakRss, startChild, type Child } from './lib/process.js';
+import { freePort, PeakRss, serverNodeFlags, startChild, type Child } from './lib/process.js';
 import {
   README_BEGIN,
   README_END,
@@ -269,7 +269,7 @@ async function benchGatehouse(dialect: 'sqlite' | 'postgres', ctx: Context): Pro
   const server = await startChild({
     name: `gatehouse (${dialect})`,
     command: process.execPath,
-    args: [ctx.serverEntry, 'serve'],
+    args: [...serverNodeFlags(), ctx.serverEntry, 'serve'],
     cwd: ROOT,
     env: {
       NODE_ENV: 'production',
