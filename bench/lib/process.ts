@@ -123,3 +123,17 @@ export async function startChild(options: {
       }),
   };
 }
+
+/**
+ * The Node flags the server runs with: those of `npm start` (package.json), which docs/DEPLOYMENT.md's
+ * systemd unit repeats, so a benchmark that starts the compiled entry with `node` measures the server
+ * as it is deployed (ADR 0008: the young generation's bound).
+ */
+export function serverNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const match = /^node((?:\s+--\S+)*)\s+dist\/src\/cli\/main\.js serve$/.exec(pkg.scripts.start ?? '');
+  if (!match) throw new Error(`unexpected start script in package.json: ${pkg.scripts.start}`);
+  return (match[1] ?? '').split(/\s+/).filter(Boolean);
+}

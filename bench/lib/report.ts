@@ -1,4 +1,5 @@
 import type { Machine } from './machine.js';
+import type { MfaFigure } from './mfa.js';
 
 /** What one run measured. Figures are req/s, ms or bytes; null where a part could not run. */
 export interface LatencyFigure {
@@ -25,6 +26,8 @@ export interface GatehouseFigures {
   failed: number;
   /** Admin sign-in while one viewer session floods POST /me/password (issue 10, item 1). */
   passwordFlood: PasswordFloodFigure | null;
+  /** Sign-in with password + TOTP against password only (issue 13); absent in older records. */
+  mfa?: MfaFigure | null;
 }
 
 export interface PasswordFloodFigure {
@@ -35,6 +38,8 @@ export interface PasswordFloodFigure {
   floodStatuses: Record<string, number>;
   rss: number;
 }
+
+export const MFA_LABEL = 'sign-in with password + TOTP ÷ password only';
 
 export const PASSWORD_FLOOD_LABEL =
   'admin sign-in p99 while one viewer session floods /me/password with 400 connections';
@@ -152,6 +157,17 @@ export function targets(r: RunReport): Target[] {
       (n) => `${ms(n)} ms`,
     );
   }
+  if (r.sqlite?.mfa || r.postgres?.mfa) {
+    both(
+      MFA_LABEL,
+      'password + TOTP ÷ password sign-in (≥ 0.95)',
+      '≥ 0.95',
+      (g) => (g.mfa ? ratio(g.mfa.withTotp, g.mfa.passwordOnly) : Number.NaN),
+      () => 0.95,
+      true,
+      (n) => fixed(n),
+    );
+  }
   if (r.only) return out;
   both(
     'sign-in ÷ raw argon2id',
@@ -266,6 +282,7 @@ export function markdownTable(r: RunReport): string {
     '',
   ]);
   rows.push(passwordFloodRow(r));
+  rows.push(...mfaRows(r));
   for (const op of LIST_OPS) {
     rows.push([
       `GET /users ${LIST_LABEL[op](r)}: p50 / **p99**`,
@@ -321,10 +338,26 @@ function passwordFloodRow(r: RunReport): string[] {
   return [`${PASSWORD_FLOOD_LABEL}: p50 / **p99**`, cell(r.sqlite), cell(r.postgres), ''];
 }
 
-/** The table of a `--only password-flood` run: its one row and its target. */
-export function passwordFloodTable(r: RunReport): string {
+function mfaRows(r: RunReport): string[][] {
+  if (!r.sqlite?.mfa && !r.postgres?.mfa) return [];
+  const cell = (g: GatehouseFigures | null, f: (m: MfaFigure) => string) => (g?.mfa ? f(g.mfa) : 'n/a');
+  const rates = (m: MfaFigure) => `${fixed(m.withTotp, 1)} / ${fixed(m.passwordOnly, 1)}`;
+  const share = (m: MfaFigure) => fixed(ratio(m.withTotp, m.passwordOnly));
+  return [
+    [
+      `sign-in with password + TOTP / password only, ${r.connections.signIn} clients (completed sign-ins/s)`,
+      cell(r.sqlite, rates),
+      cell(r.postgres, rates),
+      '',
+    ],
+    [`**${MFA_LABEL}**`, cell(r.sqlite, share), cell(r.postgres, share), ''],
+  ];
+}
+
+/** The table of a `--only password-flood` or `--only mfa` run: its rows and its target. */
+export function onlyTable(r: RunReport): string {
   const header = ['measure', 'Gatehouse SQLite', 'Gatehouse PostgreSQL', ''];
-  const rows = [header, header.map(() => '---'), passwordFloodRow(r)];
+  const rows = [header, header.map(() => '---'), ...(r.only === 'mfa' ? mfaRows(r) : [passwordFloodRow(r)])];
   return `${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}\n\n${targetTable(r)}`;
 }
 
@@ -364,7 +397,7 @@ export function resultsMarkdown(r: RunReport): string {
     `# Gatehouse benchmark, ${r.date} (${r.mode})\n\n` +
     `Machine: ${machineLine(r)}.\n\n` +
     `Settings: ${settingsLine(r)}.\n\n` +
-    `${r.only ? passwordFloodTable(r) : markdownTable(r)}${notes}\n`
+    `${r.only ? onlyTable(r) : markdownTable(r)}${notes}\n`
   );
 }
 

@@ -81,16 +81,13 @@ export async function mfaSummaries(
 ): Promise<Map<string, MfaSummary>> {
   const map = new Map<string, MfaSummary>();
   for (const id of userIds) map.set(id, { enabled: false, totp: 0, passkeys: 0, recoveryCodesRemaining: 0 });
-  for (const row of await store.factorCounts(exec, userIds)) {
+  for (const row of await store.summaryCounts(exec, userIds)) {
     const summary = map.get(row.userId);
     if (!summary) continue;
-    if (row.kind === 'totp') summary.totp = row.count;
+    if (row.kind === 'recovery_code') summary.recoveryCodesRemaining = row.count;
+    else if (row.kind === 'totp') summary.totp = row.count;
     else summary.passkeys = row.count;
     summary.enabled = summary.totp + summary.passkeys > 0;
-  }
-  for (const row of await store.remainingCodeCounts(exec, userIds)) {
-    const summary = map.get(row.userId);
-    if (summary) summary.recoveryCodesRemaining = row.count;
   }
   return map;
 }

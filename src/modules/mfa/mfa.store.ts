@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../db/db.js';
 import type { FactorKind, MfaFactorsTable, ResetScope } from './mfa.table.js';
 
@@ -78,18 +78,37 @@ export async function deleteAllFactors(exec: Executor, userId: string): Promise<
   return Number(result.numDeletedRows);
 }
 
-/** Active factor counts per user, for the admin's list (counts only, never a secret). */
-export async function factorCounts(
+/**
+ * Per user of the admin's list, in one query (one round trip per page): active factors by kind, and
+ * unused recovery codes as kind 'recovery_code'. Counts only, never a secret.
+ */
+export async function summaryCounts(
   exec: Executor,
   userIds: readonly string[],
-): Promise<Array<{ userId: string; kind: FactorKind; count: number }>> {
+): Promise<Array<{ userId: string; kind: FactorKind | 'recovery_code'; count: number }>> {
   if (userIds.length === 0) return [];
   const rows = await exec
     .selectFrom('mfaFactors')
-    .select(['userId', 'kind', (eb) => eb.fn.countAll<number | string>().as('count')])
+    .select((eb) => [
+      'userId',
+      eb.ref('kind').$castTo<FactorKind | 'recovery_code'>().as('kind'),
+      eb.fn.countAll<number | string>().as('count'),
+    ])
     .where('userId', 'in', userIds)
     .where('status', '=', 'active')
     .groupBy(['userId', 'kind'])
+    .unionAll((eb) =>
+      eb
+        .selectFrom('mfaRecoveryCodes')
+        .select([
+          'userId',
+          sql<'recovery_code'>`'recovery_code'`.as('kind'),
+          eb.fn.countAll<number | string>().as('count'),
+        ])
+        .where('userId', 'in', userIds)
+        .where('usedAt', 'is', null)
+        .groupBy('userId'),
+    )
     .execute();
   return rows.map((r) => ({ userId: r.userId, kind: r.kind, count: Number(r.count) }));
 }

@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
-import type { LiveProvider } from './provider.live.js';
 import { z } from 'zod';
 import { actorOf } from '../../http/context.js';
 import type { ApiApp } from '../../http/route-types.js';
@@ -77,7 +76,11 @@ const returnPath = (uid: string) => encodeURIComponent(`/interaction/${uid}`);
  * (SEC-OIDC-07); first-party apps need no consent; third-party ones show the consent page
  * (`/consent/:uid` in the console), which reads and answers through the two JSON routes below.
  */
-export function registerInteractionRoutes(app: ApiApp, live: LiveProvider, deps: AppsDeps): void {
+export function registerInteractionRoutes(
+  app: ApiApp,
+  providerOf: () => Promise<Provider>,
+  deps: AppsDeps,
+): void {
   const open = { access: 'public' as const };
 
   const denyRole = async (
@@ -94,7 +97,9 @@ export function registerInteractionRoutes(app: ApiApp, live: LiveProvider, deps:
       details: { role: principal.role, allowedRoles: rolesOf(row) },
     });
     reply.hijack();
-    await provider.interactionFinished(request.raw, reply.raw, {
+    await (
+      await providerOf()
+    ).interactionFinished(request.raw, reply.raw, {
       error: 'access_denied',
       error_description: 'Your role may not use this app.',
     });
@@ -105,7 +110,7 @@ export function registerInteractionRoutes(app: ApiApp, live: LiveProvider, deps:
     schema: { hide: true, params: UidParams },
     handler: async (request, reply) => {
       const { uid } = request.params;
-      const provider = await live.get();
+      const provider = await providerOf();
       const interaction = await details(provider, request, reply);
       // Recorded at the first visit, before any sign-in page (prompt=login, OIDC Core 3.1.2.1).
       const since = interaction.prompt.name === 'login' ? await freshSignInSince(deps, interaction) : null;
@@ -164,7 +169,7 @@ export function registerInteractionRoutes(app: ApiApp, live: LiveProvider, deps:
       },
     },
     handler: async (request, reply) => {
-      const provider = await live.get();
+      const provider = await providerOf();
       const interaction = await details(provider, request, reply);
       const principal = request.principal;
       if (
@@ -194,7 +199,7 @@ export function registerInteractionRoutes(app: ApiApp, live: LiveProvider, deps:
       response: { 200: z.object({ redirectTo: z.string() }), ...errorResponses(400, 401, 403, 404, 415) },
     },
     handler: async (request, reply) => {
-      const provider = await live.get();
+      const provider = await providerOf();
       const interaction = await details(provider, request, reply);
       const principal = request.principal;
       if (

@@ -32,8 +32,11 @@ export interface LogoutDelivery {
   lastError: string | null;
 }
 
-/** Sends what is due now; returns how many rows it handled. */
-export async function deliverDueLogouts(deps: LogoutOutboxDeps, provider: Provider): Promise<number> {
+/** Sends what is due now; returns how many rows it handled. The provider is created only if a row is due. */
+export async function deliverDueLogouts(
+  deps: LogoutOutboxDeps,
+  provider: () => Promise<Provider>,
+): Promise<number> {
   const now = deps.clock.now();
   const due = await deps.db
     .selectFrom('oidcLogoutOutbox')
@@ -57,7 +60,7 @@ export async function deliverDueLogouts(deps: LogoutOutboxDeps, provider: Provid
     handled += 1;
     const target = { id: row.clientId, label: null };
     try {
-      const client = await provider.Client.find(row.clientId);
+      const client = await (await provider()).Client.find(row.clientId);
       if (!client?.backchannelLogoutUri) throw new Error('the app is gone, disabled or has no logout URI');
       // Typed as unknown by @types/oidc-provider; the certified sender (signed logout+jwt, POST).
       const send = (client as unknown as { backchannelLogout(sub: string, sid: string): Promise<void> })
@@ -121,7 +124,7 @@ export function startLogoutDelivery(
 ): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    running = running.then(async () => deliverDueLogouts(deps, await provider())).catch(onError);
+    running = running.then(() => deliverDueLogouts(deps, provider)).catch(onError);
   }, intervalMs);
   timer.unref();
   return {

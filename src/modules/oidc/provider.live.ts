@@ -1,14 +1,8 @@
 import type Provider from 'oidc-provider';
 import type { JWK } from 'jose';
 import { keyGenerationOf, loadSigningKeys, publishedKeyGeneration } from './keys.js';
+import { KEY_CHECK_INTERVAL_MS } from './oidc.constants.js';
 import { buildProvider, providerAudit, type ProviderDeps } from './provider.js';
-
-/**
- * How often a node looks whether the published signing keys changed: a rotation made by
- * `gatehouse keys rotate` (on any machine), or a retired key whose overlap has ended. One read of a
- * few rows, at most this often, on the first provider request after the interval.
- */
-export const KEY_CHECK_INTERVAL_MS = 5_000;
 
 export interface LiveProvider {
   /**

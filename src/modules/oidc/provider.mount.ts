@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import { parse, stringify } from 'node:querystring';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
-import type { LiveProvider } from './provider.live.js';
 import { withAppMemo } from './apps.request-memo.js';
 import { canonicalSecretHash, type AppsDeps } from './apps.service.js';
 
@@ -56,14 +55,19 @@ async function canonicalizeClientSecret(deps: AppsDeps, request: FastifyRequest)
  * requests from SPAs, form posts), so the cross-site check does not apply: the provider authenticates
  * clients, binds codes to PKCE and protects its own forms.
  */
-export async function mountProvider(app: FastifyInstance, live: LiveProvider, deps: AppsDeps): Promise<void> {
-  // Koa composes its middleware in callback(): once per provider, not per request.
+export async function mountProvider(
+  app: FastifyInstance,
+  provider: () => Promise<Provider>,
+  deps: AppsDeps,
+): Promise<void> {
+  // The provider is created by the first request that reaches it (ADR 0008), and replaced after a key
+  // rotation (provider.live.ts). Koa composes its middleware in callback(): once per provider, not per request.
   const callbacks = new WeakMap<Provider, ReturnType<Provider['callback']>>();
-  const callbackOf = (provider: Provider) => {
-    let callback = callbacks.get(provider);
+  const callbackOf = (current: Provider) => {
+    let callback = callbacks.get(current);
     if (!callback) {
-      callback = provider.callback();
-      callbacks.set(provider, callback);
+      callback = current.callback();
+      callbacks.set(current, callback);
     }
     return callback;
   };
@@ -78,7 +82,7 @@ export async function mountProvider(app: FastifyInstance, live: LiveProvider, de
     const handler = (request: FastifyRequest, reply: FastifyReply) =>
       withAppMemo(async () => {
         await canonicalizeClientSecret(deps, request);
-        const callback = callbackOf(await live.get());
+        const callback = callbackOf(await provider());
         reply.hijack();
         const finished = Promise.race([once(reply.raw, 'finish'), once(reply.raw, 'close')]);
         void callback(request.raw, reply.raw);

@@ -14,22 +14,9 @@ import { kyselyAdapter } from './adapter.js';
 import { findAppOnce } from './apps.request-memo.js';
 import { rolesOf } from './apps.service.js';
 import type { JWK } from 'jose';
+import { OIDC_ROUTES, OIDC_TTL } from './oidc.constants.js';
 
-/** Lifetimes in seconds. Codes live 60 s at most (SEC-OIDC-01); ID and access tokens are short (SEC-OIDC-03). */
-export const OIDC_TTL = {
-  authorizationCode: 60,
-  accessToken: 10 * 60,
-  idToken: 10 * 60,
-  interaction: 10 * 60,
-  session: 14 * 24 * 3600,
-  grant: 90 * 24 * 3600,
-  /** A refresh token unused this long dies (idle); a chain of them never outlives `refreshAbsolute`. */
-  refreshIdle: 14 * 24 * 3600,
-  refreshAbsolute: 90 * 24 * 3600,
-} as const;
-
-/** How long a retired signing key stays published: the longest lifetime of anything it signed. */
-export const KEY_OVERLAP_MS = Math.max(OIDC_TTL.idToken, OIDC_TTL.accessToken) * 1000 * 2;
+export { KEY_OVERLAP_MS, OIDC_ROUTES, OIDC_TTL } from './oidc.constants.js';
 
 export interface ProviderDeps {
   db: Db;
@@ -42,17 +29,6 @@ export interface ProviderDeps {
   auditRepeats: RepeatedEvents;
   onAuditError?: (error: unknown) => void;
 }
-
-export const OIDC_ROUTES = {
-  authorization: '/oidc/auth',
-  token: '/oidc/token',
-  userinfo: '/oidc/userinfo',
-  jwks: '/oidc/jwks',
-  revocation: '/oidc/token/revocation',
-  introspection: '/oidc/token/introspection',
-  end_session: '/oidc/session/end',
-  pushed_authorization_request: '/oidc/request',
-} as const;
 
 function actorOfContext(ctx: KoaContextWithOIDC, accountId?: string): ActorContext {
   const userAgent = ctx.get('user-agent');

@@ -1,0 +1,123 @@
+import { DatabaseSync, StatementSync } from 'node:sqlite';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { TEST_DIALECT } from '../database.js';
+import { buildTestApp, request, seedUser, signIn, type TestApp } from '../harness.js';
+import { codeAt, enrollTotp, passwordStep } from '../mfa/helpers.js';
+
+/*
+ * Statements per request on the hot paths (issue 18 item 10): every statement the drivers send is
+ * counted (on PostgreSQL each is a round trip; BEGIN and COMMIT included), so a query added to
+ * sign-in, GET /me or the users list shows up here rather than as a slower benchmark weeks later.
+ * The test clock stands in for the database's clock, so dbNow's `clock_timestamp()` reads (one per
+ * transaction on PostgreSQL in production) are not among them. Counted at the drivers: node:sqlite's
+ * statements and exec, pg's Client#query. The app's timers (live settings, aggregated audit events)
+ * may add a statement while a request runs on a busy machine; each count is the smaller of two runs.
+ */
+const sent: string[] = [];
+let counting = false;
+function countCalls(proto: object, method: string, text: (self: unknown, args: unknown[]) => string): void {
+  const target = proto as Record<string, (...args: unknown[]) => unknown>;
+  const original = target[method] as (...args: unknown[]) => unknown;
+  target[method] = function (this: unknown, ...args: unknown[]) {
+    if (counting) sent.push(text(this, args));
+    return original.apply(this, args);
+  };
+}
+for (const method of ['all', 'get', 'run', 'iterate'])
+  countCalls(StatementSync.prototype, method, (self) => (self as StatementSync).sourceSQL);
+countCalls(DatabaseSync.prototype, 'exec', (_self, args) => String(args[0]));
+countCalls(pg.Client.prototype, 'query', (_self, args) =>
+  String(typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text),
+);
+
+async function statementsOf(run: () => Promise<{ statusCode: number; body: string }>): Promise<string[]> {
+  const once = async () => {
+    sent.length = 0;
+    counting = true;
+    try {
+      const res = await run();
+      expect(res.statusCode, res.body).toBe(200);
+    } finally {
+      counting = false;
+    }
+    return sent.splice(0);
+  };
+  const [a, b] = [await once(), await once()];
+  return a.length <= b.length ? a : b;
+}
+
+const pgOr = (sqlite: number, postgres: number) => (TEST_DIALECT === 'postgres' ? postgres : sqlite);
+
+/** One app for the file: an admin and 60 members, so that a page is full. */
+let shared: Promise<{ t: TestApp; cookie: string }> | null = null;
+const app = () =>
+  (shared ??= (async () => {
+    const t = await buildTestApp();
+    const admin = await seedUser(t, { role: 'admin' });
+    for (let i = 0; i < 60; i += 1) await seedUser(t);
+    return { t, cookie: await signIn(t, admin.email, admin.password) };
+  })());
+
+const signInWith = (t: TestApp, user: { email: string; password: string }) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/sign-in',
+    payload: { email: user.email, password: user.password },
+  });
+
+describe('statements per request on the hot paths', () => {
+  it('GET /me is one statement (session, user and lockout together, ADR 0003)', async () => {
+    const { t, cookie } = await app();
+    const statements = await statementsOf(() => request(t, cookie, { method: 'GET', url: '/api/v1/me' }));
+    expect(statements).toHaveLength(1);
+  });
+
+  it('sign-in: two transactions and the credentials read, one read of the factors', async () => {
+    const { t } = await app();
+    const users = [await seedUser(t), await seedUser(t)];
+    let n = 0;
+    const statements = await statementsOf(() => signInWith(t, users[n++] as (typeof users)[0]));
+    // Counting (BEGIN, IP, account, COMMIT), credentials, then BEGIN, factors, session, last sign-in,
+    // IP release, lockout reset, [PostgreSQL: audit lane lock], chain head, audit event, COMMIT.
+    expect(statements, statements.join('\n')).toHaveLength(pgOr(14, 15));
+    expect(statements.filter((s) => /mfa_/.test(s))).toHaveLength(1);
+  });
+
+  it('GET /users: a page is the principal, the total, the rows, the lockouts and one query for the two-step summaries', async () => {
+    const { t, cookie } = await app();
+    for (const url of [
+      '/api/v1/users?limit=50',
+      '/api/v1/users?limit=50&role=admin',
+      '/api/v1/users?limit=50&q=person',
+    ]) {
+      const statements = await statementsOf(() => request(t, cookie, { method: 'GET', url }));
+      expect(statements, `${url}\n${statements.join('\n')}`).toHaveLength(5);
+      expect(statements.filter((s) => /mfa_/.test(s))).toHaveLength(1);
+    }
+  });
+
+  it('sign-in with a factor, then POST /auth/mfa/verify in one transaction', async () => {
+    const { t } = await app();
+    const withFactor = async () => {
+      const user = await seedUser(t);
+      return { user, factor: await enrollTotp(t, await signIn(t, user.email, user.password)) };
+    };
+    const users = [await withFactor(), await withFactor()];
+    let n = 0;
+    const first = await statementsOf(() => signInWith(t, (users[n++] as (typeof users)[0]).user));
+    expect(first, first.join('\n')).toHaveLength(pgOr(13, 14));
+    const pending = await Promise.all(users.map(({ user }) => passwordStep(t, user.email, user.password)));
+    let m = 0;
+    const second = await statementsOf(() => {
+      const i = m++;
+      return request(t, (pending[i] as (typeof pending)[0]).cookie, {
+        method: 'POST',
+        url: '/api/v1/auth/mfa/verify',
+        payload: { method: 'totp', code: codeAt(t, (users[i] as (typeof users)[0]).factor.secret) },
+      });
+    });
+    expect(second, second.join('\n')).toHaveLength(pgOr(14, 15));
+    expect(second.filter((s) => /^(begin|commit)/i.test(s.trim()))).toHaveLength(2);
+  });
+});
