@@ -18,6 +18,7 @@ import { actorOf } from '../http/context.js';
 import { createRepeatedEvents, type RepeatedEvents } from '../modules/audit/index.js';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.js';
 import { registerAuthRoutes } from '../modules/auth/auth.routes.js';
+import { registerFirstRunRoutes } from '../modules/auth/first-run.routes.js';
 import { principalOfSession, principalOfToken } from '../modules/auth/index.js';
 import { registerSecondStepRoutes } from '../modules/auth/second-step.routes.js';
 import { invitationsOfInviter, personalDataOfInvitations } from '../modules/invitations/index.js';
@@ -248,6 +249,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMfaRoutes(app, services);
   registerResetAccessRoutes(app, services);
   registerAuthRoutes(app, services);
+  registerFirstRunRoutes(app, services);
   // Every way back into an account: Forgot password, reset links, the admin's reset.
   registerRecoveryRoutes(app, services);
   registerOutboxRoutes(app, services);
