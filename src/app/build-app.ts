@@ -44,7 +44,7 @@ import type { PasswordHasher } from '../modules/passwords/index.js';
 import { sessionCookie } from '../modules/sessions/index.js';
 import { registerTokenRoutes } from '../modules/tokens/tokens.routes.js';
 import { registerRecoveryRoutes } from '../modules/recovery/recovery.routes.js';
-import { getUser, tokenOwners } from '../modules/users/index.js';
+import { getUser, peopleMatching, tokenOwners } from '../modules/users/index.js';
 import { registerUserLifecycleRoutes } from '../modules/users/lifecycle.routes.js';
 import { registerUsersRoutes } from '../modules/users/users.routes.js';
 import type { Clock } from '../shared/clock.js';
@@ -260,7 +260,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerInvitationRoutes(app, services);
   registerInvitationLinkRoutes(app, services);
   registerTokenRoutes(app, { ...services, owners: tokenOwners });
-  registerAuditRoutes(app, services);
+  registerAuditRoutes(app, { ...services, people: peopleMatching });
   app.decorate(
     'oidc',
     await registerOidc(app, {
