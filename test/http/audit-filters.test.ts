@@ -100,7 +100,10 @@ describe('audit filters', () => {
       payload: { format: 'jsonl', targetMatch: 'carla', action: 'user.created' },
     });
     expect(res.statusCode, res.body).toBe(200);
-    const lines = res.body.trim().split('\n').map((line) => JSON.parse(line) as EventJson);
+    const lines = res.body
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as EventJson);
     expect(lines.map((e) => e.target.label)).toEqual(['carla.mendes@example.test']);
     const [exported] = await list({ action: 'audit.exported' });
     expect(exported).toMatchObject({ action: 'audit.exported' });

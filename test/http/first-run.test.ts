@@ -57,7 +57,7 @@ describe('setup status', () => {
     const link = (await issueSetupLink(t.deps)) as string;
     const token = new URL(link).searchParams.get('token') as string;
 
-    let res = await setupStatus(t);
+    const res = await setupStatus(t);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({
       pending: true,

@@ -1,7 +1,15 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createArgon2Hasher, type PasswordHasher } from '../../src/modules/passwords/index.js';
-import { buildTestApp, request, seedUser, signIn, STRONG_PASSWORD, TEST_ARGON2, type TestApp } from '../harness.js';
+import {
+  buildTestApp,
+  request,
+  seedUser,
+  signIn,
+  STRONG_PASSWORD,
+  TEST_ARGON2,
+  type TestApp,
+} from '../harness.js';
 
 /**
  * The strength estimator in the policy (issue 14, Minor: password feedback): what zxcvbn-ts rates too

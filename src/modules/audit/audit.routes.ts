@@ -29,7 +29,10 @@ const AuditQuery = z.strictObject({
   action: PlainText(100).optional(),
   actorMatch: PlainText(200)
     .optional()
-    .meta({ description: 'Part of the actor’s name or email, case-insensitive (the email at the time, or the name now)' }),
+    .meta({
+      description:
+        'Part of the actor’s name or email, case-insensitive (the email at the time, or the name now)',
+    }),
   targetMatch: PlainText(200)
     .optional()
     .meta({ description: 'Part of the target’s name or email, case-insensitive' }),

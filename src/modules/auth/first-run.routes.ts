@@ -11,7 +11,9 @@ const SessionProbe = z
       description:
         'The signed-in user as GET /api/v1/me gives it; null when signed out, when the session ended, or while a second step is pending.',
     }),
-    setupPending: z.boolean().meta({ description: 'No user exists yet: the first admin is still to be created.' }),
+    setupPending: z
+      .boolean()
+      .meta({ description: 'No user exists yet: the first admin is still to be created.' }),
   })
   .meta({ id: 'SessionProbe' });
 

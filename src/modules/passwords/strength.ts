@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
-import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import type * as Core from '@zxcvbn-ts/core';
+import type * as Common from '@zxcvbn-ts/language-common';
+import type * as English from '@zxcvbn-ts/language-en';
 
 /**
  * The strength estimator (zxcvbn-ts with its common-password and English dictionaries, the same one
@@ -18,15 +20,15 @@ export const MIN_STRENGTH_SCORE = 2;
 export const ESTIMATED_LENGTH = 64;
 const L33T_MAX_SUBSTITUTIONS = 4;
 
-let estimator: ZxcvbnFactory | undefined;
+let estimator: Core.ZxcvbnFactory | undefined;
 
-function loadEstimator(): ZxcvbnFactory {
+function loadEstimator(): Core.ZxcvbnFactory {
   if (estimator) return estimator;
   // Synchronous on purpose: the policy is a synchronous check made before hashing.
   const require = createRequire(import.meta.url);
-  const core = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
-  const common = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
-  const en = require('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en');
+  const core = require('@zxcvbn-ts/core') as typeof Core;
+  const common = require('@zxcvbn-ts/language-common') as typeof Common;
+  const en = require('@zxcvbn-ts/language-en') as typeof English;
   estimator = new core.ZxcvbnFactory({
     graphs: common.adjacencyGraphs,
     dictionary: { ...common.dictionary, ...en.dictionary },

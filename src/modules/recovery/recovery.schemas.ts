@@ -9,9 +9,12 @@ export const ResetStatus = z.object({
   minPasswordLength: z.number().int(),
   account: z
     .object({ name: z.string(), maskedEmail: z.string() })
-    .meta({ description: 'Whose account the link resets: the name and the address with its local part masked.' }),
+    .meta({
+      description: 'Whose account the link resets: the name and the address with its local part masked.',
+    }),
   contextWords: z.array(z.string()).meta({
-    description: 'Words the new password must not contain (the name, the address, the organization), lower-cased.',
+    description:
+      'Words the new password must not contain (the name, the address, the organization), lower-cased.',
   }),
 });
 export const CompleteResetBody = z.strictObject({

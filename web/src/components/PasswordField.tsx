@@ -37,10 +37,7 @@ export function PasswordField({
   // The estimator loads only for a field with a policy (a new password); a sign-in field never asks.
   const words = useMemo(() => (policy ? contextWords(policy.context) : null), [policy]);
   const score = usePasswordScore(words ? value : '', words ?? [], words !== null);
-  const check = useMemo(
-    () => (policy ? checkPassword(value, policy, score) : null),
-    [value, policy, score],
-  );
+  const check = useMemo(() => (policy ? checkPassword(value, policy, score) : null), [value, policy, score]);
   const hintId = hint ? `${id}-hint` : undefined;
   const rulesId = check ? `${id}-rules` : undefined;
   const errorId = error ? `${id}-error` : undefined;

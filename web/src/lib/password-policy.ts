@@ -108,8 +108,7 @@ export function checkPassword(
     rules.push({ id: 'characters', label: t('password.rules.noControl'), met: false });
   }
   // While the estimator loads, only what is known counts: the server has the last word on submit.
-  const ok =
-    password.length > 0 && rules.every((r) => r.met || (r.id === 'guessable' && score === null));
+  const ok = password.length > 0 && rules.every((r) => r.met || (r.id === 'guessable' && score === null));
   let strength: PasswordCheck['strength'];
   let label: string;
   if (length < policy.minLength) {

@@ -39,11 +39,7 @@ export function loadEstimator(): Promise<Estimate> {
  * The estimator's score (0–4) for a password and the words it must not lean on, or null while the
  * estimator loads (or if it could not be loaded: the server still checks on submit).
  */
-export function usePasswordScore(
-  password: string,
-  words: readonly string[],
-  enabled = true,
-): number | null {
+export function usePasswordScore(password: string, words: readonly string[], enabled = true): number | null {
   const [estimate, setEstimate] = useState<Estimate | null>(null);
   useEffect(() => {
     if (!enabled) return;
@@ -59,7 +55,8 @@ export function usePasswordScore(
   // One string for the words, so a new array with the same words does not estimate again.
   const key = words.join('\u0000');
   return useMemo(
-    () => (estimate && password ? estimate(password.normalize('NFKC'), key ? key.split('\u0000') : []) : null),
+    () =>
+      estimate && password ? estimate(password.normalize('NFKC'), key ? key.split('\u0000') : []) : null,
     [estimate, password, key],
   );
 }

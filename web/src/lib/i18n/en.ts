@@ -6,6 +6,7 @@ import { oidcEn, oidcErrorsEn } from './oidc.en';
  * A new screen adds its strings here and in fr.ts (test/unit/i18n-catalogue.test.ts checks both).
  */
 import { mfaEn, mfaErrorsEn } from './mfa.en';
+import { auditToolsEn, firstRunEn, minorAErrorsEn, passwordMeterEn } from './minor-a.en';
 
 export const en = {
   common: {
@@ -68,6 +69,7 @@ export const en = {
   },
   errors: {
     ...mfaErrorsEn,
+    ...minorAErrorsEn,
     ...oidcErrorsEn,
     network_error: 'Could not reach Gatehouse. Check your connection and try again.',
     unexpected_response: 'Gatehouse gave an unexpected answer. Try again.',
@@ -121,6 +123,9 @@ export const en = {
     invitation_not_found: 'This invitation no longer exists.',
   },
   mfa: mfaEn,
+  passwordMeter: passwordMeterEn,
+  firstRun: firstRunEn,
+  auditTools: auditToolsEn,
   layout: {
     loading: 'Loading Gatehouse…',
     loadFailed: 'Gatehouse could not load',
@@ -203,7 +208,6 @@ export const en = {
     description: 'Create the first admin account. This link works only once.',
     doneTitle: 'Setup is already done',
     doneBody: 'Gatehouse already has an admin. Sign in instead.',
-    noToken: 'Open the setup link printed by the server when it first started.',
     name: 'Your name',
     submit: 'Create admin account',
   },

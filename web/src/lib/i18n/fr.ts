@@ -7,6 +7,7 @@ import { oidcErrorsFr, oidcFr } from './oidc.fr';
  * (U+202F) avant le point-virgule, le point d’interrogation et d’exclamation, et à l’intérieur des guillemets.
  */
 import { mfaFr, mfaErrorsFr } from './mfa.fr';
+import { auditToolsFr, firstRunFr, minorAErrorsFr, passwordMeterFr } from './minor-a.fr';
 
 export const fr: Catalogue = {
   common: {
@@ -75,6 +76,7 @@ export const fr: Catalogue = {
   },
   errors: {
     ...mfaErrorsFr,
+    ...minorAErrorsFr,
     ...oidcErrorsFr,
     network_error: 'Impossible de joindre Gatehouse. Vérifiez votre connexion et réessayez.',
     unexpected_response: 'Gatehouse a donné une réponse inattendue. Réessayez.',
@@ -128,6 +130,9 @@ export const fr: Catalogue = {
     invitation_not_found: 'Cette invitation n’existe plus.',
   },
   mfa: mfaFr,
+  passwordMeter: passwordMeterFr,
+  firstRun: firstRunFr,
+  auditTools: auditToolsFr,
   layout: {
     loading: 'Chargement de Gatehouse…',
     loadFailed: 'Gatehouse n’a pas pu se charger',
@@ -211,7 +216,6 @@ export const fr: Catalogue = {
     description: 'Créez le premier compte administrateur. Ce lien ne fonctionne qu’une fois.',
     doneTitle: 'L’installation est déjà faite',
     doneBody: 'Gatehouse a déjà un administrateur. Connectez-vous plutôt.',
-    noToken: 'Ouvrez le lien d’installation affiché par le serveur lors de son premier démarrage.',
     name: 'Votre nom',
     submit: 'Créer le compte administrateur',
   },

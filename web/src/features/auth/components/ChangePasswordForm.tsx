@@ -4,7 +4,8 @@ import { Button } from '../../../components/Button';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { PasswordField } from '../../../components/PasswordField';
 import type { Me } from '../../../lib/api';
-import { checkPassword } from '../../../lib/password-policy';
+import { checkPassword, contextWords } from '../../../lib/password-policy';
+import { usePasswordScore } from '../../../lib/password-strength';
 import { useChangePassword } from '../api';
 
 /**
@@ -26,7 +27,8 @@ export function ChangePasswordForm({
   const [tried, setTried] = useState(false);
   const change = useChangePassword();
   const policy = { ...me.passwordPolicy, context: { email: me.user.email, name: me.user.name } };
-  const check = checkPassword(next, policy);
+  // The estimator's verdict gates the submit too: the server would refuse what it rates too guessable.
+  const check = checkPassword(next, policy, usePasswordScore(next, contextWords(policy.context)));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
