@@ -4,6 +4,7 @@ import type { ApiApp } from '../../http/route-types.js';
 import { errorResponses } from '../../http/schemas.js';
 import { MeResponse } from './auth.schemas.js';
 import { SetupState, setupStatus } from './first-run.js';
+import { meOf, type MeConfig } from './me.js';
 
 const SessionProbe = z
   .object({
@@ -40,11 +41,7 @@ export function registerFirstRunRoutes(
   app: ApiApp,
   deps: {
     db: Executor;
-    config: {
-      defaultLocale: string;
-      organizationName: string;
-      password: { minLength: number; maxLength: number };
-    };
+    config: MeConfig & { organizationName: string };
   },
 ): void {
   const setup = new SetupState();
@@ -71,12 +68,7 @@ export function registerFirstRunRoutes(
         return { me: null, setupPending: principal ? false : await setup.pending(deps.db) };
       }
       return {
-        me: {
-          user: principal.user,
-          passwordChangeRequired: principal.user.passwordChangeRequired,
-          passwordPolicy: passwordPolicy(),
-          defaultLocale: deps.config.defaultLocale,
-        },
+        me: meOf(principal.user, deps.config),
         setupPending: false,
       };
     },
