@@ -181,4 +181,28 @@ describe('after setup', () => {
     expect(csv.split('\n')[0]).toMatch(/^id,at,action,outcome/);
     expect(csv).toContain('setup.completed');
   });
+
+  it('with "Members may invite" on, a member sees Invite users in My account (and not before)', async () => {
+    const member = await server.seedUser({
+      email: 'milo.member@acme.test',
+      name: 'Milo Member',
+      password: 'amber meadow lantern quietly',
+    });
+    const page = await newPage();
+    await signIn(page, server.url, member.email, member.password);
+    await page.waitForURL('**/account');
+    await page.getByRole('heading', { name: 'My account' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Invite users' }).count()).toBe(0);
+
+    const admin = await newPage();
+    await signIn(admin, server.url, 'ana.lima@acme.test', 'violet harbour compass quietly');
+    await admin.goto(`${server.url}/settings`);
+    await admin.getByLabel('Members may invite people').check();
+    await admin.getByRole('button', { name: 'Save changes' }).click();
+    await admin.getByText('Settings saved.').first().waitFor();
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Invite users' }).click();
+    await page.getByRole('dialog', { name: 'Invite users' }).waitFor();
+  });
 });

@@ -6220,6 +6220,8 @@ export interface components {
         minLength: number;
         maxLength: number;
       };
+      /** @description Whether this user may invite people: admins always, members while the organization allows it (membersMayInvite). */
+      canInvite: boolean;
       /** @description The organization's default language (setting defaultLocale): what a user whose locale is null gets, in mail and in the console. */
       defaultLocale: string;
     };
@@ -6598,6 +6600,8 @@ export interface components {
         minLength: number;
         maxLength: number;
       };
+      /** @description Whether this user may invite people: admins always, members while the organization allows it (membersMayInvite). */
+      canInvite: boolean;
       /** @description The organization's default language (setting defaultLocale): what a user whose locale is null gets, in mail and in the console. */
       defaultLocale: string;
     };
