@@ -105,7 +105,7 @@ describe('first run, signed out', () => {
 });
 
 describe('after setup', () => {
-  it('signed out pages log no 401; a reset link names the account and checks its words before sending', async () => {
+  it('SEC-PW-06: a reset link names the account and checks its words before sending; signed-out pages log no 401', async () => {
     const user = await server.seedUser({
       email: 'zephyrine.quixote@acme.test',
       name: 'Zephyrine Quixote',
