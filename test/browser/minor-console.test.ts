@@ -152,10 +152,13 @@ describe('after setup', () => {
     expect(await page.getByRole('button', { name: 'Apply filters' }).count()).toBe(0);
     await page.getByLabel('Target', { exact: true }).fill('Quixo');
     await page.waitForURL(/target=Quixo/);
-    await page.locator('.audit-item').first().waitFor();
-    for (const item of await page.locator('.audit-item').all()) {
-      expect(await item.textContent()).toMatch(/Zephyrine Quixote|zephyrine\.quixote/);
-    }
+    // The previous page stays on screen while the filtered one loads: wait for the filtered one.
+    await expect
+      .poll(async () => {
+        const texts = await page.locator('.audit-item').allTextContents();
+        return texts.length > 0 && texts.every((text) => /Zephyrine Quixote|zephyrine\.quixote/.test(text));
+      })
+      .toBe(true);
 
     await page.getByLabel('Until').fill('2001-01-01');
     await page.waitForURL(/until=2001-01-01/);
