@@ -10,6 +10,7 @@ import { useForgetMyTokens } from '../../features/account/api';
 import { ChangeEmailForm } from '../../features/account/components/ChangeEmailForm';
 import { LanguageForm } from '../../features/account/components/LanguageForm';
 import { MyTokensList } from '../../features/account/components/MyTokensList';
+import { CreateTokenForm } from '../../features/account/components/CreateTokenForm';
 import { ConnectedAppsCard } from '../../features/apps/components/ConnectedAppsCard';
 import { SessionsList } from '../../features/account/components/SessionsList';
 import { TwoStepCard } from '../../features/account/components/TwoStepCard';
@@ -68,6 +69,7 @@ export function AccountPage() {
         </Card>
         <Card title={t('account.tokens')} description={t('account.tokensDescription')}>
           <MyTokensList />
+          <CreateTokenForm />
         </Card>
         <ConnectedAppsCard />
         <Card title={t('account.preferences')}>

@@ -6,7 +6,7 @@ import { oidcEn, oidcErrorsEn } from './oidc.en';
  * A new screen adds its strings here and in fr.ts (test/unit/i18n-catalogue.test.ts checks both).
  */
 import { mfaEn, mfaErrorsEn } from './mfa.en';
-import { auditToolsEn, firstRunEn, minorAErrorsEn, passwordMeterEn } from './minor-a.en';
+import { apiTokensEn, auditToolsEn, firstRunEn, minorAErrorsEn, passwordMeterEn } from './minor-a.en';
 
 export const en = {
   common: {
@@ -126,6 +126,7 @@ export const en = {
   passwordMeter: passwordMeterEn,
   firstRun: firstRunEn,
   auditTools: auditToolsEn,
+  apiTokens: apiTokensEn,
   layout: {
     loading: 'Loading Gatehouse…',
     loadFailed: 'Gatehouse could not load',

@@ -7,7 +7,7 @@ import { oidcErrorsFr, oidcFr } from './oidc.fr';
  * (U+202F) avant le point-virgule, le point d’interrogation et d’exclamation, et à l’intérieur des guillemets.
  */
 import { mfaFr, mfaErrorsFr } from './mfa.fr';
-import { auditToolsFr, firstRunFr, minorAErrorsFr, passwordMeterFr } from './minor-a.fr';
+import { apiTokensFr, auditToolsFr, firstRunFr, minorAErrorsFr, passwordMeterFr } from './minor-a.fr';
 
 export const fr: Catalogue = {
   common: {
@@ -133,6 +133,7 @@ export const fr: Catalogue = {
   passwordMeter: passwordMeterFr,
   firstRun: firstRunFr,
   auditTools: auditToolsFr,
+  apiTokens: apiTokensFr,
   layout: {
     loading: 'Chargement de Gatehouse…',
     loadFailed: 'Gatehouse n’a pas pu se charger',

@@ -1,7 +1,7 @@
 /**
  * Issue 14's minor console items, English: the password meter's estimator, the setup link's states,
  * the audit page's filters and export. Spread into en.ts under `passwordMeter`, `firstRun` and
- * `auditTools`, and the error codes under `errors`.
+ * `auditTools` and `apiTokens`, and the error codes under `errors`.
  */
 export const passwordMeterEn = {
   notGuessable: 'Not easy to guess (no common word, name or pattern)',
@@ -35,6 +35,18 @@ export const auditToolsEn = {
   exportJsonl: 'Download JSON lines',
   exporting: 'Preparing the download…',
   exported: 'Download ready: {{file}}',
+};
+
+export const apiTokensEn = {
+  new: 'New API token',
+  name: 'Token name',
+  nameHint: 'What it is for, e.g. “Deploy script”.',
+  expiry: 'Expires',
+  expiries: { '30': 'In 30 days', '90': 'In 90 days', '365': 'In a year', never: 'Never' },
+  create: 'Create token',
+  createdTitle: 'API token “{{name}}” created',
+  shownOnce: 'Copy it now: it is shown only this once. Send it as “Authorization: Bearer …”.',
+  secret: 'Your new API token',
 };
 
 export const minorAErrorsEn = {

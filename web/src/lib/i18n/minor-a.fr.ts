@@ -1,4 +1,4 @@
-import type { auditToolsEn, firstRunEn, minorAErrorsEn, passwordMeterEn } from './minor-a.en';
+import type { apiTokensEn, auditToolsEn, firstRunEn, minorAErrorsEn, passwordMeterEn } from './minor-a.en';
 
 /** Issue 14's minor console items, French (see minor-a.en.ts). */
 export const passwordMeterFr: typeof passwordMeterEn = {
@@ -34,6 +34,19 @@ export const auditToolsFr: typeof auditToolsEn = {
   exportJsonl: 'Télécharger en JSON lines',
   exporting: 'Préparation du téléchargement…',
   exported: 'Téléchargement prêt : {{file}}',
+};
+
+export const apiTokensFr: typeof apiTokensEn = {
+  new: 'Nouveau jeton d’API',
+  name: 'Nom du jeton',
+  nameHint: 'À quoi il sert, par exemple « Script de déploiement ».',
+  expiry: 'Expire',
+  expiries: { '30': 'Dans 30 jours', '90': 'Dans 90 jours', '365': 'Dans un an', never: 'Jamais' },
+  create: 'Créer le jeton',
+  createdTitle: 'Jeton d’API « {{name}} » créé',
+  shownOnce:
+    'Copiez-le maintenant : il n’est affiché que cette fois. Envoyez-le comme « Authorization: Bearer … ».',
+  secret: 'Votre nouveau jeton d’API',
 };
 
 export const minorAErrorsFr: typeof minorAErrorsEn = {
