@@ -45,7 +45,7 @@ export const apiTokensEn = {
   expiries: { '30': 'In 30 days', '90': 'In 90 days', '365': 'In a year', never: 'Never' },
   create: 'Create token',
   createdTitle: 'API token “{{name}}” created',
-  shownOnce: 'Copy it now: it is shown only this once. Send it as “Authorization: Bearer …”.',
+  shownOnce: 'Copy it now: it is shown only this once. Send it in the Authorization header, after “Bearer”.',
   secret: 'Your new API token',
 };
 

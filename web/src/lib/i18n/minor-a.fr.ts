@@ -45,7 +45,7 @@ export const apiTokensFr: typeof apiTokensEn = {
   create: 'Créer le jeton',
   createdTitle: 'Jeton d’API « {{name}} » créé',
   shownOnce:
-    'Copiez-le maintenant : il n’est affiché que cette fois. Envoyez-le comme « Authorization: Bearer … ».',
+    'Copiez-le maintenant : il n’est affiché que cette fois. Envoyez-le dans l’en-tête Authorization, après « Bearer ».',
   secret: 'Votre nouveau jeton d’API',
 };
 
