@@ -40,7 +40,7 @@ beforeAll(async () => {
   // A minimum other than the default, set by the operator: the setup page must use it.
   server = await startConsoleServer({ env: { PASSWORD_MIN_LENGTH: '18' } });
   browser = await launchChromium();
-});
+}, 120_000);
 
 afterAll(async () => {
   for (const page of pages)
