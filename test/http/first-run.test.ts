@@ -101,3 +101,34 @@ describe('setup status', () => {
     expect(res.body).toContain('token');
   });
 });
+
+describe('canInvite in /me and the probe', () => {
+  it('admins always, members while members may invite, viewers never', async () => {
+    const t = await buildTestApp();
+    const admin = await seedUser(t, { role: 'admin' });
+    const member = await seedUser(t, { role: 'member' });
+    const viewer = await seedUser(t, { role: 'viewer' });
+    const cookies = {
+      admin: await signIn(t, admin.email, admin.password),
+      member: await signIn(t, member.email, member.password),
+      viewer: await signIn(t, viewer.email, viewer.password),
+    };
+    const canInvite = async (cookie: string) => {
+      const me = await request(t, cookie, { method: 'GET', url: '/api/v1/me' });
+      const probed = await probe(t, cookie);
+      expect(probed.json<{ me: { canInvite: boolean } }>().me.canInvite).toBe(me.json().canInvite);
+      return me.json<{ canInvite: boolean }>().canInvite;
+    };
+    expect(await canInvite(cookies.admin)).toBe(true);
+    expect(await canInvite(cookies.member)).toBe(false);
+    expect(await canInvite(cookies.viewer)).toBe(false);
+    const saved = await request(t, cookies.admin, {
+      method: 'PATCH',
+      url: '/api/v1/settings',
+      payload: { membersMayInvite: true },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(await canInvite(cookies.member)).toBe(true);
+    expect(await canInvite(cookies.viewer)).toBe(false);
+  });
+});
