@@ -60,3 +60,16 @@ export function usePasswordScore(password: string, words: readonly string[], ena
     [estimate, password, key],
   );
 }
+
+/**
+ * The score at submit time, waiting for the estimator if it is still loading (null if it cannot be
+ * loaded: the server still decides). A form checks with this rather than with what its last render
+ * saw, so a password typed before the dictionaries arrived is still checked before it is sent.
+ */
+export async function scoreBeforeSubmit(password: string, words: readonly string[]): Promise<number | null> {
+  try {
+    return (await loadEstimator())(password.normalize('NFKC'), [...words]);
+  } catch {
+    return null;
+  }
+}

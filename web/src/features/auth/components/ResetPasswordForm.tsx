@@ -6,7 +6,7 @@ import { ErrorMessage, Notice } from '../../../components/ErrorMessage';
 import { PasswordField } from '../../../components/PasswordField';
 import { Loading } from '../../../components/Spinner';
 import { checkPassword, contextWords, type PasswordPolicy } from '../../../lib/password-policy';
-import { usePasswordScore } from '../../../lib/password-strength';
+import { scoreBeforeSubmit, usePasswordScore } from '../../../lib/password-strength';
 import { useResetLinkStatus, useResetPassword } from '../api';
 
 /**
@@ -62,15 +62,16 @@ export function ResetPasswordForm({ token, onDone }: { token: string; onDone(): 
     );
   }
 
-  const submit = (event: FormEvent) => {
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
     setTried(true);
-    if (!check.ok) return;
+    const words = contextWords(policy.context);
+    if (!checkPassword(password, policy, await scoreBeforeSubmit(password, words)).ok) return;
     reset.mutate({ token, newPassword: password });
   };
 
   return (
-    <form className="form" onSubmit={submit}>
+    <form className="form" onSubmit={(event) => void submit(event)}>
       <p className="reset-account" data-testid="reset-account">
         <Trans
           i18nKey="passwordMeter.forAccount"

@@ -13,7 +13,7 @@ import {
   DEFAULT_POLICY,
   type PasswordPolicy,
 } from '../../../lib/password-policy';
-import { usePasswordScore } from '../../../lib/password-strength';
+import { scoreBeforeSubmit, usePasswordScore } from '../../../lib/password-strength';
 import { useSetup, useSetupStatus } from '../api';
 
 /**
@@ -65,15 +65,16 @@ export function SetupForm({ token, onDone }: { token: string; onDone(): void }) 
     );
   }
 
-  const submit = (event: FormEvent) => {
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
     setTried(true);
-    if (!check.ok) return;
+    const words = contextWords(policy.context);
+    if (!checkPassword(password, policy, await scoreBeforeSubmit(password, words)).ok) return;
     setup.mutate({ token, email, name, password }, { onSuccess: onDone });
   };
 
   return (
-    <form className="form" onSubmit={submit}>
+    <form className="form" onSubmit={(event) => void submit(event)}>
       {setup.isError ? <ErrorMessage error={setup.error} /> : null}
       <TextField
         label={t('setup.name')}
