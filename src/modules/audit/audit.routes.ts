@@ -27,12 +27,10 @@ const AuditQuery = z.strictObject({
   actor: PlainText(64).optional().meta({ description: 'Actor user id' }),
   target: PlainText(64).optional().meta({ description: 'Target user id' }),
   action: PlainText(100).optional(),
-  actorMatch: PlainText(200)
-    .optional()
-    .meta({
-      description:
-        'Part of the actor’s name or email, case-insensitive (the email at the time, or the name now)',
-    }),
+  actorMatch: PlainText(200).optional().meta({
+    description:
+      'Part of the actor’s name or email, case-insensitive (the email at the time, or the name now)',
+  }),
   targetMatch: PlainText(200)
     .optional()
     .meta({ description: 'Part of the target’s name or email, case-insensitive' }),

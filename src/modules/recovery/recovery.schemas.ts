@@ -7,11 +7,9 @@ export const TokenQuery = z.strictObject({ token: z.string().min(1).max(128) });
 export const ResetStatus = z.object({
   usable: z.literal(true),
   minPasswordLength: z.number().int(),
-  account: z
-    .object({ name: z.string(), maskedEmail: z.string() })
-    .meta({
-      description: 'Whose account the link resets: the name and the address with its local part masked.',
-    }),
+  account: z.object({ name: z.string(), maskedEmail: z.string() }).meta({
+    description: 'Whose account the link resets: the name and the address with its local part masked.',
+  }),
   contextWords: z.array(z.string()).meta({
     description:
       'Words the new password must not contain (the name, the address, the organization), lower-cased.',
