@@ -58,7 +58,8 @@ export function registerFirstRunRoutes(
       description:
         'The same user as GET /api/v1/me, without a 401 when signed out, and whether first-run setup is pending. ' +
         'A session whose second step or required enrollment is pending answers me = null.',
-      response: { 200: SessionProbe },
+      // 429: a credential with too many requests in flight (SEC-PS-02), as on every route.
+      response: { 200: SessionProbe, ...errorResponses(429) },
     },
     handler: async (request) => {
       const principal = request.principal;
