@@ -28,8 +28,17 @@ export default defineConfig({
     sourcemap: 'hidden',
     target: 'es2022',
     // Libraries change less often than the console: a separate file stays cached across releases.
+    // The password estimator's dictionaries (about 1 MB) are their own chunk, fetched only when a
+    // page with a new-password field opens (web/src/lib/password-strength.ts).
     rollupOptions: {
-      output: { manualChunks: (id) => (id.includes('/node_modules/') ? 'vendor' : undefined) },
+      output: {
+        manualChunks: (id) =>
+          id.includes('/node_modules/@zxcvbn-ts/') || id.includes('/node_modules/fastest-levenshtein/')
+            ? 'password-estimator'
+            : id.includes('/node_modules/')
+              ? 'vendor'
+              : undefined,
+      },
     },
     chunkSizeWarningLimit: 600,
   },

@@ -18,6 +18,7 @@ import { actorOf } from '../http/context.js';
 import { createRepeatedEvents, type RepeatedEvents } from '../modules/audit/index.js';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.js';
 import { registerAuthRoutes } from '../modules/auth/auth.routes.js';
+import { registerFirstRunRoutes } from '../modules/auth/first-run.routes.js';
 import { principalOfSession, principalOfToken } from '../modules/auth/index.js';
 import { registerSecondStepRoutes } from '../modules/auth/second-step.routes.js';
 import { invitationsOfInviter, personalDataOfInvitations } from '../modules/invitations/index.js';
@@ -43,7 +44,7 @@ import type { PasswordHasher } from '../modules/passwords/index.js';
 import { sessionCookie } from '../modules/sessions/index.js';
 import { registerTokenRoutes } from '../modules/tokens/tokens.routes.js';
 import { registerRecoveryRoutes } from '../modules/recovery/recovery.routes.js';
-import { getUser, tokenOwners } from '../modules/users/index.js';
+import { getUser, peopleMatching, tokenOwners } from '../modules/users/index.js';
 import { registerUserLifecycleRoutes } from '../modules/users/lifecycle.routes.js';
 import { registerUsersRoutes } from '../modules/users/users.routes.js';
 import type { Clock } from '../shared/clock.js';
@@ -248,6 +249,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMfaRoutes(app, services);
   registerResetAccessRoutes(app, services);
   registerAuthRoutes(app, services);
+  registerFirstRunRoutes(app, services);
   // Every way back into an account: Forgot password, reset links, the admin's reset.
   registerRecoveryRoutes(app, services);
   registerOutboxRoutes(app, services);
@@ -258,7 +260,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerInvitationRoutes(app, services);
   registerInvitationLinkRoutes(app, services);
   registerTokenRoutes(app, { ...services, owners: tokenOwners });
-  registerAuditRoutes(app, services);
+  registerAuditRoutes(app, { ...services, people: peopleMatching });
   app.decorate(
     'oidc',
     await registerOidc(app, {

@@ -74,6 +74,12 @@ const PUBLIC_ALLOW_LIST = [
   'GET /api/v1/auth/enrollment',
   'POST /api/v1/auth/enrollment',
   'POST /api/v1/setup',
+  // The console's signed-out questions (issue 14): reviewed. The session probe tells a caller only
+  // about its own credential (me = null without one) and whether any user exists, which POST
+  // /api/v1/setup already tells; the setup status checks a 256-bit token without consuming it
+  // (`token=` is redacted from request logs) and names the live password policy.
+  'GET /api/v1/auth/session',
+  'GET /api/v1/setup/status',
   // Password recovery (SEC-RST-*, SEC-ENUM-02): reviewed. Forgot-password answers the same for every
   // email; the status check does not consume the token, and `token=` is redacted from request logs.
   'POST /api/v1/auth/forgot-password',

@@ -15,7 +15,7 @@ export const EXPORT_CONTENT_TYPES: Record<AuditExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
 };
 
-export interface AuditExportFilter {
+export interface AuditExportFilter extends store.AuditTextFilter {
   actorId?: string | undefined;
   targetId?: string | undefined;
   action?: string | undefined;
@@ -115,6 +115,9 @@ export async function exportAuditEvents(
         target: filter.targetId ?? null,
         action: filter.action ?? null,
         since: filter.since === undefined ? null : new Date(filter.since).toISOString(),
+        until: filter.until === undefined ? null : new Date(filter.until).toISOString(),
+        actorMatch: filter.actorMatch?.text ?? null,
+        targetMatch: filter.targetMatch?.text ?? null,
       },
       upToId,
     },

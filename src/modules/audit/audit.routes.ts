@@ -6,6 +6,7 @@ import { EXPORT_CONTENT_TYPES, exportAuditEvents } from './audit.export.js';
 import type { Db } from '../../db/db.js';
 import type { Clock } from '../../shared/clock.js';
 import { actorOf } from '../../http/context.js';
+import { peopleMatch, type PeopleMatching } from './audit.people.js';
 
 const AuditEventSchema = z
   .object({
@@ -26,7 +27,15 @@ const AuditQuery = z.strictObject({
   actor: PlainText(64).optional().meta({ description: 'Actor user id' }),
   target: PlainText(64).optional().meta({ description: 'Target user id' }),
   action: PlainText(100).optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
+  actorMatch: PlainText(200).optional().meta({
+    description:
+      'Part of the actor’s name or email, case-insensitive (the email at the time, or the name now)',
+  }),
+  targetMatch: PlainText(200)
+    .optional()
+    .meta({ description: 'Part of the target’s name or email, case-insensitive' }),
+  since: z.iso.datetime({ offset: true }).optional().meta({ description: 'Events at or after this time' }),
+  until: z.iso.datetime({ offset: true }).optional().meta({ description: 'Events before this time' }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.coerce.number().int().positive().optional(),
 });
@@ -38,6 +47,9 @@ const ExportRequest = z.strictObject({
   target: AuditQuery.shape.target,
   action: AuditQuery.shape.action,
   since: AuditQuery.shape.since,
+  actorMatch: AuditQuery.shape.actorMatch,
+  targetMatch: AuditQuery.shape.targetMatch,
+  until: AuditQuery.shape.until,
 });
 
 const ExportBody = z.string().meta({ description: 'The events, oldest first, streamed' });
@@ -47,7 +59,15 @@ const ExportBody = z.string().meta({ description: 'The events, oldest first, str
  * that writes an event could be set off by a cross-site link or image; a POST must carry a JSON body
  * from the same origin (SEC-CSRF-01), which no foreign page can make a browser send.
  */
-export function registerAuditRoutes(app: ApiApp, deps: { db: Db; clock: Clock }): void {
+export function registerAuditRoutes(
+  app: ApiApp,
+  deps: { db: Db; clock: Clock; people?: PeopleMatching | undefined },
+): void {
+  const textFilters = async (q: { actorMatch?: string; targetMatch?: string; until?: string }) => ({
+    actorMatch: await peopleMatch(deps.db, deps.people, q.actorMatch),
+    targetMatch: await peopleMatch(deps.db, deps.people, q.targetMatch),
+    until: q.until ? Date.parse(q.until) : undefined,
+  });
   app.get('/api/v1/audit-events', {
     config: { access: 'admin' },
     schema: {
@@ -59,9 +79,10 @@ export function registerAuditRoutes(app: ApiApp, deps: { db: Db; clock: Clock })
         ...errorResponses(400, 401, 403),
       },
     },
-    handler: (request) => {
+    handler: async (request) => {
       const q = request.query;
       return listAuditEvents(deps, {
+        ...(await textFilters(q)),
         actorId: q.actor,
         targetId: q.target,
         action: q.action,
@@ -95,6 +116,7 @@ export function registerAuditRoutes(app: ApiApp, deps: { db: Db; clock: Clock })
       const body = await exportAuditEvents(deps, actorOf(request), {
         format: q.format,
         filter: {
+          ...(await textFilters(q)),
           actorId: q.actor,
           targetId: q.target,
           action: q.action,

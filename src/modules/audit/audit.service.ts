@@ -109,7 +109,7 @@ export function present(row: AuditRow): AuditEvent {
   };
 }
 
-export interface AuditListInput {
+export interface AuditListInput extends store.AuditTextFilter {
   actorId?: string | undefined;
   targetId?: string | undefined;
   action?: string | undefined;
@@ -128,6 +128,9 @@ export async function listAuditEvents(
     targetId: input.targetId,
     action: input.action,
     since: input.since,
+    until: input.until,
+    actorMatch: input.actorMatch,
+    targetMatch: input.targetMatch,
     beforeId: input.cursor,
     limit: input.limit + 1,
   });

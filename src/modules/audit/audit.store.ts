@@ -3,7 +3,8 @@ import type { Executor } from '../../db/db.js';
 import { isPostgres } from '../../db/dialect.js';
 import { laneHashesOf } from './audit.checkpoint.js';
 import type { AuditCheckpointsTable, AuditEventsTable } from './audit.table.js';
-import type { Insertable, Selectable } from 'kysely';
+import type { ExpressionBuilder, Insertable, Selectable } from 'kysely';
+import type { Database } from '../../db/database.js';
 
 export type AuditRow = Selectable<AuditEventsTable>;
 
@@ -65,7 +66,36 @@ export async function insertEvent(exec: Executor, row: Insertable<AuditEventsTab
   await exec.insertInto('auditEvents').values(row).execute();
 }
 
-export interface AuditQuery {
+/**
+ * A partial name or email typed into the audit filters: events whose stored label (the person's
+ * email then) contains the text, or whose person is one of the users whose name or email contains it
+ * now (`ids`, found through the users module's port).
+ */
+export interface PeopleMatch {
+  text: string;
+  ids: readonly string[];
+}
+
+/** The filters the list and the export share, beyond the exact ones. */
+export interface AuditTextFilter {
+  until?: number | undefined;
+  actorMatch?: PeopleMatch | undefined;
+  targetMatch?: PeopleMatch | undefined;
+}
+
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function matchesPerson(
+  eb: ExpressionBuilder<Database, 'auditEvents'>,
+  label: 'actorLabel' | 'targetLabel',
+  id: 'actorId' | 'targetId',
+  match: PeopleMatch,
+) {
+  const byLabel = sql<boolean>`lower(${sql.ref(label)}) like ${`%${escapeLike(match.text.toLowerCase())}%`} escape '\\'`;
+  return match.ids.length > 0 ? eb.or([byLabel, eb(id, 'in', [...match.ids])]) : byLabel;
+}
+
+export interface AuditQuery extends AuditTextFilter {
   actorId?: string | undefined;
   targetId?: string | undefined;
   action?: string | undefined;
@@ -80,6 +110,10 @@ export async function findEvents(exec: Executor, q: AuditQuery): Promise<AuditRo
   if (q.targetId) query = query.where('targetId', '=', q.targetId);
   if (q.action) query = query.where('action', '=', q.action);
   if (q.since !== undefined) query = query.where('at', '>=', q.since);
+  if (q.until !== undefined) query = query.where('at', '<', q.until);
+  const { actorMatch, targetMatch } = q;
+  if (actorMatch) query = query.where((eb) => matchesPerson(eb, 'actorLabel', 'actorId', actorMatch));
+  if (targetMatch) query = query.where((eb) => matchesPerson(eb, 'targetLabel', 'targetId', targetMatch));
   if (q.beforeId !== undefined) query = query.where('id', '<', q.beforeId);
   return query.orderBy('id', 'desc').limit(q.limit).execute();
 }
@@ -94,7 +128,7 @@ export async function allEventsInOrder(exec: Executor, afterId: number, limit: n
     .execute();
 }
 
-export interface AuditExportQuery {
+export interface AuditExportQuery extends AuditTextFilter {
   actorId?: string | undefined;
   targetId?: string | undefined;
   action?: string | undefined;
@@ -116,6 +150,10 @@ export async function findEventsAscending(exec: Executor, q: AuditExportQuery): 
   if (q.targetId) query = query.where('targetId', '=', q.targetId);
   if (q.action) query = query.where('action', '=', q.action);
   if (q.since !== undefined) query = query.where('at', '>=', q.since);
+  if (q.until !== undefined) query = query.where('at', '<', q.until);
+  const { actorMatch, targetMatch } = q;
+  if (actorMatch) query = query.where((eb) => matchesPerson(eb, 'actorLabel', 'actorId', actorMatch));
+  if (targetMatch) query = query.where((eb) => matchesPerson(eb, 'targetLabel', 'targetId', targetMatch));
   return query.orderBy('id', 'asc').limit(q.limit).execute();
 }
 

@@ -15,6 +15,7 @@ import {
   type AuthCtx,
 } from './auth.service.js';
 import { signIn } from './sign-in.service.js';
+import { meOf } from './me.js';
 import {
   ChangePasswordBody,
   MeResponse,
@@ -35,10 +36,6 @@ export function registerAuthRoutes(
   // (SEC-PS-02): a flood of parallel requests from one credential is refused before it costs the
   // database a write each (the attempt counters) or the hash pool a queue.
   const passwordChanges = new InFlightLimit(deps.config.hashShare.perCredential);
-  const passwordPolicy = () => ({
-    minLength: deps.config.password.minLength,
-    maxLength: deps.config.password.maxLength,
-  });
   const setSessionCookie = (reply: FastifyReply, secret: string) =>
     reply.setCookie(cookie.name, secret, {
       ...cookie.options,
@@ -112,13 +109,7 @@ export function registerAuthRoutes(
     },
     handler: async (request) => {
       // The guard has just read the user and its lockout (fresh, SEC-SES-04): no second read.
-      const user = signedInPrincipal(request).user;
-      return {
-        user,
-        passwordChangeRequired: user.passwordChangeRequired,
-        passwordPolicy: passwordPolicy(),
-        defaultLocale: deps.config.defaultLocale,
-      };
+      return meOf(signedInPrincipal(request).user, deps.config);
     },
   });
 
@@ -130,13 +121,7 @@ export function registerAuthRoutes(
       response: { 200: MeResponse, ...errorResponses(...AUTHED_ERRORS) },
     },
     handler: async (request) => {
-      const user = await updateMyProfile(deps, signedInActor(request), request.body);
-      return {
-        user,
-        passwordChangeRequired: user.passwordChangeRequired,
-        passwordPolicy: passwordPolicy(),
-        defaultLocale: deps.config.defaultLocale,
-      };
+      return meOf(await updateMyProfile(deps, signedInActor(request), request.body), deps.config);
     },
   });
 

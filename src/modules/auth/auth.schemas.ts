@@ -37,6 +37,10 @@ export const MeResponse = z
     passwordPolicy: z
       .object({ minLength: z.number().int(), maxLength: z.number().int() })
       .meta({ description: 'What a new password must satisfy, for live feedback while typing one.' }),
+    canInvite: z.boolean().meta({
+      description:
+        'Whether this user may invite people: admins always, members while the organization allows it (membersMayInvite).',
+    }),
     defaultLocale: z.string().meta({
       description:
         "The organization's default language (setting defaultLocale): what a user whose locale is null gets, in mail and in the console.",

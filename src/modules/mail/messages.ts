@@ -13,7 +13,8 @@ export interface TemplateValues {
   password_changed: Record<string, never>;
   password_reset_completed: Record<string, never>;
   role_changed: { from: string; to: string };
-  deactivated: Record<string, never>;
+  /** `by`: the deactivating admin's address, whom to ask for access again (absent for the CLI). */
+  deactivated: { by?: string };
   /** `link` is a fresh reset link, or Forgot password when the user already holds one (`earlierLink`). */
   lockout: { minutes: string; link: string; earlierLink?: 'open' };
   token_created: { tokenName: string; prefix: string };

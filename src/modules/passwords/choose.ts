@@ -1,5 +1,5 @@
 import { generatePassword } from './generator.js';
-import { assertPasswordAcceptable } from './policy.js';
+import { assertPasswordAcceptable, assertPasswordRules } from './policy.js';
 
 /** A password typed by a person, or one to generate (the admin's Reset password and Add user). */
 export type PasswordChoice = { password: string } | { generate: true };
@@ -32,7 +32,7 @@ export function choosePassword(
   for (let attempt = 0; attempt < 1000; attempt += 1) {
     const password = generatePassword(policy.minLength);
     try {
-      assertPasswordAcceptable(password, policy);
+      assertPasswordRules(password, policy);
       return { password, generated: true };
     } catch {
       continue;

@@ -10,6 +10,7 @@ export {
   type PasswordHasher,
 } from './hasher.js';
 export { assertPasswordAcceptable, contextWords, type PolicyContext } from './policy.js';
+export { strengthScore, MIN_STRENGTH_SCORE } from './strength.js';
 export { generatePassword, GENERATED_PASSWORD_BITS } from './generator.js';
 export { loadBlocklist, isBlocklisted } from './blocklist.js';
 export { passwordErrors } from './passwords.errors.js';

@@ -1,6 +1,7 @@
 import { isBlocklisted } from './blocklist.js';
 import { normalizePassword } from './hasher.js';
 import { passwordErrors } from './passwords.errors.js';
+import { MIN_STRENGTH_SCORE, strengthScore } from './strength.js';
 
 export interface PolicyContext {
   minLength: number;
@@ -33,10 +34,22 @@ export function contextWords(ctx: PolicyContext): string[] {
 
 /**
  * The one password policy for every path that sets a password (SEC-PW-01..06): length in code points
- * after NFKC (never truncated), no control characters, not on the blocklist, no context words.
- * No composition rules (SEC-PW-04).
+ * after NFKC (never truncated), no control characters, not on the blocklist, no context words, and
+ * not rated too guessable by the strength estimator (strength.ts), with the context words as its
+ * dictionary. No composition rules (SEC-PW-04). The cheap rules run first; all of it runs before
+ * any hashing.
  */
 export function assertPasswordAcceptable(password: string, ctx: PolicyContext): void {
+  assertPasswordRules(password, ctx);
+  if (strengthScore(normalizePassword(password), contextWords(ctx)) < MIN_STRENGTH_SCORE)
+    throw passwordErrors.password_too_weak();
+}
+
+/**
+ * The rules without the estimator: what a generated password is held to (six random groups of five,
+ * about 148 bits, are strong by construction; estimating each draw would only cost time).
+ */
+export function assertPasswordRules(password: string, ctx: PolicyContext): void {
   if (CONTROL.test(password)) throw passwordErrors.password_invalid_characters();
   const normalized = normalizePassword(password);
   const length = [...normalized].length;

@@ -52,8 +52,13 @@ export function registerRecoveryRoutes(app: ApiApp, ctx: RecoveryCtx): void {
       response: { 200: ResetStatus, ...errorResponses(400) },
     },
     handler: async (request) => {
-      await checkResetToken(ctx, request.query.token);
-      return { usable: true as const, minPasswordLength: ctx.config.password.minLength };
+      const holder = await checkResetToken(ctx, request.query.token);
+      return {
+        usable: true as const,
+        minPasswordLength: ctx.config.password.minLength,
+        account: { name: holder.name, maskedEmail: holder.maskedEmail },
+        contextWords: holder.contextWords,
+      };
     },
   });
 

@@ -4,7 +4,17 @@ import { EmailInput, PasswordInput } from '../../http/schemas.js';
 export const Accepted = z.object({ message: z.string() }).meta({ id: 'Accepted' });
 export const ForgotPasswordBody = z.strictObject({ email: EmailInput });
 export const TokenQuery = z.strictObject({ token: z.string().min(1).max(128) });
-export const ResetStatus = z.object({ usable: z.literal(true), minPasswordLength: z.number().int() });
+export const ResetStatus = z.object({
+  usable: z.literal(true),
+  minPasswordLength: z.number().int(),
+  account: z.object({ name: z.string(), maskedEmail: z.string() }).meta({
+    description: 'Whose account the link resets: the name and the address with its local part masked.',
+  }),
+  contextWords: z.array(z.string()).meta({
+    description:
+      'Words the new password must not contain (the name, the address, the organization), lower-cased.',
+  }),
+});
 export const CompleteResetBody = z.strictObject({
   token: z.string().min(1).max(128),
   newPassword: PasswordInput,

@@ -6,6 +6,7 @@ import { enqueue, recipientOf } from '../mail/index.js';
 import {
   choosePassword,
   consumeResetToken,
+  contextWords,
   hashCallerOf,
   invalidateResetTokens,
   peekResetToken,
@@ -25,9 +26,34 @@ async function holderOf(ctx: Pick<RecoveryCtx, 'db' | 'clock'>, token: string): 
   return found;
 }
 
-/** Tells the console whether a link is still usable, without consuming it (SEC-RST-08). */
-export async function checkResetToken(ctx: Pick<RecoveryCtx, 'db' | 'clock'>, token: string): Promise<void> {
-  await holderOf(ctx, token);
+/** "a•••@example.com": enough for the holder to recognise the account, not to read it off a screen. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  const local = at > 0 ? email.slice(0, at) : email;
+  return `${[...local][0] ?? ''}•••${at > 0 ? email.slice(at) : ''}`;
+}
+
+/**
+ * Tells the console whether a link is still usable, without consuming it (SEC-RST-08), and whose
+ * account it is: the name, the masked address and the words the policy refuses in this user's
+ * password (SEC-PW-06), so the page can check them before submitting. Only a holder of the link
+ * (256 bits, SEC-RST-01), sent to that address or handed over by an admin, learns them.
+ */
+export async function checkResetToken(
+  ctx: Pick<RecoveryCtx, 'db' | 'clock' | 'config'>,
+  token: string,
+): Promise<{ name: string; maskedEmail: string; contextWords: string[] }> {
+  const { user } = await holderOf(ctx, token);
+  return {
+    name: user.name,
+    maskedEmail: maskEmail(user.email),
+    contextWords: contextWords({
+      ...ctx.config.password,
+      email: user.email,
+      name: user.name,
+      organizationName: ctx.config.organizationName,
+    }),
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 export { listUsers, type ListUsersInput } from './list-users.js';
 export { getUser, findUserByEmail, anyUserExists, tokenOwners } from './get-user.js';
+export { peopleMatching } from './people-matching.js';
 export { createUser, insertUser, type CreateUserInput } from './create-user.js';
 export { updateUser } from './update-user.js';
 export { setUserStatus } from './set-user-status.js';

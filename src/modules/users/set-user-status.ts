@@ -32,7 +32,13 @@ export async function setUserStatus(
       await endAllSessions(trx, id);
       await revokeAllTokens(trx, id);
       await invalidateResetTokens(trx, id);
-      await enqueue(inTx(ctx, trx), { template: 'deactivated', ...recipientOf(after) });
+      // The notice says whom to ask for access again: Forgot password cannot help a deactivated
+      // account, and sign-in answers it like any wrong password (SEC-ENUM-01).
+      await enqueue(inTx(ctx, trx), {
+        template: 'deactivated',
+        ...recipientOf(after),
+        vars: actor.actorId ? { by: actor.actorLabel } : {},
+      });
       await ctx.invitationsOfInviter?.revokeNoLongerAllowed(inTx(ctx, trx), actor, {
         id,
         role: before.role,

@@ -1,6 +1,7 @@
 import { useId, useMemo, useState, type InputHTMLAttributes, type ReactNode, type Ref } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
-import { checkPassword, type PasswordPolicy } from '../lib/password-policy';
+import { checkPassword, contextWords, type PasswordPolicy } from '../lib/password-policy';
+import { usePasswordScore } from '../lib/password-strength';
 import { CheckIcon, DotIcon } from './icons';
 
 export interface PasswordFieldProps extends Omit<
@@ -33,7 +34,10 @@ export function PasswordField({
   const { t } = useTranslation();
   const id = useId();
   const [visible, setVisible] = useState(false);
-  const check = useMemo(() => (policy ? checkPassword(value, policy) : null), [value, policy]);
+  // The estimator loads only for a field with a policy (a new password); a sign-in field never asks.
+  const words = useMemo(() => (policy ? contextWords(policy.context) : null), [policy]);
+  const score = usePasswordScore(words ? value : '', words ?? [], words !== null);
+  const check = useMemo(() => (policy ? checkPassword(value, policy, score) : null), [value, policy, score]);
   const hintId = hint ? `${id}-hint` : undefined;
   const rulesId = check ? `${id}-rules` : undefined;
   const errorId = error ? `${id}-error` : undefined;

@@ -1573,6 +1573,119 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/session': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Who is signed in, quietly: 200 with me = null when nobody is (the console’s probe)
+     * @description The same user as GET /api/v1/me, without a 401 when signed out, and whether first-run setup is pending. A session whose second step or required enrollment is pending answers me = null.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SessionProbe'];
+          };
+        };
+        /** @description Too many requests. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/setup/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether first-run setup is pending and a setup link usable; the password policy to meet */
+    get: {
+      parameters: {
+        query?: {
+          token?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SetupStatus'];
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/forgot-password': {
     parameters: {
       query?: never;
@@ -1698,6 +1811,13 @@ export interface paths {
               /** @enum {boolean} */
               usable: true;
               minPasswordLength: number;
+              /** @description Whose account the link resets: the name and the address with its local part masked. */
+              account: {
+                name: string;
+                maskedEmail: string;
+              };
+              /** @description Words the new password must not contain (the name, the address, the organization), lower-cased. */
+              contextWords: string[];
             };
           };
         };
@@ -5076,7 +5196,14 @@ export interface paths {
           /** @description Target user id */
           target?: string;
           action?: string;
+          /** @description Part of the actor’s name or email, case-insensitive (the email at the time, or the name now) */
+          actorMatch?: string;
+          /** @description Part of the target’s name or email, case-insensitive */
+          targetMatch?: string;
+          /** @description Events at or after this time */
           since?: string;
+          /** @description Events before this time */
+          until?: string;
           limit?: number;
           cursor?: number;
         };
@@ -5174,8 +5301,20 @@ export interface paths {
             /** @description Target user id */
             target?: string;
             action?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Events at or after this time
+             */
             since?: string;
+            /** @description Part of the actor’s name or email, case-insensitive (the email at the time, or the name now) */
+            actorMatch?: string;
+            /** @description Part of the target’s name or email, case-insensitive */
+            targetMatch?: string;
+            /**
+             * Format: date-time
+             * @description Events before this time
+             */
+            until?: string;
           };
         };
       };
@@ -6099,6 +6238,8 @@ export interface components {
         minLength: number;
         maxLength: number;
       };
+      /** @description Whether this user may invite people: admins always, members while the organization allows it (membersMayInvite). */
+      canInvite: boolean;
       /** @description The organization's default language (setting defaultLocale): what a user whose locale is null gets, in mail and in the console. */
       defaultLocale: string;
     };
@@ -6110,6 +6251,26 @@ export interface components {
       ip: string | null;
       userAgent: string | null;
       current: boolean;
+    };
+    SessionProbeInput: {
+      /** @description The signed-in user as GET /api/v1/me gives it; null when signed out, when the session ended, or while a second step is pending. */
+      me: components['schemas']['MeInput'] | null;
+      /** @description No user exists yet: the first admin is still to be created. */
+      setupPending: boolean;
+    };
+    SetupStatusInput: {
+      /** @description No user exists yet. */
+      pending: boolean;
+      /**
+       * @description valid: the token was issued and setup is pending; unknown: never issued, or already used (setup is done); absent: no token given.
+       * @enum {string}
+       */
+      link: 'valid' | 'unknown' | 'absent';
+      passwordPolicy: {
+        minLength: number;
+        maxLength: number;
+      };
+      organizationName: string;
     };
     EnrollmentLinkStatusInput: {
       /** @enum {string} */
@@ -6457,6 +6618,8 @@ export interface components {
         minLength: number;
         maxLength: number;
       };
+      /** @description Whether this user may invite people: admins always, members while the organization allows it (membersMayInvite). */
+      canInvite: boolean;
       /** @description The organization's default language (setting defaultLocale): what a user whose locale is null gets, in mail and in the console. */
       defaultLocale: string;
     };
@@ -6468,6 +6631,26 @@ export interface components {
       ip: string | null;
       userAgent: string | null;
       current: boolean;
+    };
+    SessionProbe: {
+      /** @description The signed-in user as GET /api/v1/me gives it; null when signed out, when the session ended, or while a second step is pending. */
+      me: components['schemas']['Me'] | null;
+      /** @description No user exists yet: the first admin is still to be created. */
+      setupPending: boolean;
+    };
+    SetupStatus: {
+      /** @description No user exists yet. */
+      pending: boolean;
+      /**
+       * @description valid: the token was issued and setup is pending; unknown: never issued, or already used (setup is done); absent: no token given.
+       * @enum {string}
+       */
+      link: 'valid' | 'unknown' | 'absent';
+      passwordPolicy: {
+        minLength: number;
+        maxLength: number;
+      };
+      organizationName: string;
     };
     EnrollmentLinkStatus: {
       /** @enum {string} */

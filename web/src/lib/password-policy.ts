@@ -1,7 +1,8 @@
 /**
  * Live password feedback, mirroring the server's policy (src/modules/passwords/policy.ts): length in
- * Unicode code points after NFKC, at most 256, no control characters, none of the context words.
- * The blocklist is only checked by the server; its answer shows up as an error on submit.
+ * Unicode code points after NFKC, at most 256, no control characters, none of the context words, and,
+ * given the strength estimator's score (password-strength.ts), not too guessable. The blocklist is
+ * only checked by the server; its answer shows up as an error on submit.
  */
 import { t } from './i18n';
 
@@ -9,13 +10,19 @@ export interface PasswordPolicy {
   minLength: number;
   maxLength: number;
   /** The account's email and name, and the organization's name: words the password must not contain. */
-  context?: { email?: string | undefined; name?: string | undefined; organizationName?: string | undefined };
+  context?: {
+    email?: string | undefined;
+    name?: string | undefined;
+    organizationName?: string | undefined;
+    /** Words the server named for this account (a reset link's status), in addition to the above. */
+    words?: readonly string[] | undefined;
+  };
 }
 
 export const DEFAULT_POLICY: PasswordPolicy = { minLength: 15, maxLength: 256 };
 
 export interface PasswordRule {
-  id: 'min' | 'max' | 'context' | 'characters';
+  id: 'min' | 'max' | 'context' | 'characters' | 'guessable';
   label: string;
   met: boolean;
 }
@@ -34,8 +41,9 @@ const MIN_CONTEXT_WORD = 3;
 
 export const codePoints = (value: string): number => [...value.normalize('NFKC')].length;
 
-function contextWords(context: PasswordPolicy['context']): string[] {
-  const words = new Set<string>(['gatehouse']);
+/** The words a password must not contain, lower-cased: also the estimator's extra dictionary. */
+export function contextWords(context: PasswordPolicy['context']): string[] {
+  const words = new Set<string>(['gatehouse', ...(context?.words ?? [])]);
   const add = (value: string | undefined) => {
     const v = value?.normalize('NFKC').toLowerCase().trim();
     if (v && [...v].length >= MIN_CONTEXT_WORD) words.add(v);
@@ -50,23 +58,21 @@ function contextWords(context: PasswordPolicy['context']): string[] {
   return [...words];
 }
 
-/** A rough strength estimate: length times the variety of characters, minus repetition. */
-function estimateBits(password: string): number {
-  const chars = [...password.normalize('NFKC')];
-  if (chars.length === 0) return 0;
-  let pool = 0;
-  if (/[a-z]/.test(password)) pool += 26;
-  if (/[A-Z]/.test(password)) pool += 26;
-  if (/[0-9]/.test(password)) pool += 10;
-  if (/[^a-zA-Z0-9]/.test(password)) pool += 33;
-  const unique = new Set(chars).size;
-  const effectiveLength = Math.min(chars.length, unique * 2.5);
-  return effectiveLength * Math.log2(Math.max(pool, 2));
-}
-
 const STRENGTH_KEYS = ['tooShort', 'weak', 'fair', 'good', 'strong'] as const;
 
-export function checkPassword(password: string, policy: PasswordPolicy): PasswordCheck {
+/** Below this estimator score the server refuses the password (password_too_weak). */
+const MIN_SCORE = 2;
+
+/**
+ * The rules, checked as the person types. `score` is the estimator's (0–4): undefined leaves the
+ * estimator out (the rules alone), null means it is still loading. The meter never says more than
+ * "Weak" while a rule fails or the estimator finds the password too guessable.
+ */
+export function checkPassword(
+  password: string,
+  policy: PasswordPolicy,
+  score?: number | null,
+): PasswordCheck {
   const length = codePoints(password);
   const lowered = password.normalize('NFKC').toLowerCase();
   const found = contextWords(policy.context).find((word) => lowered.includes(word));
@@ -85,24 +91,38 @@ export function checkPassword(password: string, policy: PasswordPolicy): Passwor
       id: 'context',
       label: found
         ? t('password.rules.notContain', { word: found })
-        : policy.context?.email || policy.context?.name
+        : policy.context?.email || policy.context?.name || policy.context?.words?.length
           ? t('password.rules.noContext')
           : t('password.rules.noProduct'),
       met: !found,
     },
   ];
+  if (score !== undefined) {
+    rules.push({
+      id: 'guessable',
+      label: t('passwordMeter.notGuessable'),
+      met: score !== null && score >= MIN_SCORE,
+    });
+  }
   if (CONTROL.test(password)) {
     rules.push({ id: 'characters', label: t('password.rules.noControl'), met: false });
   }
-  const ok = password.length > 0 && rules.every((r) => r.met);
-  const bits = estimateBits(password);
-  let strength: PasswordCheck['strength'] = 0;
-  if (length >= policy.minLength) strength = bits >= 90 ? 4 : bits >= 70 ? 3 : bits >= 50 ? 2 : 1;
-  return {
-    length,
-    rules,
-    ok,
-    strength,
-    strengthLabel: t(`password.strengthLabels.${STRENGTH_KEYS[strength]}`),
-  };
+  // While the estimator loads, only what is known counts: the server has the last word on submit.
+  const ok = password.length > 0 && rules.every((r) => r.met || (r.id === 'guessable' && score === null));
+  let strength: PasswordCheck['strength'];
+  let label: string;
+  if (length < policy.minLength) {
+    strength = 0;
+    label = t('password.strengthLabels.tooShort');
+  } else if (!ok || (typeof score === 'number' && score < MIN_SCORE)) {
+    strength = 1;
+    label = t('password.strengthLabels.weak');
+  } else if (typeof score !== 'number') {
+    strength = 1;
+    label = t('passwordMeter.checking');
+  } else {
+    strength = Math.min(4, Math.max(2, score)) as PasswordCheck['strength'];
+    label = t(`password.strengthLabels.${STRENGTH_KEYS[strength]}`);
+  }
+  return { length, rules, ok, strength, strengthLabel: label };
 }

@@ -66,7 +66,12 @@ const en: LocaleCatalogue = {
     }),
     deactivated: (v) => ({
       subject: `Your ${v.org} account was deactivated`,
-      paragraphs: ['An administrator deactivated your account. You can no longer sign in.'],
+      paragraphs: [
+        'An administrator deactivated your account. You can no longer sign in. Resetting your password will not change that.',
+        v.by
+          ? `To get access again, ask ${v.by} or another ${v.org} administrator to reactivate your account.`
+          : `To get access again, ask a ${v.org} administrator to reactivate your account.`,
+      ],
       footer: 'contactAdmin',
     }),
     lockout: (v) => ({

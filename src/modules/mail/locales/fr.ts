@@ -69,7 +69,12 @@ const fr: LocaleCatalogue = {
     }),
     deactivated: (v) => ({
       subject: `Votre compte ${v.org} a été désactivé`,
-      paragraphs: ['Un administrateur a désactivé votre compte. Vous ne pouvez plus vous connecter.'],
+      paragraphs: [
+        'Un administrateur a désactivé votre compte. Vous ne pouvez plus vous connecter. Réinitialiser votre mot de passe n’y changera rien.',
+        v.by
+          ? `Pour retrouver l’accès, demandez à ${v.by} ou à un autre administrateur de ${v.org} de réactiver votre compte.`
+          : `Pour retrouver l’accès, demandez à un administrateur de ${v.org} de réactiver votre compte.`,
+      ],
       footer: 'contactAdmin',
     }),
     lockout: (v) => ({

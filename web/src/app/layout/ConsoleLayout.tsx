@@ -5,7 +5,8 @@ import { Button } from '../../components/Button';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { LogoMark } from '../../components/icons';
 import { Loading } from '../../components/Spinner';
-import { useMe } from '../../features/auth/api';
+import { setupPendingQueryKey, useMe } from '../../features/auth/api';
+import { useQueryClient } from '@tanstack/react-query';
 import { MailLogBanner } from '../../features/mail/components/MailLogBanner';
 import type { Me } from '../../lib/api';
 import { peekSignInNotice, SIGNED_OUT } from '../../lib/session';
@@ -19,6 +20,7 @@ export function ConsoleLayout() {
   const { t } = useTranslation();
   const me = useMe();
   const location = useLocation();
+  const queryClient = useQueryClient();
   if (me.isPending)
     return (
       <FullPage>
@@ -33,6 +35,8 @@ export function ConsoleLayout() {
     );
   }
   if (!me.data) {
+    // Before setup there is nobody to sign in: the setup page says what to do.
+    if (queryClient.getQueryData<boolean>(setupPendingQueryKey)) return <Navigate to="/setup" replace />;
     // After a deliberate sign-out, the next sign-in starts afresh; after a session ended, it comes back here.
     const state =
       peekSignInNotice() === SIGNED_OUT ? null : { from: `${location.pathname}${location.search}` };

@@ -5,10 +5,12 @@ import { Badge } from '../../components/Badge';
 import { Card, PageHeader } from '../../components/Page';
 import { useToast } from '../../components/Toast';
 import { ChangePasswordForm } from '../../features/auth/components/ChangePasswordForm';
+import { InviteUsersButton } from '../../features/invitations/components/InviteUsersDialog';
 import { useForgetMyTokens } from '../../features/account/api';
 import { ChangeEmailForm } from '../../features/account/components/ChangeEmailForm';
 import { LanguageForm } from '../../features/account/components/LanguageForm';
 import { MyTokensList } from '../../features/account/components/MyTokensList';
+import { CreateTokenForm } from '../../features/account/components/CreateTokenForm';
 import { ConnectedAppsCard } from '../../features/apps/components/ConnectedAppsCard';
 import { SessionsList } from '../../features/account/components/SessionsList';
 import { TwoStepCard } from '../../features/account/components/TwoStepCard';
@@ -24,7 +26,11 @@ export function AccountPage() {
   const forgetTokens = useForgetMyTokens();
   return (
     <>
-      <PageHeader title={t('account.title')} />
+      <PageHeader
+        title={t('account.title')}
+        // Admins invite from Manage users; a member may invite here while the organization allows it.
+        actions={me.canInvite && me.user.role !== 'admin' ? <InviteUsersButton /> : null}
+      />
       <div className="stack">
         <Card title={t('account.profile')}>
           <div className="profile-summary">
@@ -63,6 +69,7 @@ export function AccountPage() {
         </Card>
         <Card title={t('account.tokens')} description={t('account.tokensDescription')}>
           <MyTokensList />
+          <CreateTokenForm />
         </Card>
         <ConnectedAppsCard />
         <Card title={t('account.preferences')}>

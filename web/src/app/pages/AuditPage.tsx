@@ -6,46 +6,51 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { ListIcon } from '../../components/icons';
 import { PageHeader } from '../../components/Page';
 import { Loading, Spinner } from '../../components/Spinner';
-import { useAuditEvents, useUserIdByEmail, type AuditQuery } from '../../features/audit/api';
+import { useAuditEvents, type AuditQuery } from '../../features/audit/api';
+import { AuditExport } from '../../features/audit/components/AuditExport';
 import { AuditFilters, type AuditFilterValues } from '../../features/audit/components/AuditFilters';
 import { AuditLog } from '../../features/audit/components/AuditLog';
 
 const PAGE_SIZE = 50;
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The start of a day where the admin is; `next` gives the start of the day after (an exclusive end). */
+function startOfDay(day: string, next = false): string {
+  const date = new Date(`${day}T00:00:00`);
+  if (next) date.setDate(date.getDate() + 1);
+  return date.toISOString();
+}
+
 /**
- * The audit log, newest first. Filters (actor and target by email, action, since a day) and the
- * page cursor live in the URL; the API filters people by id, so emails are looked up first.
+ * The audit log, newest first. Filters (actor and target by any part of a name or email, action,
+ * from and until a day) and the page cursor live in the URL; the export downloads what they select.
  */
 export function AuditPage() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const location = useLocation();
+  const day = (key: string) => (DAY.test(params.get(key) ?? '') ? (params.get(key) as string) : '');
   const filters: AuditFilterValues = {
     actor: params.get('actor') ?? '',
     target: params.get('target') ?? '',
     action: params.get('action') ?? '',
-    since: /^\d{4}-\d{2}-\d{2}$/.test(params.get('since') ?? '') ? (params.get('since') as string) : '',
+    since: day('since'),
+    until: day('until'),
   };
   const cursor = Number(params.get('cursor')) > 0 ? Number(params.get('cursor')) : undefined;
   const cursors = ((location.state as { cursors?: unknown } | null)?.cursors as number[] | undefined) ?? [];
 
-  const actorId = useUserIdByEmail(filters.actor);
-  const targetId = useUserIdByEmail(filters.target);
-  const lookupsDone = (!filters.actor || actorId.isSuccess) && (!filters.target || targetId.isSuccess);
-  const unknown = {
-    ...(filters.actor && actorId.data === null ? { actor: t('audit.noUserWithEmail') } : {}),
-    ...(filters.target && targetId.data === null ? { target: t('audit.noUserWithEmail') } : {}),
-  };
-  const query: AuditQuery = {
-    ...(actorId.data ? { actor: actorId.data } : {}),
-    ...(targetId.data ? { target: targetId.data } : {}),
+  const selection = {
+    ...(filters.actor ? { actorMatch: filters.actor } : {}),
+    ...(filters.target ? { targetMatch: filters.target } : {}),
     ...(filters.action ? { action: filters.action } : {}),
-    // The start of that day where the admin is.
-    ...(filters.since ? { since: new Date(`${filters.since}T00:00:00`).toISOString() } : {}),
-    limit: PAGE_SIZE,
-    ...(cursor ? { cursor } : {}),
+    ...(filters.since ? { since: startOfDay(filters.since) } : {}),
+    // "Until" a day includes that day.
+    ...(filters.until ? { until: startOfDay(filters.until, true) } : {}),
   };
-  const events = useAuditEvents(query, lookupsDone && Object.keys(unknown).length === 0);
+  const query: AuditQuery = { ...selection, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) };
+  const events = useAuditEvents(query);
 
   const apply = (next: AuditFilterValues, cursorValue?: number, stack: number[] = [], push = false) => {
     const p = new URLSearchParams();
@@ -54,22 +59,19 @@ export function AuditPage() {
     setParams(p, { replace: !push, state: { cursors: stack } });
   };
 
-  const lookupError = actorId.error ?? targetId.error;
   const filtered = Object.values(filters).some(Boolean);
   const nextCursor = events.data?.nextCursor ?? null;
 
   return (
     <>
-      <PageHeader title={t('audit.title')} description={t('audit.description')} />
-      <AuditFilters value={filters} onApply={(next) => apply(next)} problems={unknown} />
+      <PageHeader
+        title={t('audit.title')}
+        description={t('audit.description')}
+        actions={<AuditExport filters={selection} />}
+      />
+      <AuditFilters value={filters} onApply={(next) => apply(next)} />
       <section className="list-panel" aria-busy={events.isFetching || undefined}>
-        {lookupError ? (
-          <ErrorMessage error={lookupError} onRetry={() => void (actorId.refetch(), targetId.refetch())} />
-        ) : Object.keys(unknown).length > 0 ? (
-          <EmptyState title={t('audit.noUserTitle')} icon={<ListIcon size={28} />}>
-            <p>{t('audit.noUserHint')}</p>
-          </EmptyState>
-        ) : !lookupsDone || events.isPending ? (
+        {events.isPending ? (
           <Loading label={t('audit.loading')} />
         ) : events.isError && !events.data ? (
           <ErrorMessage
@@ -100,7 +102,8 @@ export function AuditPage() {
               </Button>
               <Button
                 size="sm"
-                disabled={!nextCursor}
+                // An empty page has nothing older to show.
+                disabled={!nextCursor || events.data.items.length === 0}
                 onClick={() => nextCursor && apply(filters, nextCursor, [...cursors, cursor ?? 0], true)}
               >
                 {t('audit.older')}

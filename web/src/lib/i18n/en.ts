@@ -6,6 +6,7 @@ import { oidcEn, oidcErrorsEn } from './oidc.en';
  * A new screen adds its strings here and in fr.ts (test/unit/i18n-catalogue.test.ts checks both).
  */
 import { mfaEn, mfaErrorsEn } from './mfa.en';
+import { apiTokensEn, auditToolsEn, firstRunEn, minorAErrorsEn, passwordMeterEn } from './minor-a.en';
 
 export const en = {
   common: {
@@ -68,6 +69,7 @@ export const en = {
   },
   errors: {
     ...mfaErrorsEn,
+    ...minorAErrorsEn,
     ...oidcErrorsEn,
     network_error: 'Could not reach Gatehouse. Check your connection and try again.',
     unexpected_response: 'Gatehouse gave an unexpected answer. Try again.',
@@ -121,6 +123,10 @@ export const en = {
     invitation_not_found: 'This invitation no longer exists.',
   },
   mfa: mfaEn,
+  passwordMeter: passwordMeterEn,
+  firstRun: firstRunEn,
+  auditTools: auditToolsEn,
+  apiTokens: apiTokensEn,
   layout: {
     loading: 'Loading Gatehouse…',
     loadFailed: 'Gatehouse could not load',
@@ -203,7 +209,6 @@ export const en = {
     description: 'Create the first admin account. This link works only once.',
     doneTitle: 'Setup is already done',
     doneBody: 'Gatehouse already has an admin. Sign in instead.',
-    noToken: 'Open the setup link printed by the server when it first started.',
     name: 'Your name',
     submit: 'Create admin account',
   },
@@ -522,9 +527,6 @@ export const en = {
     description: 'Every security-relevant action, newest first. Events cannot be edited or deleted.',
     loading: 'Loading events…',
     loadFailed: 'Events could not be loaded',
-    noUserWithEmail: 'No user has this email.',
-    noUserTitle: 'No user has that email',
-    noUserHint: 'Filter by the email of an existing user.',
     noMatch: 'No events match these filters',
     noMatchHint: 'Try other filters, or clear them.',
     empty: 'No events yet',
@@ -557,14 +559,9 @@ export const en = {
     },
     filters: {
       label: 'Filter audit events',
-      actor: 'Actor email',
-      actorPlaceholder: 'Who did it',
-      target: 'Target email',
-      targetPlaceholder: 'Whom it concerned',
       action: 'Action',
       allActions: 'All actions',
       since: 'Since',
-      apply: 'Apply filters',
       clear: 'Clear',
     },
     actions: {

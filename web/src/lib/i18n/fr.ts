@@ -7,6 +7,7 @@ import { oidcErrorsFr, oidcFr } from './oidc.fr';
  * (U+202F) avant le point-virgule, le point d’interrogation et d’exclamation, et à l’intérieur des guillemets.
  */
 import { mfaFr, mfaErrorsFr } from './mfa.fr';
+import { apiTokensFr, auditToolsFr, firstRunFr, minorAErrorsFr, passwordMeterFr } from './minor-a.fr';
 
 export const fr: Catalogue = {
   common: {
@@ -75,6 +76,7 @@ export const fr: Catalogue = {
   },
   errors: {
     ...mfaErrorsFr,
+    ...minorAErrorsFr,
     ...oidcErrorsFr,
     network_error: 'Impossible de joindre Gatehouse. Vérifiez votre connexion et réessayez.',
     unexpected_response: 'Gatehouse a donné une réponse inattendue. Réessayez.',
@@ -128,6 +130,10 @@ export const fr: Catalogue = {
     invitation_not_found: 'Cette invitation n’existe plus.',
   },
   mfa: mfaFr,
+  passwordMeter: passwordMeterFr,
+  firstRun: firstRunFr,
+  auditTools: auditToolsFr,
+  apiTokens: apiTokensFr,
   layout: {
     loading: 'Chargement de Gatehouse…',
     loadFailed: 'Gatehouse n’a pas pu se charger',
@@ -211,7 +217,6 @@ export const fr: Catalogue = {
     description: 'Créez le premier compte administrateur. Ce lien ne fonctionne qu’une fois.',
     doneTitle: 'L’installation est déjà faite',
     doneBody: 'Gatehouse a déjà un administrateur. Connectez-vous plutôt.',
-    noToken: 'Ouvrez le lien d’installation affiché par le serveur lors de son premier démarrage.',
     name: 'Votre nom',
     submit: 'Créer le compte administrateur',
   },
@@ -543,9 +548,6 @@ export const fr: Catalogue = {
       'Chaque action liée à la sécurité, de la plus récente à la plus ancienne. Les événements ne peuvent être ni modifiés ni supprimés.',
     loading: 'Chargement des événements…',
     loadFailed: 'Les événements n’ont pas pu être chargés',
-    noUserWithEmail: 'Aucun utilisateur n’a cet e-mail.',
-    noUserTitle: 'Aucun utilisateur n’a cet e-mail',
-    noUserHint: 'Filtrez par l’e-mail d’un utilisateur existant.',
     noMatch: 'Aucun événement ne correspond à ces filtres',
     noMatchHint: 'Essayez d’autres filtres, ou effacez-les.',
     empty: 'Aucun événement pour l’instant',
@@ -578,14 +580,9 @@ export const fr: Catalogue = {
     },
     filters: {
       label: 'Filtrer les événements d’audit',
-      actor: 'E-mail de l’auteur',
-      actorPlaceholder: 'Qui l’a fait',
-      target: 'E-mail de la cible',
-      targetPlaceholder: 'Qui est concerné',
       action: 'Action',
       allActions: 'Toutes les actions',
       since: 'Depuis le',
-      apply: 'Appliquer les filtres',
       clear: 'Effacer',
     },
     actions: {

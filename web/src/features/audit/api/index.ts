@@ -1,5 +1,5 @@
-import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
-import { api, call, isApiError, type QueryOf, type ResponseOf } from '../../../lib/api';
+import { keepPreviousData, useMutation, useQueries, useQuery } from '@tanstack/react-query';
+import { api, call, isApiError, type BodyOf, type QueryOf, type ResponseOf } from '../../../lib/api';
 
 export type AuditQuery = QueryOf<'/api/v1/audit-events', 'get'>;
 export type AuditEvent = ResponseOf<'/api/v1/audit-events', 'get'>['items'][number];
@@ -10,21 +10,6 @@ export function useAuditEvents(query: AuditQuery, enabled = true) {
     queryFn: ({ signal }) => call(api.GET('/api/v1/audit-events', { params: { query }, signal })),
     placeholderData: keepPreviousData,
     enabled,
-  });
-}
-
-/** The user with exactly this email (the filters take emails; the API takes ids). null: no such user. */
-export function useUserIdByEmail(email: string) {
-  return useQuery({
-    queryKey: ['user-by-email', email],
-    queryFn: async ({ signal }) => {
-      const page = await call(
-        api.GET('/api/v1/users', { params: { query: { q: email, limit: 100 } }, signal }),
-      );
-      return page.items.find((u) => u.email === email.trim().toLowerCase())?.id ?? null;
-    },
-    enabled: email.length > 0,
-    staleTime: 60_000,
   });
 }
 
@@ -51,4 +36,26 @@ export function useUserNames(ids: string[]): Map<string, string> {
     if (name) names.set(id, name);
   });
   return names;
+}
+
+export type AuditExportBody = BodyOf<'/api/v1/audit-events/export', 'post'>;
+
+/** Downloads the events matching the filters (the export is a POST: it is audited). */
+export function useAuditExport() {
+  return useMutation({
+    mutationFn: async (body: AuditExportBody) => {
+      const blob = await call(api.POST('/api/v1/audit-events/export', { body, parseAs: 'blob' }));
+      const file = `audit-events.${body.format}`;
+      const url = URL.createObjectURL(blob as Blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = file;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      // The browser has the file by now; the address is only needed for the click.
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      return file;
+    },
+  });
 }

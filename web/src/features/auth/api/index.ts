@@ -1,31 +1,23 @@
 import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { api, call, isApiError, type BodyOf, type Me } from '../../../lib/api';
+import { api, call, type BodyOf, type Me } from '../../../lib/api';
 import { meQueryKey, SESSION_ENDED, setSignInNotice, SIGNED_OUT } from '../../../lib/session';
 
+/** Whether first-run setup is pending, as the last session probe said (set by meQuery). */
+export const setupPendingQueryKey = ['setup-pending'] as const;
+
 /**
- * The signed-in user, or null when signed out. A 401 here is an answer, not an error; if someone was
+ * The signed-in user, or null when signed out, from the quiet probe (`GET /api/v1/auth/session`):
+ * always 200, so a signed-out page logs no 401 in the browser's console. A session whose second step
+ * or required enrollment is pending is not yet a signed-in user (the probe says null). If someone was
  * signed in a moment ago, their session ended (deactivated, reset by an admin, expired).
  */
 export const meQuery = queryOptions({
   queryKey: meQueryKey,
   queryFn: async ({ client }): Promise<Me | null> => {
-    try {
-      return await call(api.GET('/api/v1/me'));
-    } catch (error) {
-      // A pending second step is not yet a signed-in user: the sign-in page asks for the code.
-      // Nor is a session that must first set up a factor (the page that signed in shows the setup).
-      if (
-        isApiError(error) &&
-        error.status === 403 &&
-        ['mfa_required', 'mfa_enrollment_required'].includes(error.code)
-      )
-        return null;
-      if (isApiError(error) && error.status === 401) {
-        if (client.getQueryData<Me | null>(meQueryKey)) setSignInNotice(SESSION_ENDED);
-        return null;
-      }
-      throw error;
-    }
+    const probe = await call(api.GET('/api/v1/auth/session'));
+    client.setQueryData(setupPendingQueryKey, probe.setupPending);
+    if (!probe.me && client.getQueryData<Me | null>(meQueryKey)) setSignInNotice(SESSION_ENDED);
+    return probe.me;
   },
   staleTime: 30_000,
 });
@@ -145,4 +137,14 @@ export function useRedeemEnrollment() {
 export function useFinishEnrollment() {
   const queryClient = useQueryClient();
   return () => startFreshSession(queryClient);
+}
+
+/** What the setup page needs before its form: pending or done, the link's state, the live policy. */
+export function useSetupStatus(token: string) {
+  return useQuery({
+    queryKey: ['setup-status', token],
+    queryFn: () => call(api.GET('/api/v1/setup/status', { params: { query: token ? { token } : {} } })),
+    retry: false,
+    staleTime: Infinity,
+  });
 }

@@ -4,7 +4,8 @@ import { Button } from '../../../components/Button';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { PasswordField } from '../../../components/PasswordField';
 import type { Me } from '../../../lib/api';
-import { checkPassword } from '../../../lib/password-policy';
+import { checkPassword, contextWords } from '../../../lib/password-policy';
+import { scoreBeforeSubmit, usePasswordScore } from '../../../lib/password-strength';
 import { useChangePassword } from '../api';
 
 /**
@@ -26,12 +27,15 @@ export function ChangePasswordForm({
   const [tried, setTried] = useState(false);
   const change = useChangePassword();
   const policy = { ...me.passwordPolicy, context: { email: me.user.email, name: me.user.name } };
-  const check = checkPassword(next, policy);
+  // The estimator's verdict gates the submit too: the server would refuse what it rates too guessable.
+  const check = checkPassword(next, policy, usePasswordScore(next, contextWords(policy.context)));
 
-  const submit = (event: FormEvent) => {
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
     setTried(true);
-    if (!check.ok || !current) return;
+    if (!current) return;
+    const score = await scoreBeforeSubmit(next, contextWords(policy.context));
+    if (!checkPassword(next, policy, score).ok) return;
     change.mutate(
       { currentPassword: current, newPassword: next },
       {
@@ -45,7 +49,7 @@ export function ChangePasswordForm({
   };
 
   return (
-    <form className="form" onSubmit={submit}>
+    <form className="form" onSubmit={(event) => void submit(event)}>
       {change.isError ? (
         <ErrorMessage
           error={change.error}

@@ -1,20 +1,32 @@
 import { useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Button } from '../../../components/Button';
 import { ErrorMessage, Notice } from '../../../components/ErrorMessage';
 import { PasswordField } from '../../../components/PasswordField';
 import { Loading } from '../../../components/Spinner';
-import { checkPassword } from '../../../lib/password-policy';
+import { checkPassword, contextWords, type PasswordPolicy } from '../../../lib/password-policy';
+import { scoreBeforeSubmit, usePasswordScore } from '../../../lib/password-strength';
 import { useResetLinkStatus, useResetPassword } from '../api';
 
-/** The page a reset link opens: checks the link first (without using it up), then sets the new password. */
+/**
+ * The page a reset link opens: checks the link first (without using it up) and says whose account it
+ * is, then sets the new password, checked against that user's own words before it is sent.
+ */
 export function ResetPasswordForm({ token, onDone }: { token: string; onDone(): void }) {
   const { t } = useTranslation();
   const status = useResetLinkStatus(token);
   const reset = useResetPassword();
   const [password, setPassword] = useState('');
   const [tried, setTried] = useState(false);
+  const policy: PasswordPolicy | null = status.data
+    ? {
+        minLength: status.data.minPasswordLength,
+        maxLength: 256,
+        context: { words: status.data.contextWords },
+      }
+    : null;
+  const score = usePasswordScore(password, policy ? contextWords(policy.context) : [], policy !== null);
 
   if (!token || status.isError) {
     const invalid = !token || (status.error as { code?: string } | null)?.code === 'invalid_token';
@@ -33,10 +45,9 @@ export function ResetPasswordForm({ token, onDone }: { token: string; onDone(): 
       </div>
     );
   }
-  if (status.isPending) return <Loading label={t('resetPassword.checking')} />;
+  if (status.isPending || !policy) return <Loading label={t('resetPassword.checking')} />;
 
-  const policy = { minLength: status.data.minPasswordLength, maxLength: 256 };
-  const check = checkPassword(password, policy);
+  const check = checkPassword(password, policy, score);
 
   if (reset.isSuccess) {
     return (
@@ -51,15 +62,23 @@ export function ResetPasswordForm({ token, onDone }: { token: string; onDone(): 
     );
   }
 
-  const submit = (event: FormEvent) => {
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
     setTried(true);
-    if (!check.ok) return;
+    const words = contextWords(policy.context);
+    if (!checkPassword(password, policy, await scoreBeforeSubmit(password, words)).ok) return;
     reset.mutate({ token, newPassword: password });
   };
 
   return (
-    <form className="form" onSubmit={submit}>
+    <form className="form" onSubmit={(event) => void submit(event)}>
+      <p className="reset-account" data-testid="reset-account">
+        <Trans
+          i18nKey="passwordMeter.forAccount"
+          values={{ name: status.data.account.name, email: status.data.account.maskedEmail }}
+          components={{ strong: <strong /> }}
+        />
+      </p>
       {reset.isError ? <ErrorMessage error={reset.error} /> : null}
       <PasswordField
         label={t('changePassword.new')}
