@@ -6,6 +6,7 @@ import { oidcEn, oidcErrorsEn } from './oidc.en';
  * A new screen adds its strings here and in fr.ts (test/unit/i18n-catalogue.test.ts checks both).
  */
 import { mfaEn, mfaErrorsEn } from './mfa.en';
+import { userlistEn, userlistErrorsEn } from './userlist.en';
 
 export const en = {
   common: {
@@ -68,6 +69,7 @@ export const en = {
   },
   errors: {
     ...mfaErrorsEn,
+    ...userlistErrorsEn,
     ...oidcErrorsEn,
     network_error: 'Could not reach Gatehouse. Check your connection and try again.',
     unexpected_response: 'Gatehouse gave an unexpected answer. Try again.',
@@ -121,6 +123,7 @@ export const en = {
     invitation_not_found: 'This invitation no longer exists.',
   },
   mfa: mfaEn,
+  userlist: userlistEn,
   layout: {
     loading: 'Loading Gatehouse…',
     loadFailed: 'Gatehouse could not load',

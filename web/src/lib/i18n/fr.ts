@@ -7,6 +7,7 @@ import { oidcErrorsFr, oidcFr } from './oidc.fr';
  * (U+202F) avant le point-virgule, le point d’interrogation et d’exclamation, et à l’intérieur des guillemets.
  */
 import { mfaFr, mfaErrorsFr } from './mfa.fr';
+import { userlistErrorsFr, userlistFr } from './userlist.fr';
 
 export const fr: Catalogue = {
   common: {
@@ -75,6 +76,7 @@ export const fr: Catalogue = {
   },
   errors: {
     ...mfaErrorsFr,
+    ...userlistErrorsFr,
     ...oidcErrorsFr,
     network_error: 'Impossible de joindre Gatehouse. Vérifiez votre connexion et réessayez.',
     unexpected_response: 'Gatehouse a donné une réponse inattendue. Réessayez.',
@@ -128,6 +130,7 @@ export const fr: Catalogue = {
     invitation_not_found: 'Cette invitation n’existe plus.',
   },
   mfa: mfaFr,
+  userlist: userlistFr,
   layout: {
     loading: 'Chargement de Gatehouse…',
     loadFailed: 'Gatehouse n’a pas pu se charger',
