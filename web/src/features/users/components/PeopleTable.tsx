@@ -70,7 +70,12 @@ export function PeopleTable({
               onChange={(e) => onSelectPage(e.target.checked)}
             />
           </th>
-          <SortHeader label={t('users.name')} direction={direction('name')} onSort={() => onSort('name')} />
+          <SortHeader
+            label={t('users.name')}
+            direction={direction('name')}
+            onSort={() => onSort('name')}
+            className="col-name"
+          />
           <SortHeader
             label={t('users.email')}
             direction={direction('email')}
@@ -83,7 +88,7 @@ export function PeopleTable({
           <th scope="col" className="col-shrink">
             {t('users.status.label')}
           </th>
-          <th scope="col" className="col-shrink">
+          <th scope="col" className="col-shrink col-two-step">
             {t('userlist.twoStep.column')}
           </th>
           <SortHeader
@@ -118,7 +123,7 @@ export function PeopleTable({
                     onChange={(e) => onSelect(person, e.target.checked)}
                   />
                 </td>
-                <td>
+                <td className="col-name">
                   <div className="user-cell">
                     <Avatar name={user.name} email={user.email} size="sm" />
                     <div className="user-cell-text">
@@ -137,9 +142,15 @@ export function PeopleTable({
                 <td className="col-optional">{user.email}</td>
                 <td className="col-optional">{roleLabel(user.role)}</td>
                 <td className="col-shrink">
-                  <UserStatusBadge user={user} />
+                  <span className="status-cell">
+                    <UserStatusBadge user={user} />
+                    {/* Narrow screens: the two-step column folds into the status cell. */}
+                    <span className="two-step-inline">
+                      <TwoStepIcon enabled={user.mfa.enabled} />
+                    </span>
+                  </span>
                 </td>
-                <td className="col-shrink">
+                <td className="col-shrink col-two-step">
                   <TwoStepIcon enabled={user.mfa.enabled} />
                 </td>
                 <td className="col-optional">
@@ -166,7 +177,7 @@ export function PeopleTable({
                   onChange={(e) => onSelect(person, e.target.checked)}
                 />
               </td>
-              <td>
+              <td className="col-name">
                 <div className="user-cell">
                   <Avatar name={label} email={invitation.email} size="sm" />
                   <div className="user-cell-text">
@@ -184,7 +195,7 @@ export function PeopleTable({
                   <Badge tone="info">{t('userlist.invitedBadge')}</Badge>
                 </span>
               </td>
-              <td className="col-shrink" />
+              <td className="col-shrink col-two-step" />
               <td className="col-optional">
                 <span className="muted">{t('time.never')}</span>
               </td>
