@@ -305,7 +305,6 @@ describe('Manage users: invited people, bulk actions, two-step verification at a
       .getByRole('row', { name: /zed\.zorn/ })
       .getByText('Member · zed.zorn@acme.test')
       .waitFor();
-    await admin.screenshot({ path: '/tmp/userlist-360.png', fullPage: true });
     const region = admin.getByRole('region', { name: 'Users' });
     const width = await region.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
     expect(width.scroll).toBeLessThanOrEqual(width.client + 1);
