@@ -288,13 +288,14 @@ describe('the pseudo-locale', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     for (const [item, screen] of [
-      [1, 'Change role dialog'],
-      [2, 'Sign out everywhere dialog'],
-      [3, 'API tokens dialog'],
-      [4, 'Rename dialog'],
-      [5, 'Change email dialog'],
-      [6, 'Deactivate dialog'],
-      [7, 'Delete user dialog'],
+      [1, 'Reset access dialog'],
+      [2, 'Change role dialog'],
+      [3, 'Sign out everywhere dialog'],
+      [4, 'API tokens dialog'],
+      [5, 'Rename dialog'],
+      [6, 'Change email dialog'],
+      [7, 'Deactivate dialog'],
+      [8, 'Delete user dialog'],
     ] as const) {
       await rowMenu();
       await page.getByRole('menuitem').nth(item).click();
