@@ -180,6 +180,7 @@ const PLAIN_STRINGS_IN_PAGE = `(allowedData) => {
 }`;
 
 describe('the pseudo-locale', () => {
+  // A long walk (every screen and dialog, each checked by a full-page scan): twice the default timeout.
   it('every screen shows only catalogue strings (pseudo-localized) besides user data', async () => {
     const carol = await h.server.seedUser({
       email: 'carol.jones@acme.test',
@@ -380,5 +381,5 @@ describe('the pseudo-locale', () => {
     await expectPseudo(member, 'admins only');
 
     expect(seen.length).toBeGreaterThanOrEqual(25);
-  });
+  }, 120_000);
 });
