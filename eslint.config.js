@@ -37,6 +37,8 @@ export const MODULE_DEPENDENCIES = {
   // Two-step verification: factors, recovery codes, the per-role policy (settings), Reset access
   // (ends sessions and tokens, mails, audits). Sign-in (auth) calls it for the second step.
   mfa: ['users', 'sessions', 'audit', 'mail', 'throttle', 'tokens', 'settings', 'passwords'],
+  // Manage users' one list of users and invited people, and its bulk actions (through each one's use cases).
+  people: ['users', 'invitations', 'throttle'],
   // The OpenID Provider: accounts' claims from users, its changes audited.
   oidc: ['users', 'audit'],
 };

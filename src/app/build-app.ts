@@ -47,6 +47,7 @@ import { registerRecoveryRoutes } from '../modules/recovery/recovery.routes.js';
 import { getUser, peopleMatching, tokenOwners } from '../modules/users/index.js';
 import { registerUserLifecycleRoutes } from '../modules/users/lifecycle.routes.js';
 import { registerUsersRoutes } from '../modules/users/users.routes.js';
+import { registerPeopleRoutes } from '../modules/people/people.routes.js';
 import type { Clock } from '../shared/clock.js';
 import { createClockOffsetMonitor, type ClockOffsetMonitor } from './clock-offset.js';
 import { newId } from '../shared/crypto.js';
@@ -259,6 +260,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerUserLifecycleRoutes(app, services);
   registerInvitationRoutes(app, services);
   registerInvitationLinkRoutes(app, services);
+  registerPeopleRoutes(app, { ...services, mfaSummaries: (ids) => mfaSummaries(services.db, ids) });
   registerTokenRoutes(app, { ...services, owners: tokenOwners });
   registerAuditRoutes(app, { ...services, people: peopleMatching });
   app.decorate(

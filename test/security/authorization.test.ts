@@ -309,6 +309,8 @@ describe('SEC-AZ-01: role × route matrix built from the route table', () => {
       'POST /api/v1/users/:id/password',
       'DELETE /api/v1/users/:id/sessions',
       'GET /api/v1/audit-events',
+      'GET /api/v1/people',
+      'POST /api/v1/people/bulk',
     ]) {
       expect(covered).toContain(key);
     }

@@ -10,6 +10,7 @@ import * as auditCheckpoints from './0008_audit_checkpoints.js';
 import * as mfa from './0009_mfa.js';
 import * as oidc from './0010_oidc.js';
 import * as usersLifecycle from './0011_users_lifecycle.js';
+import * as peopleList from './0013_people_list.js';
 
 /** Migrations are compiled into the package (no directory scanning), in order. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0009_mfa': mfa,
   '0010_oidc': oidc,
   '0011_users_lifecycle': usersLifecycle,
+  '0013_people_list': peopleList,
 };
 
 export const migrationProvider: MigrationProvider = {

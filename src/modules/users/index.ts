@@ -7,7 +7,7 @@ export { setUserStatus } from './set-user-status.js';
 export { endUserSessions } from './end-user-sessions.js';
 export { unlockUser } from './unlock-user.js';
 export { setUserLocale } from './set-user-locale.js';
-export { normalizeEmail } from './users.shared.js';
+export { normalizeEmail, withLock } from './users.shared.js';
 export type { UsersCtx, UsersConfig } from './users.context.js';
 export {
   findCredentialsByEmail,
@@ -26,7 +26,7 @@ export { findAccountClaims, type AccountClaims } from './claims.js';
 export { userErrors } from './users.errors.js';
 export type { InvitationsOfInviter } from './inviter-changes.js';
 export type { Role, UserStatus } from './users.table.js';
-export { UserSchema } from './users.schemas.js';
+export { UserSchema, ManagedUser } from './users.schemas.js';
 export { deleteUser, tombstoneLabel, type DeleteUserDeps } from './delete-user.js';
 export { adminChangeEmail, confirmEmail, requestOwnEmailChange, EMAIL_LINK_MS } from './change-email.js';
 export type { PersonalDataEraser } from './personal-data.js';

@@ -4773,6 +4773,211 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/people': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Users and pending invitations in one list: search, filter, sort, keyset pages */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Part of the name or email, case-insensitive. */
+          q?: string;
+          role?: 'admin' | 'member' | 'viewer';
+          /** @description One kind of people; users and pending invitations when absent. */
+          status?: 'active' | 'deactivated' | 'locked' | 'invited';
+          /** @description Users with two-step verification on or off (leaves invitations out). */
+          mfa?: 'enabled' | 'disabled';
+          /** @description createdAt: a user's creation, an invitation's sending. */
+          sort?: 'name' | 'email' | 'createdAt' | 'lastSignInAt';
+          order?: 'asc' | 'desc';
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PeoplePage'];
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/people/bulk': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resend or revoke invitations, change the role of or deactivate users: up to 500, each item on its own */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json':
+            | {
+                /** @enum {string} */
+                action: 'resend';
+                /** @description User ids (role, deactivate) or invitation ids (resend, revoke): 1 to 500. */
+                ids: string[];
+              }
+            | {
+                /** @enum {string} */
+                action: 'revoke';
+                /** @description User ids (role, deactivate) or invitation ids (resend, revoke): 1 to 500. */
+                ids: string[];
+              }
+            | {
+                /** @enum {string} */
+                action: 'deactivate';
+                /** @description User ids (role, deactivate) or invitation ids (resend, revoke): 1 to 500. */
+                ids: string[];
+              }
+            | {
+                /** @enum {string} */
+                action: 'role';
+                /** @enum {string} */
+                role: 'admin' | 'member' | 'viewer';
+                /** @description User ids (role, deactivate) or invitation ids (resend, revoke): 1 to 500. */
+                ids: string[];
+              };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BulkPeopleResult'];
+          };
+        };
+        /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not signed in, or the credentials are wrong. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body too large. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected server error (details hidden). */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/me/tokens': {
     parameters: {
       query?: never;
@@ -6477,6 +6682,34 @@ export interface components {
       userAgent: string | null;
       current: boolean;
     };
+    PersonInput:
+      | {
+          /** @constant */
+          kind: 'user';
+          user: components['schemas']['ManagedUserInput'];
+        }
+      | {
+          /** @constant */
+          kind: 'invitation';
+          invitation: components['schemas']['InvitationInput'];
+        };
+    PeoplePageInput: {
+      items: components['schemas']['PersonInput'][];
+      nextCursor: string | null;
+      total: {
+        users: number;
+        /** @description Pending invitations matching the filters */
+        invited: number;
+      };
+    };
+    BulkPeopleResultInput: {
+      succeeded: string[];
+      refused: {
+        id: string;
+        code: string;
+        message: string;
+      }[];
+    };
     Error: {
       error: {
         /** @description Stable, snake_case error code. */
@@ -6856,6 +7089,34 @@ export interface components {
       ip: string | null;
       userAgent: string | null;
       current: boolean;
+    };
+    Person:
+      | {
+          /** @constant */
+          kind: 'user';
+          user: components['schemas']['ManagedUser'];
+        }
+      | {
+          /** @constant */
+          kind: 'invitation';
+          invitation: components['schemas']['Invitation'];
+        };
+    PeoplePage: {
+      items: components['schemas']['Person'][];
+      nextCursor: string | null;
+      total: {
+        users: number;
+        /** @description Pending invitations matching the filters */
+        invited: number;
+      };
+    };
+    BulkPeopleResult: {
+      succeeded: string[];
+      refused: {
+        id: string;
+        code: string;
+        message: string;
+      }[];
     };
   };
   responses: never;

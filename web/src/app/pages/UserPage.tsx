@@ -73,6 +73,7 @@ function UserDetails({ user }: { user: User }) {
         actions={
           <UserActions
             user={user}
+            currentUserId={me.user.id}
             label={t('userPage.actions')}
             onDeleted={() => void navigate('/users', { replace: true })}
           />

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useSearchParams } from 'react-router';
 import { Button } from '../../components/Button';
@@ -8,12 +8,12 @@ import { SearchIcon, UsersIcon } from '../../components/icons';
 import { PageHeader } from '../../components/Page';
 import { Loading, Spinner } from '../../components/Spinner';
 import { SelectField, TextField } from '../../components/TextField';
-import { useInvitations } from '../../features/invitations/api';
-import { InvitationsTable } from '../../features/invitations/components/InvitationsTable';
+import { InvitationActions } from '../../features/invitations/components/InvitationActions';
 import { InviteUsersButton } from '../../features/invitations/components/InviteUsersDialog';
-import { useUsers } from '../../features/users/api';
+import { personId, usePeople, type Person } from '../../features/users/api/people';
 import { AddUserButton } from '../../features/users/components/AddUserDialog';
-import { UsersTable, type SortKey } from '../../features/users/components/UsersTable';
+import { BulkActions } from '../../features/users/components/BulkActions';
+import { PeopleTable, type PeopleSortKey as SortKey } from '../../features/users/components/PeopleTable';
 import type { Role } from '../../lib/api';
 import { formatNumber, roleLabel } from '../../lib/format';
 import { useCurrentUser } from '../current-user';
@@ -22,6 +22,8 @@ const PAGE_SIZE = 25;
 const ROLES: Role[] = ['admin', 'member', 'viewer'];
 const STATUSES = ['active', 'deactivated', 'locked', 'invited'] as const;
 type Status = (typeof STATUSES)[number];
+const MFA = ['enabled', 'disabled'] as const;
+type Mfa = (typeof MFA)[number];
 const SORTS: SortKey[] = ['name', 'email', 'lastSignInAt', 'createdAt'];
 /** Most recent first is the natural order for dates. */
 const DEFAULT_ORDER: Record<SortKey, 'asc' | 'desc'> = {
@@ -38,6 +40,7 @@ interface View {
   q: string;
   role: Role | undefined;
   status: Status | undefined;
+  mfa: Mfa | undefined;
   sort: SortKey;
   order: 'asc' | 'desc';
   cursor: string | undefined;
@@ -49,6 +52,7 @@ function readView(params: URLSearchParams): View {
     q: params.get('q') ?? '',
     role: pick(params.get('role'), ROLES),
     status: pick(params.get('status'), STATUSES),
+    mfa: pick(params.get('mfa'), MFA),
     sort,
     order: pick(params.get('order'), ['asc', 'desc'] as const) ?? DEFAULT_ORDER[sort],
     cursor: params.get('cursor') || undefined,
@@ -60,6 +64,7 @@ function writeView(view: View): URLSearchParams {
   if (view.q) next.set('q', view.q);
   if (view.role) next.set('role', view.role);
   if (view.status) next.set('status', view.status);
+  if (view.mfa) next.set('mfa', view.mfa);
   if (view.sort !== 'name' || view.order !== 'asc') {
     next.set('sort', view.sort);
     next.set('order', view.order);
@@ -82,27 +87,36 @@ export function UsersPage() {
   const cursors = ((location.state as { cursors?: unknown } | null)?.cursors as string[] | undefined) ?? [];
   const invited = view.status === 'invited';
 
-  const users = useUsers(
-    {
-      ...(view.q ? { q: view.q } : {}),
-      ...(view.role ? { role: view.role } : {}),
-      ...(view.status && view.status !== 'invited' ? { status: view.status } : {}),
-      sort: view.sort,
-      order: view.order,
-      limit: PAGE_SIZE,
-      ...(view.cursor ? { cursor: view.cursor } : {}),
-    },
-    !invited,
+  // Users and pending invitations in one list (issue 14 item 6): "All statuses" includes the invited.
+  const people = usePeople({
+    ...(view.q ? { q: view.q } : {}),
+    ...(view.role ? { role: view.role } : {}),
+    ...(view.status ? { status: view.status } : {}),
+    ...(view.mfa ? { mfa: view.mfa } : {}),
+    sort: view.sort,
+    order: view.order,
+    limit: PAGE_SIZE,
+    ...(view.cursor ? { cursor: view.cursor } : {}),
+  });
+
+  // The selection spans pages of one view; another search, filter or sort starts a new one.
+  const viewKey = JSON.stringify([view.q, view.role, view.status, view.mfa, view.sort, view.order]);
+  const [selection, setSelection] = useState<{ key: string; people: Map<string, Person> }>({
+    key: viewKey,
+    people: new Map(),
+  });
+  const selected = useMemo(
+    () => (selection.key === viewKey ? selection.people : new Map<string, Person>()),
+    [selection, viewKey],
   );
-  const invitations = useInvitations(
-    {
-      status: 'pending',
-      ...(view.q ? { q: view.q } : {}),
-      limit: PAGE_SIZE,
-      ...(view.cursor ? { cursor: view.cursor } : {}),
-    },
-    invited,
-  );
+  const select = (changed: Person[], on: boolean) => {
+    const next = new Map(selected);
+    for (const person of changed) {
+      if (on) next.set(personId(person), person);
+      else next.delete(personId(person));
+    }
+    setSelection({ key: viewKey, people: next });
+  };
 
   /** Changes the view; a change of filter or sort starts again at the first page. */
   const update = (
@@ -143,12 +157,12 @@ export function UsersPage() {
       order: current.sort === key ? (current.order === 'asc' ? 'desc' : 'asc') : DEFAULT_ORDER[key],
     }));
 
-  const active = invited ? invitations : users;
+  const active = people;
   const data = active.data;
   const nextCursor = data?.nextCursor ?? null;
   const pageIndex = view.cursor ? (cursors.length > 0 ? cursors.length : null) : 0;
   const items = data?.items.length ?? 0;
-  const filtered = Boolean(view.q || view.role || view.status);
+  const filtered = Boolean(view.q || view.role || view.status || view.mfa);
 
   const goNext = () => {
     if (nextCursor) update({ cursor: nextCursor }, { push: true, cursors: [...cursors, view.cursor ?? ''] });
@@ -158,17 +172,23 @@ export function UsersPage() {
     update({ cursor: previous || undefined }, { push: true, cursors: cursors.slice(0, -1) });
   };
 
-  const total = data?.total;
-  const description =
-    total === undefined
-      ? t('users.page.description')
-      : t(invited ? 'users.page.pendingInvitations' : filtered ? 'users.page.matching' : 'users.page.count', {
-          count: total,
-          total: formatNumber(total),
-        });
-
-  // Invitations have no role filter on the server: narrow the page here.
-  const invitationItems = invitations.data?.items.filter((i) => !view.role || i.role === view.role) ?? [];
+  const counts = data?.total;
+  const total = counts ? counts.users + counts.invited : undefined;
+  const usersCount = (count: number) =>
+    t(filtered ? 'userlist.matchingUsers' : 'userlist.countUsers', { count, total: formatNumber(count) });
+  const description = !counts
+    ? t('users.page.description')
+    : invited
+      ? t('users.page.pendingInvitations', { count: counts.invited, total: formatNumber(counts.invited) })
+      : counts.invited > 0
+        ? t('userlist.count', {
+            users: usersCount(counts.users),
+            invited: t('userlist.countInvited', {
+              count: counts.invited,
+              total: formatNumber(counts.invited),
+            }),
+          })
+        : usersCount(counts.users);
 
   return (
     <>
@@ -213,6 +233,16 @@ export function UsersPage() {
             { value: 'deactivated', label: t('users.statusDeactivated') },
             { value: 'locked', label: t('lock.filter') },
             { value: 'invited', label: t('users.statusInvited') },
+          ]}
+        />
+        <SelectField
+          label={t('userlist.twoStep.filter')}
+          value={view.mfa ?? ''}
+          onChange={(e) => update({ mfa: pick(e.target.value, MFA) })}
+          options={[
+            { value: '', label: t('userlist.twoStep.any') },
+            { value: 'enabled', label: t('userlist.twoStep.enabled') },
+            { value: 'disabled', label: t('userlist.twoStep.disabled') },
           ]}
         />
       </div>
@@ -261,17 +291,21 @@ export function UsersPage() {
                 onRetry={() => void active.refetch()}
               />
             ) : null}
-            {invited ? (
-              <InvitationsTable invitations={invitationItems} />
-            ) : (
-              <UsersTable
-                users={users.data?.items ?? []}
-                sort={view.sort}
-                order={view.order}
-                onSort={onSort}
-                currentUserId={me.user.id}
-              />
-            )}
+            <BulkActions
+              selected={[...selected.values()]}
+              onClear={() => setSelection({ key: viewKey, people: new Map() })}
+            />
+            <PeopleTable
+              people={data?.items ?? []}
+              sort={view.sort}
+              order={view.order}
+              onSort={onSort}
+              currentUserId={me.user.id}
+              selected={new Set(selected.keys())}
+              onSelect={(person, on) => select([person], on)}
+              onSelectPage={(on) => select(data?.items ?? [], on)}
+              invitationActions={(invitation) => <InvitationActions invitation={invitation} />}
+            />
           </>
         )}
         {data && (items > 0 || view.cursor) ? (
@@ -279,13 +313,13 @@ export function UsersPage() {
             <p className="pagination-status" aria-live="polite">
               {active.isFetching ? <Spinner size="sm" decorative /> : null}
               {pageIndex === null
-                ? t('pagination.shownOf', { shown: items, total: formatNumber(data.total) })
+                ? t('pagination.shownOf', { shown: items, total: formatNumber(total ?? 0) })
                 : items === 0
-                  ? t('pagination.noneOf', { total: formatNumber(data.total) })
+                  ? t('pagination.noneOf', { total: formatNumber(total ?? 0) })
                   : t('pagination.range', {
                       from: formatNumber(pageIndex * PAGE_SIZE + 1),
                       to: formatNumber(pageIndex * PAGE_SIZE + items),
-                      total: formatNumber(data.total),
+                      total: formatNumber(total ?? 0),
                     })}
             </p>
             <div className="pagination-buttons">

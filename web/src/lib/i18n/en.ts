@@ -7,6 +7,7 @@ import { oidcEn, oidcErrorsEn } from './oidc.en';
  */
 import { mfaEn, mfaErrorsEn } from './mfa.en';
 import { apiTokensEn, auditToolsEn, firstRunEn, minorAErrorsEn, passwordMeterEn } from './minor-a.en';
+import { userlistEn, userlistErrorsEn } from './userlist.en';
 
 export const en = {
   common: {
@@ -70,6 +71,7 @@ export const en = {
   errors: {
     ...mfaErrorsEn,
     ...minorAErrorsEn,
+    ...userlistErrorsEn,
     ...oidcErrorsEn,
     network_error: 'Could not reach Gatehouse. Check your connection and try again.',
     unexpected_response: 'Gatehouse gave an unexpected answer. Try again.',
@@ -127,6 +129,7 @@ export const en = {
   firstRun: firstRunEn,
   auditTools: auditToolsEn,
   apiTokens: apiTokensEn,
+  userlist: userlistEn,
   layout: {
     loading: 'Loading Gatehouse…',
     loadFailed: 'Gatehouse could not load',

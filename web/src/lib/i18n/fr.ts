@@ -8,6 +8,7 @@ import { oidcErrorsFr, oidcFr } from './oidc.fr';
  */
 import { mfaFr, mfaErrorsFr } from './mfa.fr';
 import { apiTokensFr, auditToolsFr, firstRunFr, minorAErrorsFr, passwordMeterFr } from './minor-a.fr';
+import { userlistErrorsFr, userlistFr } from './userlist.fr';
 
 export const fr: Catalogue = {
   common: {
@@ -77,6 +78,7 @@ export const fr: Catalogue = {
   errors: {
     ...mfaErrorsFr,
     ...minorAErrorsFr,
+    ...userlistErrorsFr,
     ...oidcErrorsFr,
     network_error: 'Impossible de joindre Gatehouse. Vérifiez votre connexion et réessayez.',
     unexpected_response: 'Gatehouse a donné une réponse inattendue. Réessayez.',
@@ -134,6 +136,7 @@ export const fr: Catalogue = {
   firstRun: firstRunFr,
   auditTools: auditToolsFr,
   apiTokens: apiTokensFr,
+  userlist: userlistFr,
   layout: {
     loading: 'Chargement de Gatehouse…',
     loadFailed: 'Gatehouse n’a pas pu se charger',

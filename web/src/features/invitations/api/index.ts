@@ -6,6 +6,12 @@ export type Invitation = ResponseOf<'/api/v1/invitations', 'get'>['items'][numbe
 export type InviteResult = ResponseOf<'/api/v1/invitations/bulk', 'post'>['results'][number];
 
 const invitationsKey = ['invitations'] as const;
+/** Manage users' list shows pending invitations among the users (its cache lives under ['users', 'people']). */
+const refreshLists = (queryClient: ReturnType<typeof useQueryClient>) =>
+  Promise.all([
+    queryClient.invalidateQueries({ queryKey: invitationsKey }),
+    queryClient.invalidateQueries({ queryKey: ['users', 'people'] }),
+  ]);
 
 export function useInvitations(query: InvitationsQuery, enabled = true) {
   return useQuery({
@@ -43,7 +49,7 @@ export function useInvite() {
       const { results } = await call(api.POST('/api/v1/invitations/bulk', { body: { invitations: rows } }));
       return results;
     },
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: invitationsKey }),
+    onSuccess: () => refreshLists(queryClient),
   });
 }
 
@@ -52,7 +58,7 @@ export function useResendInvitation() {
   return useMutation({
     mutationFn: (id: string) =>
       call(api.POST('/api/v1/invitations/{id}/resend', { params: { path: { id } } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: invitationsKey }),
+    onSuccess: () => refreshLists(queryClient),
   });
 }
 
@@ -60,7 +66,7 @@ export function useRevokeInvitation() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => call(api.DELETE('/api/v1/invitations/{id}', { params: { path: { id } } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: invitationsKey }),
+    onSuccess: () => refreshLists(queryClient),
   });
 }
 
@@ -89,6 +95,6 @@ export function useInvitationLinks() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (ids: string[]) => call(api.POST('/api/v1/invitations/links', { body: { ids } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['invitations'] }),
+    onSuccess: () => refreshLists(queryClient),
   });
 }

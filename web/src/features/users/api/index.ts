@@ -126,7 +126,11 @@ export function useInviteOne() {
   return useMutation({
     mutationFn: (body: { email: string; name: string; role: Role }) =>
       call(api.POST('/api/v1/invitations', { body })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['invitations'] }),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['invitations'] }),
+        queryClient.invalidateQueries({ queryKey: [...usersKey, 'people'] }),
+      ]),
   });
 }
 
@@ -166,7 +170,14 @@ export function useDeleteUser() {
       queryClient.setQueriesData<UsersPage>({ queryKey: [...usersKey, 'list'] }, (page) =>
         page ? withoutUser(page, id) : page,
       );
-      return queryClient.invalidateQueries({ queryKey: [...usersKey, 'list'] });
+      queryClient.setQueriesData<{ items: Array<{ kind: string; user?: { id: string } }> }>(
+        { queryKey: [...usersKey, 'people'] },
+        (page) => (page ? { ...page, items: page.items.filter((p) => p.user?.id !== id) } : page),
+      );
+      return Promise.all([
+        queryClient.invalidateQueries({ queryKey: [...usersKey, 'list'] }),
+        queryClient.invalidateQueries({ queryKey: [...usersKey, 'people'] }),
+      ]);
     },
   });
 }

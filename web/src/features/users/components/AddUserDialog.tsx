@@ -1,17 +1,20 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Button, buttonClass } from '../../../components/Button';
-import { CopyField } from '../../../components/CopyField';
 import { Dialog, DialogClose } from '../../../components/Dialog';
 import { ErrorMessage, Notice } from '../../../components/ErrorMessage';
 import { PlusIcon } from '../../../components/icons';
-import { PasswordField } from '../../../components/PasswordField';
 import { SelectField, TextField } from '../../../components/TextField';
 import type { ResponseOf, Role } from '../../../lib/api';
 import { roleLabel } from '../../../lib/format';
-import { checkPassword, DEFAULT_POLICY } from '../../../lib/password-policy';
-import { useCreateUser, useInviteOne, useOrganizationPolicy } from '../api';
+import { useCreateUser, useInviteOne } from '../api';
+import {
+  ChoiceGroup,
+  GeneratedPassword,
+  TemporaryPasswordChoice,
+  useTemporaryPasswordPolicy,
+} from './TemporaryPasswordChoice';
 
 type Method = 'generate' | 'type' | 'invite';
 const ROLES: Role[] = ['member', 'viewer', 'admin'];
@@ -54,7 +57,6 @@ export function AddUserButton() {
  */
 function AddUserForm({ onDone }: { onDone(): void }) {
   const { t } = useTranslation();
-  const groupName = useId();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('member');
@@ -62,17 +64,9 @@ function AddUserForm({ onDone }: { onDone(): void }) {
   const [password, setPassword] = useState('');
   const [tried, setTried] = useState(false);
   const [result, setResult] = useState<Result | null>(null);
-  const settings = useOrganizationPolicy();
   const create = useCreateUser();
   const invite = useInviteOne();
-  const hours = settings.data?.temporaryPasswordHours ?? 72;
-
-  const policy = {
-    minLength: settings.data?.passwordMinLength ?? DEFAULT_POLICY.minLength,
-    maxLength: DEFAULT_POLICY.maxLength,
-    context: { email, name, organizationName: settings.data?.organizationName },
-  };
-  const check = checkPassword(password, policy);
+  const { policy, check, hours } = useTemporaryPasswordPolicy({ email, name }, password);
   const nameError = tried && name.trim() === '' ? t('addUser.nameRequired') : undefined;
   const emailError = tried && !EMAIL.test(email.trim()) ? t('addUser.emailInvalid') : undefined;
 
@@ -86,6 +80,9 @@ function AddUserForm({ onDone }: { onDone(): void }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    // A previous attempt's server error goes as soon as the admin tries again (issue 14, minor).
+    create.reset();
+    invite.reset();
     setTried(true);
     if (name.trim() === '' || !EMAIL.test(email.trim())) return;
     const who = { name: name.trim(), email: email.trim(), role };
@@ -138,33 +135,23 @@ function AddUserForm({ onDone }: { onDone(): void }) {
         onChange={(e) => setRole(e.target.value as Role)}
         options={ROLES.map((r) => ({ value: r, label: roleLabel(r) }))}
       />
-      <fieldset className="choice-group">
-        <legend className="field-label">{t('addUser.how')}</legend>
-        {(['generate', 'type', 'invite'] as const).map((value) => (
-          <label key={value} className="choice" data-checked={method === value || undefined}>
-            <input
-              type="radio"
-              name={groupName}
-              value={value}
-              checked={method === value}
-              onChange={() => choose(value)}
-            />
-            <span className="choice-text">
-              <span className="choice-title">{t(`addUser.methods.${value}`)}</span>
-              <span className="choice-body">{t(`addUser.methods.${value}Body`, { count: hours })}</span>
-            </span>
-          </label>
-        ))}
-      </fieldset>
+      <ChoiceGroup
+        legend={t('addUser.how')}
+        value={method}
+        onChange={choose}
+        options={(['generate', 'type', 'invite'] as const).map((value) => ({
+          value,
+          title: t(`addUser.methods.${value}`),
+          body: t(`addUser.methods.${value}Body`, { count: hours }),
+        }))}
+      />
       {method === 'type' ? (
-        <PasswordField
+        <TemporaryPasswordChoice
           label={t('addUser.temporaryPassword')}
-          name="new-password"
-          autoComplete="new-password"
           value={password}
           onChange={setPassword}
           policy={policy}
-          error={tried && !check.ok ? t('password.notMet') : undefined}
+          showError={tried && !check.ok}
         />
       ) : null}
       {error ? (
@@ -201,8 +188,7 @@ function AddUserResult({ result, hours, onDone }: { result: Result; hours: numbe
       )}
       {result.kind === 'generated' ? (
         <>
-          <CopyField label={t('users.temporaryPassword')} value={result.password} monospace />
-          <p className="warning-text">{t('users.reset.passwordOnce')}</p>
+          <GeneratedPassword password={result.password} />
         </>
       ) : null}
       <div className="dialog-actions">

@@ -1,14 +1,18 @@
-import { useId, useState, type FormEvent, type RefObject } from 'react';
+import { useState, type FormEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../../components/Button';
 import { CopyField } from '../../../components/CopyField';
 import { Dialog, DialogClose } from '../../../components/Dialog';
 import { ErrorMessage, Notice } from '../../../components/ErrorMessage';
-import { PasswordField } from '../../../components/PasswordField';
 import type { User } from '../../../lib/api';
 import { formatDateTime } from '../../../lib/format';
-import { checkPassword, DEFAULT_POLICY } from '../../../lib/password-policy';
-import { useCreateResetLink, useOrganizationPolicy, useResetUserPassword } from '../api';
+import { useCreateResetLink, useResetUserPassword } from '../api';
+import {
+  ChoiceGroup,
+  GeneratedPassword,
+  TemporaryPasswordChoice,
+  useTemporaryPasswordPolicy,
+} from './TemporaryPasswordChoice';
 
 type Method = 'type' | 'generate' | 'email' | 'copy';
 
@@ -53,24 +57,16 @@ export function ResetPasswordDialog({
 
 function ResetPasswordFlow({ user, onDone }: { user: User; onDone(): void }) {
   const { t } = useTranslation();
-  const groupName = useId();
   const [method, setMethod] = useState<Method>('type');
   const [password, setPassword] = useState('');
   const [tried, setTried] = useState(false);
   const [result, setResult] = useState<Result | null>(null);
-  const settings = useOrganizationPolicy();
   const resetPassword = useResetUserPassword();
   const resetLink = useCreateResetLink();
   const pending = resetPassword.isPending || resetLink.isPending;
   const error = method === 'type' || method === 'generate' ? resetPassword.error : resetLink.error;
 
-  const policy = {
-    minLength: settings.data?.passwordMinLength ?? DEFAULT_POLICY.minLength,
-    maxLength: DEFAULT_POLICY.maxLength,
-    context: { email: user.email, name: user.name, organizationName: settings.data?.organizationName },
-  };
-  const check = checkPassword(password, policy);
-  const hours = settings.data?.temporaryPasswordHours ?? 72;
+  const { policy, check, hours } = useTemporaryPasswordPolicy(user, password);
   const name = firstName(user);
 
   if (result) return <ResetResult user={user} result={result} hours={hours} onDone={onDone} />;
@@ -83,6 +79,9 @@ function ResetPasswordFlow({ user, onDone }: { user: User; onDone(): void }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    // A previous attempt's server error goes as soon as the admin tries again (issue 14, minor).
+    resetPassword.reset();
+    resetLink.reset();
     if (method === 'type') {
       setTried(true);
       if (!check.ok) return;
@@ -134,34 +133,15 @@ function ResetPasswordFlow({ user, onDone }: { user: User; onDone(): void }) {
 
   return (
     <form onSubmit={submit} className="form" aria-label={t('users.reset.title', { name: user.name })}>
-      <fieldset className="choice-group">
-        <legend className="field-label">{t('users.reset.how')}</legend>
-        {options.map((option) => (
-          <label key={option.value} className="choice" data-checked={method === option.value || undefined}>
-            <input
-              type="radio"
-              name={groupName}
-              value={option.value}
-              checked={method === option.value}
-              onChange={() => choose(option.value)}
-            />
-            <span className="choice-text">
-              <span className="choice-title">{option.title}</span>
-              <span className="choice-body">{option.body}</span>
-            </span>
-          </label>
-        ))}
-      </fieldset>
+      <ChoiceGroup legend={t('users.reset.how')} value={method} onChange={choose} options={options} />
 
       {method === 'type' ? (
-        <PasswordField
+        <TemporaryPasswordChoice
           label={t('users.reset.newTemporary')}
-          name="new-password"
-          autoComplete="new-password"
           value={password}
           onChange={setPassword}
           policy={policy}
-          error={tried && !check.ok ? t('password.notMet') : undefined}
+          showError={tried && !check.ok}
         />
       ) : null}
 
@@ -221,8 +201,7 @@ function ResetResult({
           <Notice tone="success" title={t('users.reset.done')}>
             <p>{t('users.reset.generatedResult', { name, count: hours })}</p>
           </Notice>
-          <CopyField label={t('users.temporaryPassword')} value={result.password} monospace />
-          <p className="warning-text">{t('users.reset.passwordOnce')}</p>
+          <GeneratedPassword password={result.password} />
         </>
       ) : null}
       {result.kind === 'emailed' ? (

@@ -1,6 +1,7 @@
 import { useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Menu, MenuContent, MenuItem, MenuSeparator, MenuTrigger } from '../../../components/Menu';
+import { useNavigate } from 'react-router';
+import { Menu, MenuContent, MenuItem, MenuLabel, MenuSeparator, MenuTrigger } from '../../../components/Menu';
 import { useToast } from '../../../components/Toast';
 import { MoreIcon } from '../../../components/icons';
 import type { User } from '../../../lib/api';
@@ -10,19 +11,33 @@ import { ChangeRoleDialog } from './ChangeRoleDialog';
 import { ConfirmActionDialog } from './ConfirmActionDialog';
 import { DeleteUserDialog } from './DeleteUserDialog';
 import { ChangeEmailDialog, RenameDialog } from './EditUserDialogs';
+import { ResetAccessDialog } from './ResetAccessDialog';
 import { ResetPasswordDialog } from './ResetPasswordDialog';
 import { UserTokensDialog } from './UserTokensDialog';
 
 type Action =
-  'reset' | 'role' | 'status' | 'sessions' | 'tokens' | 'rename' | 'email' | 'delete' | 'unlock' | null;
+  | 'reset'
+  | 'access'
+  | 'role'
+  | 'status'
+  | 'sessions'
+  | 'tokens'
+  | 'rename'
+  | 'email'
+  | 'delete'
+  | 'unlock'
+  | null;
 
 /** The ⋮ menu of a user row (and of the user page), and the dialogs its items open. */
 export function UserActions({
   user,
   onDeleted = () => undefined,
   label,
+  currentUserId,
 }: {
   user: User;
+  /** The signed-in admin: on their own row, Reset password and Deactivate point to My account instead. */
+  currentUserId?: string | undefined;
   /** After a deletion: the list refreshes by itself; the user page goes back to the list. */
   onDeleted?: () => void;
   /** The trigger's visible text (the user page shows "Actions"); the row's is an icon. */
@@ -35,6 +50,8 @@ export function UserActions({
     if (!open) setAction(null);
   };
   const deactivating = user.status === 'active';
+  const self = user.id === currentUserId;
+  const navigate = useNavigate();
   return (
     <>
       <Menu>
@@ -47,7 +64,10 @@ export function UserActions({
           <MoreIcon size={18} />
         </MenuTrigger>
         <MenuContent label={t('users.actions.label', { name: user.name })}>
-          <MenuItem onSelect={() => setAction('reset')}>{t('users.actions.resetPassword')}</MenuItem>
+          <MenuItem disabled={self} onSelect={() => setAction('reset')}>
+            {t('users.actions.resetPassword')}
+          </MenuItem>
+          <MenuItem onSelect={() => setAction('access')}>{t('userlist.resetAccess.menu')}</MenuItem>
           <MenuItem onSelect={() => setAction('role')}>{t('users.actions.changeRole')}</MenuItem>
           <MenuItem onSelect={() => setAction('sessions')}>{t('users.actions.signOutEverywhere')}</MenuItem>
           <MenuItem onSelect={() => setAction('tokens')}>{t('users.actions.apiTokens')}</MenuItem>
@@ -58,15 +78,31 @@ export function UserActions({
           <MenuItem onSelect={() => setAction('rename')}>{t('editUser.rename')}</MenuItem>
           <MenuItem onSelect={() => setAction('email')}>{t('editUser.changeEmail')}</MenuItem>
           <MenuSeparator />
-          <MenuItem tone={deactivating ? 'danger' : 'default'} onSelect={() => setAction('status')}>
+          <MenuItem
+            tone={deactivating ? 'danger' : 'default'}
+            disabled={self}
+            onSelect={() => setAction('status')}
+          >
             {deactivating ? t('users.actions.deactivate') : t('users.actions.activate')}
           </MenuItem>
           <MenuItem tone="danger" onSelect={() => setAction('delete')}>
             {t('deleteUser.menu')}
           </MenuItem>
+          {self ? (
+            <>
+              <MenuSeparator />
+              <MenuLabel>
+                <span className="own-account-note">{t('userlist.own.reason')}</span>
+              </MenuLabel>
+              <MenuItem onSelect={() => void navigate('/account')}>{t('userlist.own.link')}</MenuItem>
+            </>
+          ) : null}
         </MenuContent>
       </Menu>
       <ResetPasswordDialog user={user} open={action === 'reset'} onOpenChange={close} returnFocus={trigger} />
+      {action === 'access' ? (
+        <ResetAccessDialog user={user} onOpenChange={close} returnFocus={trigger} />
+      ) : null}
       <ChangeRoleDialog user={user} open={action === 'role'} onOpenChange={close} returnFocus={trigger} />
       {action === 'status' ? <StatusDialog user={user} onOpenChange={close} returnFocus={trigger} /> : null}
       {action === 'tokens' ? (

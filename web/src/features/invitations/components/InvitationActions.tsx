@@ -1,79 +1,17 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Badge } from '../../../components/Badge';
 import { Button } from '../../../components/Button';
 import { Dialog, DialogClose } from '../../../components/Dialog';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { Menu, MenuContent, MenuItem, MenuTrigger } from '../../../components/Menu';
-import { Table } from '../../../components/Table';
 import { useToast } from '../../../components/Toast';
 import { MoreIcon } from '../../../components/icons';
 import { errorMessage } from '../../../lib/errors';
-import { formatDateTime, formatRelative, roleLabel } from '../../../lib/format';
 import { InvitationLinks } from './InvitationLinks';
 import { useResendInvitation, useRevokeInvitation, type Invitation } from '../api';
 
-/** Each status's tone; its words are invitations.status.<status> in the catalogue. */
-const STATUS_TONE: Record<Invitation['status'], 'info' | 'success' | 'neutral' | 'warning'> = {
-  pending: 'info',
-  accepted: 'success',
-  expired: 'warning',
-  revoked: 'neutral',
-};
-
-/** Pending invitations, in the same shape as the users table, with Resend and Revoke per row. */
-export function InvitationsTable({ invitations }: { invitations: Invitation[] }) {
-  const { t } = useTranslation();
-  return (
-    <Table label={t('invitations.table')} caption={t('invitations.table')}>
-      <thead>
-        <tr>
-          <th scope="col">{t('users.email')}</th>
-          <th scope="col">{t('users.role')}</th>
-          <th scope="col">{t('users.status.label')}</th>
-          <th scope="col" className="col-optional">
-            {t('invitations.invitedBy')}
-          </th>
-          <th scope="col" className="col-optional">
-            {t('invitations.expires')}
-          </th>
-          <th scope="col" className="col-actions">
-            <span className="visually-hidden">{t('users.actionsColumn')}</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {invitations.map((invitation) => (
-          <tr key={invitation.id}>
-            <td>
-              <div className="user-cell-text">
-                <span className="user-name">{invitation.email}</span>
-                {invitation.name ? <span className="user-email-inline always">{invitation.name}</span> : null}
-              </div>
-            </td>
-            <td>{roleLabel(invitation.role)}</td>
-            <td>
-              <Badge tone={STATUS_TONE[invitation.status]}>
-                {t(`invitations.status.${invitation.status}`)}
-              </Badge>
-            </td>
-            <td className="col-optional">{invitation.inviter.name}</td>
-            <td className="col-optional">
-              <time dateTime={invitation.expiresAt} title={formatDateTime(invitation.expiresAt)}>
-                {formatRelative(invitation.expiresAt)}
-              </time>
-            </td>
-            <td className="col-actions">
-              <InvitationActions invitation={invitation} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </Table>
-  );
-}
-
-function InvitationActions({ invitation }: { invitation: Invitation }) {
+/** An invitation row's ⋮ menu: resend, copy link, revoke (also used by Manage users' list of people). */
+export function InvitationActions({ invitation }: { invitation: Invitation }) {
   const { t } = useTranslation();
   const [revoking, setRevoking] = useState(false);
   const [copying, setCopying] = useState(false);
