@@ -446,6 +446,10 @@ describe('gatehouse outbox retry and gatehouse mail test (the CLI, a real proces
           sessionIdleMinutes: 30,
           sessionAbsoluteHours: 12,
           temporaryPasswordHours: 72,
+          selfResetLinkMinutes: 30,
+          adminResetLinkHours: 24,
+          invitationLinkHours: 72,
+          logoUrl: null,
         },
         { organizationName: 'Fabrique Lumière', defaultLocale: 'fr' },
       );

@@ -15,7 +15,7 @@ export interface TemplateValues {
   role_changed: { from: string; to: string };
   deactivated: Record<string, never>;
   /** `link` is a fresh reset link, or Forgot password when the user already holds one (`earlierLink`). */
-  lockout: { minutes: string; link: string; earlierLink?: 'open' };
+  lockout: { minutes: string; link: string; linkMinutes: string; earlierLink?: 'open' };
   token_created: { tokenName: string; prefix: string };
   // Two-step verification (SEC-MFA-09): never a secret; `factor` is the factor's name.
   mfa_factor_added: { factor: string };
