@@ -99,7 +99,8 @@ function isSecretKey(value: string): boolean {
   }
 }
 
-const envSchema = z.object({
+/** Exported for the documentation test: README and .env.example list every variable read here. */
+export const envSchema = z.object({
   PORT: intIn(0, 65535, 8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: z

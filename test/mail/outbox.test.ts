@@ -458,7 +458,7 @@ describe('gatehouse outbox retry and gatehouse mail test (the CLI, a real proces
       expect(sent.code).toBe(0);
       expect(sent.stdout).toContain('Test message sent to ops@example.test through SMTP');
       const [test] = smtp.to('ops@example.test');
-      expect(test?.subject).toBe('Fabrique Lumière : message de test');
+      expect(test?.subject).toBe('Fabrique Lumière\u00a0: message de test');
       expect(test?.from).toBe('Ops <ops@example.test>');
       expect(test?.contentTypes).toEqual(expect.arrayContaining(['text/plain', 'text/html']));
     } finally {

@@ -1394,6 +1394,40 @@ export interface components {
       sessionAbsoluteHours: number;
       temporaryPasswordHours: number;
       mfaPolicy: components['schemas']['MfaPolicyInput'];
+      /** @description Forgot password and lockout links */
+      selfResetLinkMinutes: number;
+      /** @description Reset links an admin sends */
+      adminResetLinkHours: number;
+      invitationLinkHours: number;
+      /** @description https only; shown on sign-in pages and in mail */
+      logoUrl: string | null;
+      /** @description Where each value in force comes from: database (saved in Settings, overrides the environment), environment (its variable is set), or default. */
+      sources: {
+        /** @enum {string} */
+        organizationName: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        defaultLocale: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        membersMayInvite: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        passwordMinLength: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        sessionIdleMinutes: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        sessionAbsoluteHours: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        temporaryPasswordHours: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        mfaPolicy: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        selfResetLinkMinutes: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        adminResetLinkHours: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        invitationLinkHours: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        logoUrl: 'database' | 'environment' | 'default';
+      };
     };
     ApiTokenInput: {
       id: string;
@@ -1791,6 +1825,40 @@ export interface components {
       sessionAbsoluteHours: number;
       temporaryPasswordHours: number;
       mfaPolicy: components['schemas']['MfaPolicy'];
+      /** @description Forgot password and lockout links */
+      selfResetLinkMinutes: number;
+      /** @description Reset links an admin sends */
+      adminResetLinkHours: number;
+      invitationLinkHours: number;
+      /** @description https only; shown on sign-in pages and in mail */
+      logoUrl: string | null;
+      /** @description Where each value in force comes from: database (saved in Settings, overrides the environment), environment (its variable is set), or default. */
+      sources: {
+        /** @enum {string} */
+        organizationName: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        defaultLocale: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        membersMayInvite: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        passwordMinLength: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        sessionIdleMinutes: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        sessionAbsoluteHours: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        temporaryPasswordHours: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        mfaPolicy: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        selfResetLinkMinutes: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        adminResetLinkHours: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        invitationLinkHours: 'database' | 'environment' | 'default';
+        /** @enum {string} */
+        logoUrl: 'database' | 'environment' | 'default';
+      };
     };
     ApiToken: {
       id: string;
@@ -4028,6 +4096,10 @@ export interface operations {
             viewer: 'optional' | 'required' | 'passkey';
             graceDays: number;
           };
+          selfResetLinkMinutes?: number;
+          adminResetLinkHours?: number;
+          invitationLinkHours?: number;
+          logoUrl?: string | null;
         };
       };
     };

@@ -1,4 +1,5 @@
 import { oidcEn, oidcErrorsEn } from './oidc.en';
+import { settingsSourceEn } from './settings-source.en';
 /**
  * The console's English catalogue: the source every other language (fr.ts) mirrors key for key.
  * Keys are grouped by screen or shared piece; `{{name}}` is interpolated, `_one`/`_other` are
@@ -121,6 +122,7 @@ export const en = {
     invitation_not_found: 'This invitation no longer exists.',
   },
   mfa: mfaEn,
+  settingsSource: settingsSourceEn,
   layout: {
     loading: 'Loading Gatehouse…',
     loadFailed: 'Gatehouse could not load',
