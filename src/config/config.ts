@@ -227,7 +227,7 @@ export interface Config {
   readonly temporaryPasswordMs: number;
   /** How long each emailed link works (SEC-RST-03); live settings override them. */
   readonly links: LinkLifetimes;
-  /** The organization's logo on sign-in pages and in mail (https only); undefined: the name alone. */
+  /** The organization's logo at the top of HTML mail (https only); undefined: the name alone. */
   readonly logoUrl: string | undefined;
   readonly hashConcurrency: number;
   /**

@@ -33,7 +33,7 @@ const SettingsSchema = z
     selfResetLinkMinutes: z.number().int().meta({ description: 'Forgot password and lockout links' }),
     adminResetLinkHours: z.number().int().meta({ description: 'Reset links an admin sends' }),
     invitationLinkHours: z.number().int(),
-    logoUrl: z.string().nullable().meta({ description: 'https only; shown on sign-in pages and in mail' }),
+    logoUrl: z.string().nullable().meta({ description: 'https only; shown at the top of HTML mail' }),
     sources: z
       .object(
         Object.fromEntries(SETTING_KEYS.map((key) => [key, Source])) as Record<

@@ -21,7 +21,7 @@ export interface OrgSettings {
   selfResetLinkMinutes: number;
   adminResetLinkHours: number;
   invitationLinkHours: number;
-  /** Branding: the organization's logo (https only) on sign-in pages and in mail; null: the name alone. */
+  /** Branding: the organization's logo (https only) at the top of HTML mail; null: the name alone. */
   logoUrl: string | null;
 }
 

@@ -21,7 +21,6 @@ export const settingsSourceFr: typeof settingsSourceEn = {
     invitationLinkHoursHint: 'Heures, de 1 à 720.',
     logoUrl: 'Adresse du logo',
     logoUrlHint:
-      'Une adresse https:// d’image, affichée sur les pages de connexion et dans les courriels. Laissez vide pour le nom seul.',
+      'L’adresse (en https) d’une image, affichée en tête des courriels. Laissez vide pour le nom seul.',
   },
-  logoAlt: 'Logo de {{organization}}',
 };
