@@ -1399,7 +1399,7 @@ export interface components {
       /** @description Reset links an admin sends */
       adminResetLinkHours: number;
       invitationLinkHours: number;
-      /** @description https only; shown on sign-in pages and in mail */
+      /** @description https only; shown at the top of HTML mail */
       logoUrl: string | null;
       /** @description Where each value in force comes from: database (saved in Settings, overrides the environment), environment (its variable is set), or default. */
       sources: {
@@ -1830,7 +1830,7 @@ export interface components {
       /** @description Reset links an admin sends */
       adminResetLinkHours: number;
       invitationLinkHours: number;
-      /** @description https only; shown on sign-in pages and in mail */
+      /** @description https only; shown at the top of HTML mail */
       logoUrl: string | null;
       /** @description Where each value in force comes from: database (saved in Settings, overrides the environment), environment (its variable is set), or default. */
       sources: {
