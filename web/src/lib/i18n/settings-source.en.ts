@@ -2,8 +2,7 @@
 export const settingsSourceEn = {
   source: {
     database: 'In force: saved here (overrides the environment)',
-    environment: 'In force: from the environment ({{variable}})',
-    environmentNoVariable: 'In force: from the environment',
+    environment: 'In force: from the environment',
     default: 'In force: the default',
   },
   overrideNote:

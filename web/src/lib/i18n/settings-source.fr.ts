@@ -4,8 +4,7 @@ import type { settingsSourceEn } from './settings-source.en';
 export const settingsSourceFr: typeof settingsSourceEn = {
   source: {
     database: 'En vigueur\u00a0: enregistrée ici (remplace l’environnement)',
-    environment: 'En vigueur\u00a0: issue de l’environnement ({{variable}})',
-    environmentNoVariable: 'En vigueur\u00a0: issue de l’environnement',
+    environment: 'En vigueur\u00a0: issue de l’environnement',
     default: 'En vigueur\u00a0: valeur par défaut',
   },
   overrideNote:

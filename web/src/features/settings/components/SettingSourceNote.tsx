@@ -26,11 +26,16 @@ export function SettingSourceNote({ settings, setting }: { settings: Settings; s
   const { t } = useTranslation();
   const source = settings.sources[setting];
   const variable = VARIABLES[setting];
-  const text =
-    source === 'environment'
-      ? variable
-        ? t('settingsSource.source.environment', { variable })
-        : t('settingsSource.source.environmentNoVariable')
-      : t(`settingsSource.source.${source}`);
-  return <span data-setting-source={source}>{text}</span>;
+  // The variable is an identifier, shown as code, never translated.
+  return (
+    <span data-setting-source={source}>
+      {t(`settingsSource.source.${source}`)}
+      {source === 'environment' && variable ? (
+        <>
+          {' '}
+          <code>{variable}</code>
+        </>
+      ) : null}
+    </span>
+  );
 }

@@ -89,7 +89,6 @@ export function SettingsForm({ settings }: { settings: Settings }) {
             }
             type="url"
             maxLength={2048}
-            placeholder="https://"
             value={draft.logoUrl}
             onChange={(e) => setDraft((d) => ({ ...d, logoUrl: e.target.value }))}
           />
