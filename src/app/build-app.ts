@@ -227,11 +227,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
-  registerMetrics(app, { config, db: database.db, clock: deps.clock, hasher: deps.hasher });
   await registerOpenApi(app, {
     publicUrl: config.publicUrl,
     sessionCookieName: sessionCookie(config).name,
   });
+  // After OpenAPI, so that /metrics is in the document.
+  registerMetrics(app, { config, db: database.db, clock: deps.clock, hasher: deps.hasher });
   // The node's clock against the database's (SEC-BF-06): measured once now; server.ts starts the
   // minute-by-minute checks (as it starts the dispatcher), so tests' apps run no timer.
   const clockOffset = createClockOffsetMonitor({

@@ -3,6 +3,7 @@ import type { DbHandle } from '../db/db.js';
 import type { StorageMonitor } from '../db/storage.js';
 import type { MailTransport } from '../modules/mail/index.js';
 import type { ClockOffsetMonitor } from './clock-offset.js';
+import { healthSchema, readySchema } from './probes.schemas.js';
 
 /**
  * /healthz: the process answers. /readyz: the database answers, takes writes (not full), every
@@ -39,8 +40,8 @@ export function registerHealthRoutes(
     if (!lastCheck || now - lastCheck.at > 30_000) lastCheck = { at: now, result: checkMail() };
     return lastCheck.result;
   };
-  app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, () => ({ status: 'ok' }));
-  app.get('/readyz', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+  app.get('/healthz', { config: { access: 'public' }, schema: healthSchema }, () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { access: 'public' }, schema: readySchema }, async (_request, reply) => {
     try {
       await db.ping();
       const pending = await db.migrationsPending();

@@ -8,6 +8,7 @@ import type { PasswordHasher } from '../modules/passwords/index.js';
 import { lockedAccountCount } from '../modules/throttle/index.js';
 import type { Clock } from '../shared/clock.js';
 import { constantTimeEqual } from '../shared/crypto.js';
+import { metricsSchema } from './probes.schemas.js';
 
 const SIGN_IN_ROUTE = '/api/v1/auth/sign-in';
 
@@ -83,7 +84,7 @@ export function registerMetrics(
   });
 
   const token = deps.config.metricsToken;
-  app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
+  app.get('/metrics', { config: { access: 'public' }, schema: metricsSchema }, async (request, reply) => {
     const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (!token)
       return reply

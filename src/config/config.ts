@@ -99,7 +99,8 @@ function isSecretKey(value: string): boolean {
   }
 }
 
-const envSchema = z.object({
+/** Exported for the documentation test: README and .env.example list every variable read here. */
+export const envSchema = z.object({
   PORT: intIn(0, 65535, 8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: z
@@ -135,6 +136,15 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: intIn(1, 24 * 60, 30),
   SESSION_ABSOLUTE_HOURS: intIn(1, 24 * 30, 12),
   TEMP_PASSWORD_HOURS: intIn(1, 24 * 30, 72),
+  // Link lifetimes (SEC-RST-03): the defaults are the requirement's; the ranges keep a link short-lived.
+  RESET_LINK_MINUTES: intIn(5, 120, 30),
+  ADMIN_RESET_LINK_HOURS: intIn(1, 24 * 7, 24),
+  INVITATION_LINK_HOURS: intIn(1, 24 * 30, 72),
+  LOGO_URL: z
+    .string()
+    .max(2048)
+    .refine(isHttpsUrl, { error: 'an https:// URL of an image (e.g. https://example.com/logo.png)' })
+    .optional(),
   HASH_CONCURRENCY: intIn(1, 64, availableParallelism()),
   CLOCK_SKEW_LIMIT_SECONDS: intIn(1, 3600, 30),
   /** Testing only: shifts this node's own clock, to prove the database's clock decides (SEC-BF-06). */
@@ -184,6 +194,24 @@ const envSchema = z.object({
     .optional(),
 });
 
+export interface LinkLifetimes {
+  /** Forgot password and the lockout notice's link. */
+  readonly selfResetMs: number;
+  /** The link an admin sends (Reset password → by link). */
+  readonly adminResetMs: number;
+  readonly invitationMs: number;
+}
+
+/** An absolute https URL without credentials: the logo is fetched by every mail reader and browser. */
+export function isHttpsUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.username === '' && url.password === '' && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
 export interface Config {
@@ -197,6 +225,10 @@ export interface Config {
   readonly password: { readonly minLength: number; readonly maxLength: number };
   readonly session: { readonly idleMs: number; readonly absoluteMs: number };
   readonly temporaryPasswordMs: number;
+  /** How long each emailed link works (SEC-RST-03); live settings override them. */
+  readonly links: LinkLifetimes;
+  /** The organization's logo at the top of HTML mail (https only); undefined: the name alone. */
+  readonly logoUrl: string | undefined;
   readonly hashConcurrency: number;
   /**
    * The node's clock against the database's (SEC-BF-06): /readyz answers 503 past `skewLimitMs`,
@@ -259,6 +291,8 @@ export interface Config {
     readonly organizationName: boolean;
     readonly defaultLocale: boolean;
   };
+  /** The environment variables this process was given (set and not empty): Settings says where a value comes from. */
+  readonly givenVariables: ReadonlySet<string>;
 }
 
 export class ConfigError extends Error {
@@ -354,6 +388,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     }),
     temporaryPasswordMs: e.TEMP_PASSWORD_HOURS * 3_600_000,
+    links: Object.freeze({
+      selfResetMs: e.RESET_LINK_MINUTES * 60_000,
+      adminResetMs: e.ADMIN_RESET_LINK_HOURS * 3_600_000,
+      invitationMs: e.INVITATION_LINK_HOURS * 3_600_000,
+    }),
+    logoUrl: e.LOGO_URL,
     hashConcurrency: e.HASH_CONCURRENCY,
     clock: Object.freeze({
       skewLimitMs: e.CLOCK_SKEW_LIMIT_SECONDS * 1000,
@@ -399,5 +439,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       organizationName: given('ORGANIZATION_NAME'),
       defaultLocale: given('DEFAULT_LOCALE'),
     }),
+    givenVariables: new Set(Object.keys(envSchema.shape).filter(given)),
   });
 }

@@ -1,18 +1,51 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { commonErrors } from '../shared/common.errors.js';
 import { isDatabaseBusy, isStorageFull } from '../shared/database-errors.js';
 import { isAppError, type AppError } from '../shared/errors.js';
 import { staticSecurityHeaders } from './security-headers.js';
+import { describeIssue, sentence } from './validation-messages.js';
 
-function send(reply: FastifyReply, error: AppError, details?: Array<{ path: string; message: string }>) {
+/** The part of the request a validation error is about, as submitted. */
+function submittedPart(request: FastifyRequest, part: string): unknown {
+  if (part === 'body') return request.body;
+  if (part === 'querystring') return request.query;
+  if (part === 'params') return request.params;
+  if (part === 'headers') return request.headers;
+  return undefined;
+}
+
+function valueAtPath(value: unknown, path: PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+const pathOf = (instancePath: unknown) => String(instancePath).split('/').filter(Boolean);
+
+function send(
+  reply: FastifyReply,
+  error: AppError,
+  details?: Array<{ path: string; field: string; message: string }>,
+  field?: string,
+) {
   if (error.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.retryAfterSeconds));
   return reply
     .code(error.status)
     .type('application/json; charset=utf-8')
-    .send({ error: { code: error.code, message: error.message, ...(details ? { details } : {}) } });
+    .send({
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(field ? { field } : {}),
+        ...(details ? { details } : {}),
+      },
+    });
 }
 
 /** Fastify's own request errors, mapped onto the catalogue. */
@@ -104,16 +137,21 @@ export function registerErrorHandling(app: FastifyInstance, options: ErrorHandli
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (isAppError(err)) return send(reply, err);
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const details = err.validation.map((issue) => ({
-        path: [err.validationContext, ...String(issue.instancePath).split('/').filter(Boolean)].join('.'),
-        message: issue.message ?? 'is not valid',
-      }));
-      const first = details[0];
-      return send(
-        reply,
-        commonErrors.validation_failed(first ? `${first.path}: ${first.message}` : undefined),
-        details,
+      const part = err.validationContext ?? 'body';
+      const submitted = submittedPart(request, part);
+      const valueAt = (path: PropertyKey[]) => valueAtPath(submitted, path);
+      const details = err.validation.flatMap((v) =>
+        describeIssue(
+          { ...(v.params as object), code: v.keyword, message: v.message, path: pathOf(v.instancePath) },
+          valueAt,
+        ).map((d) => ({
+          path: [part, ...(d.field ? [d.field] : [])].join('.'),
+          field: d.field,
+          message: sentence(part, d),
+        })),
       );
+      const first = details[0];
+      return send(reply, commonErrors.validation_failed(first?.message), details, first?.field);
     }
     const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
     if (mapped) return send(reply, mapped());

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { deriveOperationId, markEmailFormats } from './openapi-conventions.js';
 import { declaredAccess } from './types.js';
 
 /**
@@ -39,19 +40,40 @@ export async function registerOpenApi(
               'Personal API token (`ghk_…`) from POST /api/v1/me/tokens, sent as `Authorization: Bearer`. ' +
               'A request with this header is judged by it alone; cookies are ignored.',
           },
+          metricsToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'METRICS_TOKEN from the environment, for GET /metrics only.',
+          },
         },
       },
       security: [{ session: [] }, { token: [] }],
     },
     transform: (route) => {
       const out = jsonSchemaTransform(route);
+      const method = [route.route.method].flat()[0] ?? 'get';
+      const schema = {
+        ...out.schema,
+        operationId:
+          (out.schema as { operationId?: string }).operationId ?? deriveOperationId(method, route.url),
+      };
       // Public routes (setup, sign-in, password reset, invitation accept) need no session: say so
-      // instead of inheriting the document-wide session requirement.
-      if (declaredAccess(route.url, route.route.config) !== 'public') return out;
-      return { ...out, schema: { ...out.schema, security: [] } };
+      // instead of inheriting the document-wide session requirement. A route that names its own
+      // scheme (/metrics) keeps it.
+      if (declaredAccess(route.url, route.route.config) !== 'public' || 'security' in schema) {
+        return { ...out, schema };
+      }
+      return { ...out, schema: { ...schema, security: [] } };
     },
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: false });
-  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
+  let document: ReturnType<typeof app.swagger> | undefined;
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => {
+    if (!document) {
+      document = app.swagger();
+      markEmailFormats(document);
+    }
+    return document;
+  });
 }

@@ -6,7 +6,14 @@ export const ErrorBody = z
     error: z.object({
       code: z.string().meta({ description: 'Stable, snake_case error code.' }),
       message: z.string(),
-      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      field: z
+        .string()
+        .optional()
+        .meta({ description: 'validation_failed: the first field the request got wrong (e.g. `role`).' }),
+      details: z
+        .array(z.object({ path: z.string(), field: z.string().optional(), message: z.string() }))
+        .optional()
+        .meta({ description: 'validation_failed: every problem, each naming its field and the rule.' }),
     }),
   })
   .meta({ id: 'Error' });

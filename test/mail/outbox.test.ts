@@ -446,6 +446,10 @@ describe('gatehouse outbox retry and gatehouse mail test (the CLI, a real proces
           sessionIdleMinutes: 30,
           sessionAbsoluteHours: 12,
           temporaryPasswordHours: 72,
+          selfResetLinkMinutes: 30,
+          adminResetLinkHours: 24,
+          invitationLinkHours: 72,
+          logoUrl: null,
         },
         { organizationName: 'Fabrique Lumière', defaultLocale: 'fr' },
       );
@@ -454,7 +458,7 @@ describe('gatehouse outbox retry and gatehouse mail test (the CLI, a real proces
       expect(sent.code).toBe(0);
       expect(sent.stdout).toContain('Test message sent to ops@example.test through SMTP');
       const [test] = smtp.to('ops@example.test');
-      expect(test?.subject).toBe('Fabrique Lumière : message de test');
+      expect(test?.subject).toBe('Fabrique Lumière\u00a0: message de test');
       expect(test?.from).toBe('Ops <ops@example.test>');
       expect(test?.contentTypes).toEqual(expect.arrayContaining(['text/plain', 'text/html']));
     } finally {

@@ -186,7 +186,7 @@ describe('per-account lockout', () => {
     expect(events).toHaveLength(17);
     const mails = await outbox(t, user.email, 'lockout');
     expect(mails).toHaveLength(17);
-    expect(mails[0]?.textBody).toContain('locked for 1 minutes');
+    expect(mails[0]?.textBody).toContain('locked for 1 minute.');
     expect(mails[16]?.textBody).toContain('locked for 15 minutes');
 
     // After the longest lockout the right password works and the count starts over.

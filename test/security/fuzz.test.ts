@@ -776,7 +776,7 @@ function problems(res: LightMyRequestResponse, wildcard: boolean): string[] {
         typeof error.code === 'string' &&
         /^[a-z][a-z0-9_]*$/.test(error.code) &&
         typeof error.message === 'string' &&
-        Object.keys(error).every((k) => ['code', 'message', 'details'].includes(k)) &&
+        Object.keys(error).every((k) => ['code', 'message', 'field', 'details'].includes(k)) &&
         (error.details === undefined || Array.isArray(error.details));
       if (!shapeOk) found.push('error body is not {"error":{"code","message"}}');
     }

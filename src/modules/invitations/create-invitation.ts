@@ -9,7 +9,7 @@ import { isAppError } from '../../shared/errors.js';
 import { recordAuditEvent, recordStandaloneEvent } from '../audit/index.js';
 import { hitRateLimit } from '../throttle/index.js';
 import * as users from '../users/index.js';
-import { INVITATION_LIFETIME_MS, queueInvitationMail } from './invitation-mail.js';
+import { queueInvitationMail } from './invitation-mail.js';
 import type { InvitationsCtx } from './invitations.context.js';
 import { invitationErrors } from './invitations.errors.js';
 import { present, type Invitation } from './invitations.presenter.js';
@@ -57,7 +57,7 @@ export async function insertInvitation(
     tokenHash: sha256Hex(secret),
     status: 'pending',
     createdAt: now,
-    expiresAt: now + INVITATION_LIFETIME_MS,
+    expiresAt: now + ctx.config.links.invitationMs,
     acceptedAt: null,
     revokedAt: null,
     userId: null,
@@ -139,7 +139,7 @@ async function looksSent(
       tokenHash: '',
       status: 'pending',
       createdAt: now,
-      expiresAt: now + INVITATION_LIFETIME_MS,
+      expiresAt: now + ctx.config.links.invitationMs,
       acceptedAt: null,
       revokedAt: null,
       userId: null,

@@ -6,13 +6,12 @@ import { randomSecret, sha256Hex } from '../../shared/crypto.js';
 import { recordAuditEvent } from '../audit/index.js';
 import * as users from '../users/index.js';
 import { invitationErrors } from './invitations.errors.js';
-import { INVITATION_LIFETIME_MS } from './invitation-mail.js';
 import * as store from './invitations.store.js';
 
 export interface InvitationLinksDeps {
   db: Db;
   clock: Clock;
-  config: { publicUrl: string };
+  config: { publicUrl: string; links: { invitationMs: number } };
 }
 
 export interface InvitationLink {
@@ -57,7 +56,7 @@ export async function issueInvitationLinks(
         continue;
       }
       const secret = randomSecret(32);
-      const expiresAt = now + INVITATION_LIFETIME_MS;
+      const expiresAt = now + deps.config.links.invitationMs;
       if (!(await store.rotateToken(trx, id, sha256Hex(secret), expiresAt))) {
         skipped.push({ id, code: 'invitation_not_pending' });
         continue;

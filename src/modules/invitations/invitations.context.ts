@@ -1,3 +1,4 @@
+import type { LinkLifetimes } from '../../config/config.js';
 import type { Ctx } from '../../db/context.js';
 import type { RepeatedEvents } from '../audit/index.js';
 import type { PasswordHasher } from '../passwords/index.js';
@@ -7,6 +8,8 @@ export interface InvitationsConfig extends UsersConfig {
   /** Organization setting, read live: members may invite (never as admin). */
   membersMayInvite: boolean;
   session: { idleMs: number; absoluteMs: number };
+  /** How long a new invitation link works (a live setting, SEC-RST-03). */
+  links: Pick<LinkLifetimes, 'invitationMs'>;
 }
 
 /** What invitations' use cases receive (docs/adr/0007-service-context.md). */

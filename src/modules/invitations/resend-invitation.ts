@@ -5,7 +5,7 @@ import type { ActorContext } from '../../shared/context.js';
 import { randomSecret, sha256Hex } from '../../shared/crypto.js';
 import { recordAuditEvent } from '../audit/index.js';
 import * as users from '../users/index.js';
-import { INVITATION_LIFETIME_MS, queueInvitationMail } from './invitation-mail.js';
+import { queueInvitationMail } from './invitation-mail.js';
 import type { InvitationsCtx } from './invitations.context.js';
 import { invitationErrors } from './invitations.errors.js';
 import { present, type Invitation } from './invitations.presenter.js';
@@ -23,7 +23,7 @@ async function reissue(
 ): Promise<InvitationRow | null> {
   const now = await dbNow(exec, ctx.clock);
   const secret = randomSecret(32);
-  const updated = { ...row, tokenHash: sha256Hex(secret), expiresAt: now + INVITATION_LIFETIME_MS };
+  const updated = { ...row, tokenHash: sha256Hex(secret), expiresAt: now + ctx.config.links.invitationMs };
   if (!(await store.rotateToken(exec, row.id, updated.tokenHash, updated.expiresAt))) return null;
   await queueInvitationMail(inTx(ctx, exec), updated, secret);
   await recordAuditEvent(exec, ctx.clock, actor, {

@@ -16,7 +16,7 @@ export interface TemplateValues {
   /** `by`: the deactivating admin's address, whom to ask for access again (absent for the CLI). */
   deactivated: { by?: string };
   /** `link` is a fresh reset link, or Forgot password when the user already holds one (`earlierLink`). */
-  lockout: { minutes: string; link: string; earlierLink?: 'open' };
+  lockout: { minutes: string; link: string; linkMinutes: string; earlierLink?: 'open' };
   token_created: { tokenName: string; prefix: string };
   // Two-step verification (SEC-MFA-09): never a secret; `factor` is the factor's name.
   mfa_factor_added: { factor: string };

@@ -8,7 +8,13 @@ import type { MailMessage } from './messages.js';
 import { renderMail, resolveLocale, type TemplateVars } from './templates.js';
 
 /** What `enqueue` needs beside the transaction: the time and the organization's name, URL and language. */
-export type MailConfig = { organizationName: string; publicUrl: string; defaultLocale: string };
+export type MailConfig = {
+  organizationName: string;
+  publicUrl: string;
+  defaultLocale: string;
+  /** Branding (a live setting): the logo at the top of the HTML part. */
+  logoUrl?: string | undefined;
+};
 
 /**
  * The one door for mail: queues a message in the caller's transaction, so it is sent only if the
@@ -20,6 +26,7 @@ export async function enqueue(tx: TxCtx<MailConfig>, message: MailMessage): Prom
   const rendered = await renderMail(message.template, locale, {
     org: tx.config.organizationName,
     signInUrl: `${tx.config.publicUrl}/sign-in`,
+    ...(tx.config.logoUrl ? { logoUrl: tx.config.logoUrl } : {}),
     ...(message.recipientName ? { recipientName: message.recipientName } : {}),
     ...(message.vars as TemplateVars | undefined),
   });

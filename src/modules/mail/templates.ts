@@ -37,6 +37,8 @@ interface MessageContent {
 
 export interface LocaleCatalogue {
   name: string;
+  /** Between an action's label and its URL in the plain-text part (French: a no-break space before the colon). */
+  labelSeparator?: string;
   greeting(name: string | undefined): string;
   signature(org: string): string;
   ignore: string;
@@ -61,6 +63,19 @@ export function inviterNote(message: string | undefined, intro: string): string[
     .map((line) => line.trim())
     .filter((line) => line.length > 0);
   return lines.length === 0 ? [] : [intro, ...lines];
+}
+
+/**
+ * "1 minute", "2 minutes", "1 heure": the number with the form its language's plural rules choose
+ * (Intl.PluralRules: French puts 0 and 1 in `one`, English only 1).
+ */
+export function countOf(
+  locale: string,
+  value: string | number | undefined,
+  forms: { one: string; other: string },
+): string {
+  const n = Number(value ?? 0);
+  return `${n} ${new Intl.PluralRules(locale).select(n) === 'one' ? forms.one : forms.other}`;
 }
 
 const LOCALE_FILE = /^([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\.(?:js|ts)$/;
@@ -111,7 +126,7 @@ const escapeHtml = (value: string) =>
 export async function renderMail(
   template: TemplateName,
   locale: string,
-  vars: TemplateVars & { org: string; recipientName?: string },
+  vars: TemplateVars & { org: string; recipientName?: string; logoUrl?: string },
 ): Promise<RenderedMail> {
   const all = await loadLocales();
   const catalogue = all.get(locale) ?? all.get('en');
@@ -132,7 +147,7 @@ export async function renderMail(
     greeting,
     '',
     ...content.paragraphs.flatMap((p) => [p, '']),
-    ...(action ? [`${action.label}: ${action.url}`, ''] : []),
+    ...(action ? [`${action.label}${catalogue.labelSeparator ?? ': '}${action.url}`, ''] : []),
     ...(footer ? [footer, ''] : []),
     signature,
     '',
@@ -145,6 +160,10 @@ export async function renderMail(
   const html =
     `<!doctype html><html lang="${escapeHtml(locale)}"><head><meta charset="utf-8"><title>${escapeHtml(content.subject)}</title></head>` +
     `<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111;max-width:560px;margin:0 auto;padding:24px">` +
+    // Branding: the organization's logo (an https URL, validated when set), named by its alt text.
+    (vars.logoUrl?.startsWith('https://')
+      ? `<p><img src="${escapeHtml(vars.logoUrl)}" alt="${escapeHtml(vars.org)}" style="max-height:48px;max-width:240px"></p>`
+      : '') +
     `<p>${escapeHtml(greeting)}</p>` +
     content.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
     button +

@@ -6,7 +6,7 @@ import { enqueue, recipientOf } from '../mail/index.js';
 import { issueResetToken } from '../passwords/index.js';
 import * as users from '../users/index.js';
 import { subjectOf } from './admin-reset.js';
-import { ADMIN_RESET_LINK_MS, resetLink } from './links.js';
+import { resetLink } from './links.js';
 import type { RecoveryCtx } from './recovery.context.js';
 
 /**
@@ -28,14 +28,14 @@ export async function createAdminResetLink(
       userId: id,
       purpose: 'admin',
       now: await dbNow(trx, ctx.clock),
-      lifetimeMs: ADMIN_RESET_LINK_MS,
+      lifetimeMs: ctx.config.links.adminResetMs,
     });
     const link = resetLink(ctx.config, token);
     if (input.send) {
       await enqueue(inTx(ctx, trx), {
         template: 'admin_reset_link',
         ...recipientOf(user),
-        vars: { link, hours: String(ADMIN_RESET_LINK_MS / 3_600_000) },
+        vars: { link, hours: String(ctx.config.links.adminResetMs / 3_600_000) },
       });
     }
     await recordAuditEvent(trx, ctx.clock, actor, {

@@ -7,7 +7,7 @@ import { enqueue, recipientOf } from '../mail/index.js';
 import { issueResetToken } from '../passwords/index.js';
 import { clientRateKey, hitRateLimit } from '../throttle/index.js';
 import * as users from '../users/index.js';
-import { resetLink, SELF_RESET_LINK_MS } from './links.js';
+import { resetLink } from './links.js';
 import type { RecoveryCtx } from './recovery.context.js';
 
 /**
@@ -48,12 +48,12 @@ export async function requestPasswordReset(
         userId: found.user.id,
         purpose: 'self',
         now,
-        lifetimeMs: SELF_RESET_LINK_MS,
+        lifetimeMs: ctx.config.links.selfResetMs,
       });
       await enqueue(inTx(ctx, trx), {
         template: 'password_reset',
         ...recipientOf(found.user),
-        vars: { link: resetLink(ctx.config, token), minutes: String(SELF_RESET_LINK_MS / 60_000) },
+        vars: { link: resetLink(ctx.config, token), minutes: String(ctx.config.links.selfResetMs / 60_000) },
       });
       await recordAuditEvent(trx, ctx.clock, actor, {
         action: 'auth.password_reset_requested',

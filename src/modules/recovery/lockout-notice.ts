@@ -1,7 +1,8 @@
+import type { LinkLifetimes } from '../../config/config.js';
 import type { TxCtx } from '../../db/context.js';
 import { enqueue, recipientOf, type MailConfig } from '../mail/index.js';
 import { hasOpenResetToken, issueResetToken } from '../passwords/index.js';
-import { resetLink, SELF_RESET_LINK_MS } from './links.js';
+import { resetLink } from './links.js';
 
 /**
  * The way back in that a sign-in lockout mails to an active account's owner, in the sign-in's
@@ -12,7 +13,7 @@ import { resetLink, SELF_RESET_LINK_MS } from './links.js';
  * Forgot password instead.
  */
 export async function queueLockoutNotice(
-  tx: TxCtx<MailConfig>,
+  tx: TxCtx<MailConfig & { links: Pick<LinkLifetimes, 'selfResetMs'> }>,
   user: { id: string; email: string; name: string; locale: string | null },
   lockout: { lockedUntil: number; now: number },
 ): Promise<void> {
@@ -21,15 +22,23 @@ export async function queueLockoutNotice(
   const link = (await hasOpenResetToken(tx.trx, user.id, now))
     ? { link: `${tx.config.publicUrl}/forgot-password`, earlierLink: 'open' as const }
     : { link: resetLink(tx.config, await issueSelfToken(tx, user.id, now)) };
-  await enqueue(tx, { template: 'lockout', ...recipientOf(user), vars: { minutes, ...link } });
+  await enqueue(tx, {
+    template: 'lockout',
+    ...recipientOf(user),
+    vars: { minutes, linkMinutes: String(tx.config.links.selfResetMs / 60_000), ...link },
+  });
 }
 
-async function issueSelfToken(tx: TxCtx, userId: string, now: number): Promise<string> {
+async function issueSelfToken(
+  tx: TxCtx<{ links: Pick<LinkLifetimes, 'selfResetMs'> }>,
+  userId: string,
+  now: number,
+): Promise<string> {
   const issued = await issueResetToken(tx.trx, {
     userId,
     purpose: 'self',
     now,
-    lifetimeMs: SELF_RESET_LINK_MS,
+    lifetimeMs: tx.config.links.selfResetMs,
   });
   return issued.token;
 }

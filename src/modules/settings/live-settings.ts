@@ -14,6 +14,10 @@ export function defaultsFrom(config: Config): OrgSettings {
     sessionAbsoluteHours: config.session.absoluteMs / 3_600_000,
     temporaryPasswordHours: config.temporaryPasswordMs / 3_600_000,
     mfaPolicy: DEFAULT_MFA_POLICY,
+    selfResetLinkMinutes: config.links.selfResetMs / 60_000,
+    adminResetLinkHours: config.links.adminResetMs / 3_600_000,
+    invitationLinkHours: config.links.invitationMs / 3_600_000,
+    logoUrl: config.logoUrl ?? null,
   };
 }
 
@@ -59,6 +63,15 @@ export class LiveSettings {
           enumerable: true,
         },
         temporaryPasswordMs: { get: () => live().temporaryPasswordHours * 3_600_000, enumerable: true },
+        links: {
+          get: () => ({
+            selfResetMs: live().selfResetLinkMinutes * 60_000,
+            adminResetMs: live().adminResetLinkHours * 3_600_000,
+            invitationMs: live().invitationLinkHours * 3_600_000,
+          }),
+          enumerable: true,
+        },
+        logoUrl: { get: () => live().logoUrl ?? undefined, enumerable: true },
       }) as LiveConfig,
     );
   }

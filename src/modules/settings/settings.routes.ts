@@ -7,9 +7,18 @@ import type { Clock } from '../../shared/clock.js';
 import { updateSettings } from './settings.service.js';
 import type { LiveSettings } from './live-settings.js';
 import { MfaPolicyPatch, MfaPolicySchema, presentMfaPolicy } from './mfa-policy.js';
-import type { OrgSettings } from './settings.service.js';
+import { SETTING_KEYS, type OrgSettings } from './settings.service.js';
+import { readSettingSources, type SettingSource } from './setting-sources.js';
+import { isHttpsUrl } from '../../config/config.js';
 
-const present = (settings: OrgSettings) => ({ ...settings, mfaPolicy: presentMfaPolicy(settings.mfaPolicy) });
+const present = (settings: OrgSettings, sources: Record<keyof OrgSettings, SettingSource>) => ({
+  ...settings,
+  mfaPolicy: presentMfaPolicy(settings.mfaPolicy),
+  sources,
+});
+
+const Source = z.enum(['database', 'environment', 'default']);
+const intRange = (min: number, max: number) => z.number().int().min(min).max(max).optional();
 
 const SettingsSchema = z
   .object({
@@ -21,6 +30,22 @@ const SettingsSchema = z
     sessionAbsoluteHours: z.number().int(),
     temporaryPasswordHours: z.number().int(),
     mfaPolicy: MfaPolicySchema,
+    selfResetLinkMinutes: z.number().int().meta({ description: 'Forgot password and lockout links' }),
+    adminResetLinkHours: z.number().int().meta({ description: 'Reset links an admin sends' }),
+    invitationLinkHours: z.number().int(),
+    logoUrl: z.string().nullable().meta({ description: 'https only; shown at the top of HTML mail' }),
+    sources: z
+      .object(
+        Object.fromEntries(SETTING_KEYS.map((key) => [key, Source])) as Record<
+          keyof OrgSettings,
+          typeof Source
+        >,
+      )
+      .meta({
+        description:
+          'Where each value in force comes from: database (saved in Settings, overrides the environment), ' +
+          'environment (its variable is set), or default.',
+      }),
   })
   .meta({ id: 'Settings' });
 
@@ -49,8 +74,20 @@ const SettingsPatch = z
       .max(24 * 30)
       .optional(),
     mfaPolicy: MfaPolicyPatch.optional(),
+    selfResetLinkMinutes: intRange(5, 120),
+    adminResetLinkHours: intRange(1, 24 * 7),
+    invitationLinkHours: intRange(1, 24 * 30),
+    logoUrl: z
+      .string()
+      .max(2048)
+      .refine(isHttpsUrl, { error: 'must be an https:// URL' })
+      .nullable()
+      .optional(),
   })
   .refine((p) => Object.keys(p).length > 0, { error: 'give at least one setting' });
+
+const sourcesOf = (deps: { db: Db; settings: LiveSettings }) =>
+  readSettingSources(deps.db, deps.settings.config.givenVariables);
 
 export function registerSettingsRoutes(
   app: ApiApp,
@@ -63,7 +100,7 @@ export function registerSettingsRoutes(
       summary: 'Organization settings',
       response: { 200: SettingsSchema, ...errorResponses(401, 403) },
     },
-    handler: async () => present(await deps.settings.refresh()),
+    handler: async () => present(await deps.settings.refresh(), await sourcesOf(deps)),
   });
 
   app.patch('/api/v1/settings', {
@@ -76,7 +113,7 @@ export function registerSettingsRoutes(
     },
     handler: async (request) => {
       await updateSettings(deps, actorOf(request), deps.settings.defaults, request.body);
-      return present(await deps.settings.refresh());
+      return present(await deps.settings.refresh(), await sourcesOf(deps));
     },
   });
 }

@@ -17,6 +17,12 @@ export interface OrgSettings {
   temporaryPasswordHours: number;
   /** Two-step verification per role (issue 13). */
   mfaPolicy: MfaPolicy;
+  /** Link lifetimes (SEC-RST-03): Forgot password and the lockout notice, an admin's link, an invitation. */
+  selfResetLinkMinutes: number;
+  adminResetLinkHours: number;
+  invitationLinkHours: number;
+  /** Branding: the organization's logo (https only) at the top of HTML mail; null: the name alone. */
+  logoUrl: string | null;
 }
 
 export const SETTING_KEYS = [
@@ -28,6 +34,10 @@ export const SETTING_KEYS = [
   'sessionAbsoluteHours',
   'temporaryPasswordHours',
   'mfaPolicy',
+  'selfResetLinkMinutes',
+  'adminResetLinkHours',
+  'invitationLinkHours',
+  'logoUrl',
 ] as const satisfies ReadonlyArray<keyof OrgSettings>;
 
 /** The environment's values; the MFA policy has no environment value (optional everywhere unless set). */

@@ -1,5 +1,8 @@
-import { inviterNote, type LocaleCatalogue } from '../templates.js';
+import { countOf, inviterNote, type LocaleCatalogue } from '../templates.js';
 import { mfaEn } from './mfa.en.js';
+
+const minutes = (n: string | undefined) => countOf('en', n, { one: 'minute', other: 'minutes' });
+const hours = (n: string | undefined) => countOf('en', n, { one: 'hour', other: 'hours' });
 
 /** English. To add a language, copy this file to `<code>.ts` and translate; it is picked up by its file name. */
 const en: LocaleCatalogue = {
@@ -14,8 +17,8 @@ const en: LocaleCatalogue = {
     password_reset: (v) => ({
       subject: `Reset your ${v.org} password`,
       paragraphs: [
-        `Someone asked to reset the password of your ${v.org} account. Use the button below to choose a new one.`,
-        `The link works once and expires in ${v.minutes} minutes.`,
+        `Someone asked to reset the password of your ${v.org} account. Use the link below to choose a new one.`,
+        `The link works once and expires in ${minutes(v.minutes)}.`,
       ],
       action: { label: 'Choose a new password', url: v.link },
       footer: 'ignore',
@@ -24,7 +27,7 @@ const en: LocaleCatalogue = {
       subject: `Set a new password for ${v.org}`,
       paragraphs: [
         `An administrator asked you to set a new password for your ${v.org} account.`,
-        `The link works once and expires in ${v.hours} hours.`,
+        `The link works once and expires in ${hours(v.hours)}.`,
       ],
       action: { label: 'Set a new password', url: v.link },
       footer: 'contactAdmin',
@@ -33,7 +36,7 @@ const en: LocaleCatalogue = {
       subject: `${v.inviter} invited you to ${v.org}`,
       paragraphs: [
         `${v.inviter} invited you to join ${v.org} as ${v.role}.`,
-        `Accept the invitation to choose your name and password. The link expires in ${v.hours} hours.`,
+        `Accept the invitation to choose your name and password. The link expires in ${hours(v.hours)}.`,
         ...inviterNote(v.message, `${v.inviter} added a note:`),
       ],
       action: { label: 'Accept the invitation', url: v.link },
@@ -77,10 +80,10 @@ const en: LocaleCatalogue = {
     lockout: (v) => ({
       subject: `Sign-in to ${v.org} locked for a few minutes`,
       paragraphs: [
-        `There were too many failed sign-in attempts on your account, so it is locked for ${v.minutes} minutes.`,
+        `There were too many failed sign-in attempts on your account, so it is locked for ${minutes(v.minutes)}.`,
         v.earlierLink
           ? 'If it was you, wait and try again, or use the password reset link we sent you earlier: it still works. If you no longer have it, ask for a new one with the link below.'
-          : 'If it was you, wait and try again, or choose a new password with the link below (it works once, for 30 minutes).',
+          : `If it was you, wait and try again, or choose a new password with the link below (it works once, for ${minutes(v.linkMinutes ?? '30')}).`,
       ],
       action: { label: v.earlierLink ? 'Ask for a new link' : 'Choose a new password', url: v.link },
       footer: 'contactAdmin',
@@ -94,7 +97,7 @@ const en: LocaleCatalogue = {
       subject: `Confirm your new ${v.org} email address`,
       paragraphs: [
         `You asked to use ${v.newEmail} for your ${v.org} account. Use the link below to confirm it; until then your account keeps ${v.oldEmail}.`,
-        `The link works once and expires in ${v.hours} hours.`,
+        `The link works once and expires in ${hours(v.hours)}.`,
       ],
       action: { label: 'Confirm this address', url: v.link },
       footer: 'ignore',
@@ -103,7 +106,7 @@ const en: LocaleCatalogue = {
       subject: `Confirm your ${v.org} email address`,
       paragraphs: [
         `An administrator changed the email address of your ${v.org} account to ${v.newEmail}. Use the link below to confirm that it reaches you.`,
-        `The link works once and expires in ${v.hours} hours.`,
+        `The link works once and expires in ${hours(v.hours)}.`,
       ],
       action: { label: 'Confirm this address', url: v.link },
       footer: 'contactAdmin',

@@ -1,4 +1,6 @@
-import type { MessageTemplates } from '../templates.js';
+import { countOf, type MessageTemplates } from '../templates.js';
+
+const hours = (n: string | undefined) => countOf('en', n, { one: 'hour', other: 'hours' });
 
 /** Two-step verification notices (SEC-MFA-09), English; spread into en.ts. No secret ever appears. */
 export const mfaEn: MessageTemplates<
@@ -22,7 +24,7 @@ export const mfaEn: MessageTemplates<
     subject: `A recovery code was used to sign in to your ${v.org} account`,
     paragraphs: [
       'A recovery code was just used to sign in to your account. Each code works once.',
-      `You have ${v.remaining} recovery codes left. You can make a new set in My account → Two-step verification.`,
+      `You have ${countOf('en', v.remaining, { one: 'recovery code', other: 'recovery codes' })} left. You can make a new set in My account → Two-step verification.`,
     ],
     footer: 'contactAdmin',
   }),
@@ -39,8 +41,8 @@ export const mfaEn: MessageTemplates<
         : 'An administrator removed your two-step verification and signed you out everywhere.',
       `Reason given: ${v.reason}`,
       v.link
-        ? `Use the link below to set up your sign-in again. It works once, on any device, for ${v.hours} hours.`
-        : `Your administrator will give you a link to set up your sign-in again; it works once, for ${v.hours} hours.`,
+        ? `Use the link below to set up your sign-in again. It works once, on any device, for ${hours(v.hours)}.`
+        : `Your administrator will give you a link to set up your sign-in again; it works once, for ${hours(v.hours)}.`,
     ],
     action: { label: 'Set up my sign-in', url: v.link },
     footer: 'contactAdmin',

@@ -1,4 +1,6 @@
-import type { MessageTemplates } from '../templates.js';
+import { countOf, type MessageTemplates } from '../templates.js';
+
+const heures = (n: string | undefined) => countOf('fr', n, { one: 'heure', other: 'heures' });
 
 /** Avis de la vérification en deux étapes (SEC-MFA-09), en français ; repris dans fr.ts. */
 export const mfaFr: MessageTemplates<
@@ -22,7 +24,7 @@ export const mfaFr: MessageTemplates<
     subject: `Un code de secours a servi à vous connecter à votre compte ${v.org}`,
     paragraphs: [
       'Un code de secours vient de servir à vous connecter à votre compte. Chaque code ne fonctionne qu’une fois.',
-      `Il vous reste ${v.remaining} codes de secours. Vous pouvez en créer une nouvelle série dans Mon compte → Vérification en deux étapes.`,
+      `Il vous reste ${countOf('fr', v.remaining, { one: 'code de secours', other: 'codes de secours' })}. Vous pouvez en créer une nouvelle série dans Mon compte → Vérification en deux étapes.`,
     ],
     footer: 'contactAdmin',
   }),
@@ -41,8 +43,8 @@ export const mfaFr: MessageTemplates<
         : 'Un administrateur a supprimé votre vérification en deux étapes et vous a déconnecté partout.',
       `Motif indiqué\u00a0: ${v.reason}`,
       v.link
-        ? `Utilisez le lien ci-dessous pour configurer à nouveau votre connexion. Il fonctionne une fois, sur n’importe quel appareil, pendant ${v.hours} heures.`
-        : `Votre administrateur vous remettra un lien pour configurer à nouveau votre connexion\u202f; il fonctionne une fois, pendant ${v.hours} heures.`,
+        ? `Utilisez le lien ci-dessous pour configurer à nouveau votre connexion. Il fonctionne une fois, sur n’importe quel appareil, pendant ${heures(v.hours)}.`
+        : `Votre administrateur vous remettra un lien pour configurer à nouveau votre connexion\u202f; il fonctionne une fois, pendant ${heures(v.hours)}.`,
     ],
     action: { label: 'Configurer ma connexion', url: v.link },
     footer: 'contactAdmin',

@@ -1,4 +1,5 @@
 import { oidcEn, oidcErrorsEn } from './oidc.en';
+import { settingsSourceEn } from './settings-source.en';
 /**
  * The console's English catalogue: the source every other language (fr.ts) mirrors key for key.
  * Keys are grouped by screen or shared piece; `{{name}}` is interpolated, `_one`/`_other` are
@@ -130,6 +131,7 @@ export const en = {
   auditTools: auditToolsEn,
   apiTokens: apiTokensEn,
   userlist: userlistEn,
+  settingsSource: settingsSourceEn,
   layout: {
     loading: 'Loading Gatehouse…',
     loadFailed: 'Gatehouse could not load',

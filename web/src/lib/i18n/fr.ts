@@ -1,5 +1,6 @@
 import type { Catalogue } from './en';
 import { oidcErrorsFr, oidcFr } from './oidc.fr';
+import { settingsSourceFr } from './settings-source.fr';
 
 /**
  * Le catalogue français de la console, avec les mêmes clés que en.ts. Typographie française (vérifiée par
@@ -137,6 +138,7 @@ export const fr: Catalogue = {
   auditTools: auditToolsFr,
   apiTokens: apiTokensFr,
   userlist: userlistFr,
+  settingsSource: settingsSourceFr,
   layout: {
     loading: 'Chargement de Gatehouse…',
     loadFailed: 'Gatehouse n’a pas pu se charger',
