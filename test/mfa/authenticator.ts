@@ -8,7 +8,7 @@ import { isoBase64URL, isoCBOR } from '@simplewebauthn/server/helpers';
  * (npm has no maintained helper for this; @simplewebauthn exports none in its public API.)
  */
 
-const b64 = (bytes: Uint8Array) => isoBase64URL.fromBuffer(bytes);
+const b64 = (bytes: Uint8Array) => isoBase64URL.fromBuffer(new Uint8Array(bytes));
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest();
 
 export interface CreationOptionsJSON {

@@ -3,7 +3,6 @@ import {
   verifyAuthenticationResponse,
   type AuthenticationResponseJSON,
   type AuthenticatorTransport,
-  type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
 import { decodeClientDataJSON, isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { Db, Executor } from '../../db/db.js';
@@ -13,6 +12,7 @@ import type { ActorContext } from '../../shared/context.js';
 import { newId } from '../../shared/crypto.js';
 import { recordAuditEvent } from '../audit/index.js';
 import * as store from './mfa.store.js';
+import type { RequestOptionsJSON } from './passkeys.schemas.js';
 import * as challenges from './passkeys.store.js';
 
 /*
@@ -72,7 +72,7 @@ export async function storeChallenge(
 export async function passkeyRequestOptions(
   deps: PasskeyDeps,
   input: { binding: string; userId: string | null },
-): Promise<PublicKeyCredentialRequestOptionsJSON> {
+): Promise<RequestOptionsJSON> {
   const rows = input.userId ? await store.activeFactors(deps.db, input.userId, 'passkey') : [];
   const options = await generateAuthenticationOptions({
     rpID: relyingParty(deps.config).rpID,
@@ -90,7 +90,8 @@ export async function passkeyRequestOptions(
     purpose: input.userId ? 'authenticate' : 'sign_in',
     challenge: options.challenge,
   });
-  return options;
+  // The library types a descriptor's `type` as any string; it always writes 'public-key'.
+  return options as RequestOptionsJSON;
 }
 
 /** The account a passkey-only response claims to be (its credential), read before anything is counted. */

@@ -14,9 +14,13 @@ const Base64Url = (max: number) =>
 
 const Transports = z.array(z.string().max(32)).max(8);
 
+const PublicKey = z.literal('public-key');
+const UserVerification = z.enum(['required', 'preferred', 'discouraged']);
+const Hints = z.array(z.enum(['hybrid', 'security-key', 'client-device']));
+
 const CredentialDescriptor = z.object({
   id: Base64Url(1366),
-  type: z.string(),
+  type: PublicKey,
   transports: Transports.optional(),
 });
 
@@ -25,19 +29,19 @@ export const CreationOptions = z
     challenge: z.string(),
     rp: z.object({ name: z.string(), id: z.string().optional() }),
     user: z.object({ id: z.string(), name: z.string(), displayName: z.string() }),
-    pubKeyCredParams: z.array(z.object({ alg: z.number().int(), type: z.string() })),
+    pubKeyCredParams: z.array(z.object({ alg: z.number().int(), type: PublicKey })),
     timeout: z.number().int().optional(),
     excludeCredentials: z.array(CredentialDescriptor).optional(),
     authenticatorSelection: z
       .object({
-        authenticatorAttachment: z.string().optional(),
-        residentKey: z.string().optional(),
+        authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+        residentKey: z.enum(['required', 'preferred', 'discouraged']).optional(),
         requireResidentKey: z.boolean().optional(),
-        userVerification: z.string().optional(),
+        userVerification: UserVerification.optional(),
       })
       .optional(),
-    hints: z.array(z.string()).optional(),
-    attestation: z.string().optional(),
+    hints: Hints.optional(),
+    attestation: z.enum(['none', 'indirect', 'direct', 'enterprise']).optional(),
     extensions: z.object({ credProps: z.boolean().optional() }).optional(),
   })
   .meta({ id: 'PasskeyCreationOptions', description: 'PublicKeyCredentialCreationOptionsJSON' });
@@ -48,12 +52,15 @@ export const RequestOptions = z
     timeout: z.number().int().optional(),
     rpId: z.string().optional(),
     allowCredentials: z.array(CredentialDescriptor).optional(),
-    userVerification: z.string().optional(),
-    hints: z.array(z.string()).optional(),
+    userVerification: UserVerification.optional(),
+    hints: Hints.optional(),
   })
   .meta({ id: 'PasskeyRequestOptions', description: 'PublicKeyCredentialRequestOptionsJSON' });
 
-const ClientExtensionResults = z.record(z.string().max(64), z.unknown());
+/** Only credProps is asked for; other extension outputs are dropped (nothing here reads them). */
+const ClientExtensionResults = z.object({
+  credProps: z.object({ rk: z.boolean().optional() }).optional(),
+});
 
 /** What navigator.credentials.create() answered (RegistrationResponseJSON). */
 export const RegistrationResponse = z
@@ -90,3 +97,6 @@ export const AuthenticationResponse = z
     clientExtensionResults: ClientExtensionResults,
   })
   .meta({ id: 'PasskeyAuthenticationResponse' });
+
+export type CreationOptionsJSON = z.infer<typeof CreationOptions>;
+export type RequestOptionsJSON = z.infer<typeof RequestOptions>;

@@ -1,7 +1,6 @@
 import {
   generateRegistrationOptions,
   verifyRegistrationResponse,
-  type PublicKeyCredentialCreationOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
@@ -31,6 +30,7 @@ import {
   storeChallenge,
   transportsOf,
 } from './passkey-assertion.js';
+import type { CreationOptionsJSON } from './passkeys.schemas.js';
 import * as challenges from './passkeys.store.js';
 
 /* Adding a passkey (SEC-MFA-04); the shared WebAuthn pieces and sign-in's checks: passkey-assertion.ts. */
@@ -57,7 +57,7 @@ export async function passkeyCreationOptions(
   deps: Pick<MfaDeps, 'db' | 'clock' | 'config'>,
   userId: string,
   sessionId: string,
-): Promise<PublicKeyCredentialCreationOptionsJSON> {
+): Promise<CreationOptionsJSON> {
   const found = await users.findCredentialsById(deps.db, userId);
   if (!found) throw mfaErrors.factor_not_found();
   const existing = await store.activeFactors(deps.db, userId, 'passkey');
@@ -80,7 +80,8 @@ export async function passkeyCreationOptions(
     purpose: 'register',
     challenge: options.challenge,
   });
-  return options;
+  // The library types a descriptor's `type` as any string; it always writes 'public-key'.
+  return options as CreationOptionsJSON;
 }
 
 /**

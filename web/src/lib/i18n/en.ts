@@ -8,6 +8,7 @@ import { oidcEn, oidcErrorsEn } from './oidc.en';
 import { mfaEn, mfaErrorsEn } from './mfa.en';
 import { apiTokensEn, auditToolsEn, firstRunEn, minorAErrorsEn, passwordMeterEn } from './minor-a.en';
 import { userlistEn, userlistErrorsEn } from './userlist.en';
+import { passkeysEn, passkeysErrorsEn } from './passkeys.en';
 
 export const en = {
   common: {
@@ -72,6 +73,7 @@ export const en = {
     ...mfaErrorsEn,
     ...minorAErrorsEn,
     ...userlistErrorsEn,
+    ...passkeysErrorsEn,
     ...oidcErrorsEn,
     network_error: 'Could not reach Gatehouse. Check your connection and try again.',
     unexpected_response: 'Gatehouse gave an unexpected answer. Try again.',
@@ -130,6 +132,7 @@ export const en = {
   auditTools: auditToolsEn,
   apiTokens: apiTokensEn,
   userlist: userlistEn,
+  passkeys: passkeysEn,
   layout: {
     loading: 'Loading Gatehouse…',
     loadFailed: 'Gatehouse could not load',

@@ -9,6 +9,7 @@ import { oidcErrorsFr, oidcFr } from './oidc.fr';
 import { mfaFr, mfaErrorsFr } from './mfa.fr';
 import { apiTokensFr, auditToolsFr, firstRunFr, minorAErrorsFr, passwordMeterFr } from './minor-a.fr';
 import { userlistErrorsFr, userlistFr } from './userlist.fr';
+import { passkeysFr, passkeysErrorsFr } from './passkeys.fr';
 
 export const fr: Catalogue = {
   common: {
@@ -79,6 +80,7 @@ export const fr: Catalogue = {
     ...mfaErrorsFr,
     ...minorAErrorsFr,
     ...userlistErrorsFr,
+    ...passkeysErrorsFr,
     ...oidcErrorsFr,
     network_error: 'Impossible de joindre Gatehouse. Vérifiez votre connexion et réessayez.',
     unexpected_response: 'Gatehouse a donné une réponse inattendue. Réessayez.',
@@ -137,6 +139,7 @@ export const fr: Catalogue = {
   auditTools: auditToolsFr,
   apiTokens: apiTokensFr,
   userlist: userlistFr,
+  passkeys: passkeysFr,
   layout: {
     loading: 'Chargement de Gatehouse…',
     loadFailed: 'Gatehouse n’a pas pu se charger',
