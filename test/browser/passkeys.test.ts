@@ -26,9 +26,9 @@ async function pageWithAuthenticator(): Promise<{ page: Page; credentials(): Pro
   const page = await h.newPage();
   // The virtual authenticator answers conditional requests (autofill) by itself, as if the person
   // picked the suggestion at once; steps that test something else switch autofill off in this tab.
-  await page.addInitScript(() => {
-    if (sessionStorage.getItem('test.noAutofill') === '1' && window.PublicKeyCredential)
-      PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);
+  await page.addInitScript({
+    content: `if (sessionStorage.getItem('test.noAutofill') === '1' && window.PublicKeyCredential)
+      PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);`,
   });
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable');
@@ -130,9 +130,9 @@ describe('passkeys in the console', () => {
 
   it('SEC-MFA-04: a browser without WebAuthn still signs in with the password (no passkey button)', async () => {
     const page = await h.newPage();
-    await page.addInitScript(() => {
-      // As in a browser without the API.
-      Object.defineProperty(window, 'PublicKeyCredential', { value: undefined });
+    // As in a browser without the API.
+    await page.addInitScript({
+      content: `Object.defineProperty(window, 'PublicKeyCredential', { value: undefined });`,
     });
     await page.goto(`${h.url}/sign-in`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
