@@ -1,4 +1,4 @@
-/** Écrans des clés d’accès (issue 13), en français ; repris dans fr.ts sous `passkeys`, les codes d’erreur sous `errors`. */
+/** Écrans des clés d’accès (issue 13), en français ; repris dans fr.ts sous `passkeys`, les codes d’erreur sous `errors`. */
 export const passkeysFr = {
   title: 'Clés d’accès',
   description:
@@ -10,11 +10,11 @@ export const passkeysFr = {
   create: 'Créer la clé d’accès',
   added: 'Clé d’accès ajoutée.',
   removed: 'Clé d’accès supprimée.',
-  removeConfirm: 'Supprimer la clé d’accès « {{name}} » ? Elle ne vous connectera plus.',
+  removeConfirm: 'Supprimer la clé d’accès « {{name}} » ? Elle ne vous connectera plus.',
   synced: 'synchronisée',
   thisDevice: 'sur cet appareil seulement',
   notSupported: 'Ce navigateur ne prend pas en charge les clés d’accès.',
-  cancelled: 'La clé d’accès n’a pas été créée : la demande a été annulée ou a expiré.',
+  cancelled: 'La clé d’accès n’a pas été créée : la demande a été annulée ou a expiré.',
   alreadyOnDevice: 'Cet appareil détient déjà une clé d’accès pour votre compte.',
   signIn: 'Se connecter avec une clé d’accès',
   signInCancelled:
@@ -30,5 +30,5 @@ export const passkeysFr = {
 export const passkeysErrorsFr = {
   invalid_passkey_response: 'La clé d’accès n’a pas pu être vérifiée. Réessayez.',
   passkey_already_registered: 'Cette clé d’accès est déjà enregistrée.',
-  passkey_required: 'Votre rôle exige une clé d’accès : ajoutez-en une autre avant de supprimer celle-ci.',
+  passkey_required: 'Votre rôle exige une clé d’accès : ajoutez-en une autre avant de supprimer celle-ci.',
 };
