@@ -1,4 +1,4 @@
-/** Écrans des clés d’accès (issue 13), en français ; repris dans fr.ts sous `passkeys`, les codes d’erreur sous `errors`. */
+/** Écrans des clés d’accès (issue 13), en français ; repris dans fr.ts sous `passkeys`, les codes d’erreur sous `errors`. */
 export const passkeysFr = {
   title: 'Clés d’accès',
   description:
