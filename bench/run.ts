@@ -9,6 +9,7 @@
  *   npm run bench -- --hash-concurrency 1   another HASH_CONCURRENCY (default: the core count)
  *   npm run bench -- --only password-flood  just the admin sign-in p99 under a /me/password flood
  *   npm run bench -- --only mfa   just sign-in with password + TOTP against password only (issue 13)
+ *   npm run bench -- --only passkeys        ES256 verifications/s and passkey sign-in throughput
  *
  * Each run's table is saved as bench/results/<date>-<machine>[-quick][-N].md. A full run also draws
  * bench/results/latest.svg and rewrites the README's Performance section between its markers.
@@ -63,8 +64,14 @@ if (ONLY === 'oidc') {
   await runOidcBench({ quick: QUICK });
   process.exit(0);
 }
+if (ONLY === 'passkeys') {
+  // Passkeys (issue 13): ES256 verifications per second, passkey sign-in throughput over HTTP.
+  const { runPasskeysBench } = await import('./passkeys.js');
+  await runPasskeysBench({ quick: QUICK });
+  process.exit(0);
+}
 if (ONLY !== undefined && ONLY !== 'password-flood' && ONLY !== 'mfa')
-  throw new Error(`--only accepts password-flood, mfa or oidc, not ${ONLY}`);
+  throw new Error(`--only accepts password-flood, mfa, oidc or passkeys, not ${ONLY}`);
 const WITH_PEER = !argv.includes('--no-peer') && ONLY === undefined;
 
 const USERS = QUICK ? 100_000 : 1_000_000;

@@ -21,10 +21,12 @@ import { registerAuthRoutes } from '../modules/auth/auth.routes.js';
 import { registerFirstRunRoutes } from '../modules/auth/first-run.routes.js';
 import { principalOfSession, principalOfToken } from '../modules/auth/index.js';
 import { registerSecondStepRoutes } from '../modules/auth/second-step.routes.js';
+import { registerPasskeySignInRoutes } from '../modules/auth/passkey-sign-in.routes.js';
 import { invitationsOfInviter, personalDataOfInvitations } from '../modules/invitations/index.js';
 import { registerInvitationLinkRoutes } from '../modules/invitations/invitation-links.routes.js';
 import { mfaSummaries } from '../modules/mfa/index.js';
 import { registerMfaRoutes, registerResetAccessRoutes } from '../modules/mfa/mfa.routes.js';
+import { registerPasskeyRoutes } from '../modules/mfa/passkeys.routes.js';
 import { registerInvitationRoutes } from '../modules/invitations/invitations.routes.js';
 import {
   createDispatcher,
@@ -248,7 +250,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Two-step verification before auth's routes: the order of the route table (sign-out last of the
   // sign-in routes) is the order the matrix and OpenAPI tests walk it.
   registerSecondStepRoutes(app, services);
+  registerPasskeySignInRoutes(app, services);
   registerMfaRoutes(app, services);
+  registerPasskeyRoutes(app, services);
   registerResetAccessRoutes(app, services);
   registerAuthRoutes(app, services);
   registerFirstRunRoutes(app, services);

@@ -572,7 +572,7 @@ describe('the console in Chromium', () => {
     expect(await autocomplete(password)).toBe('current-password');
     await email.fill(erin.email);
     await paste(page, password, OWN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL('**/account');
 
     // My account → Change password: the current one is a current-password, the new one a new-password.

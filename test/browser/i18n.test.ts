@@ -55,10 +55,10 @@ describe('the console in French', () => {
     // A server error shows the console's own words for its code.
     await admin.getByLabel('E-mail', { exact: true }).fill(ADMIN.email);
     await admin.getByLabel('Mot de passe', { exact: true }).fill('not the password at all');
-    await admin.getByRole('button', { name: 'Se connecter' }).click();
+    await admin.getByRole('button', { name: 'Se connecter', exact: true }).click();
     await admin.getByText('L’e-mail ou le mot de passe est incorrect.').waitFor();
     await admin.getByLabel('Mot de passe', { exact: true }).fill(ADMIN.password);
-    await admin.getByRole('button', { name: 'Se connecter' }).click();
+    await admin.getByRole('button', { name: 'Se connecter', exact: true }).click();
 
     // Signed in with no language of her own: the organization's default (English here)...
     await admin.getByRole('heading', { name: 'Manage users' }).waitFor();

@@ -68,6 +68,10 @@ const PUBLIC_ALLOW_LIST = [
   // The second step of sign-in (SEC-MFA-05): reviewed. It needs the pending session a correct password
   // opened and answers 401 invalid_code without one, exactly as for a wrong code.
   'POST /api/v1/auth/mfa/verify',
+  // Passkey-only sign-in (SEC-MFA-04): reviewed. The options store a 5-minute challenge bound to an
+  // HttpOnly cookie's hash; the sign-in counts toward the IP limit and the lockout like a password.
+  'POST /api/v1/auth/passkey/options',
+  'POST /api/v1/auth/passkey/sign-in',
   // The enrollment link "Reset access" issues (SEC-MFA-06): reviewed. The check does not consume it
   // (`token=` is redacted from logs); using it needs the token in the body and the user's password
   // (scope factors: a wrong one counts toward the lockout) or a new one meeting the policy (scope all).
@@ -119,6 +123,9 @@ const MFA_ENROLLMENT_ALLOW_LIST = [
   'GET /api/v1/me/factors',
   'POST /api/v1/me/factors/totp',
   'POST /api/v1/me/factors/totp/:id/confirm',
+  'POST /api/v1/me/factors/passkeys/options',
+  'POST /api/v1/me/factors/passkeys',
+  'POST /api/v1/auth/mfa/passkey/options',
   'DELETE /api/v1/me/factors/:id',
   'POST /api/v1/me/recovery-codes',
   'POST /api/v1/auth/reauthenticate',
@@ -378,7 +385,10 @@ describe('SEC-AZ-01: role × route matrix built from the route table', () => {
         .filter((r) => r.access !== 'public' && r[flag])
         .map(routeKey)
         .sort();
-    expect(open('allowMfaPending')).toEqual(['POST /api/v1/auth/sign-out']);
+    expect(open('allowMfaPending')).toEqual([
+      'POST /api/v1/auth/mfa/passkey/options',
+      'POST /api/v1/auth/sign-out',
+    ]);
     expect(open('allowMfaEnrollment')).toEqual(MFA_ENROLLMENT_ALLOW_LIST);
   });
 

@@ -39,7 +39,7 @@ export async function verifySecondStep(
   if (!found || found.status !== 'active') throw mfa.mfaErrors.invalid_code();
   const user = found.user;
   const who = { ...actor, actorId: user.id, actorLabel: user.email };
-  return checkFactor(deps, who, found, input, async (trx, now) => {
+  return checkFactor(deps, who, found, input, pending.sessionId, async (trx, now) => {
     await endSession(trx, pending.sessionId);
     const enroll = await mfa.enrollmentStillDue(trx, deps, user, now);
     const started = await startSession(trx, deps, {
@@ -96,7 +96,11 @@ export async function reauthenticate(
       : true;
   const ok = await deps.db.transaction().execute(async (trx) => {
     if (!passwordOk) return false;
-    if (!('password' in input) && !(await mfa.verifySecondFactor(trx, deps, userId, input)).ok) return false;
+    if (
+      !('password' in input) &&
+      !(await mfa.verifySecondFactor(trx, deps, userId, input, { binding: sessionId, actor })).ok
+    )
+      return false;
     await releaseRateLimit(trx, 'currentPasswordPerUser', userId, counted.user);
     await releaseRateLimit(trx, 'currentPasswordPerCredential', credentialKey, counted.credential);
     await markAuthenticated(trx, sessionId, await dbNow(trx, deps.clock));
@@ -128,13 +132,18 @@ async function checkFactor<T>(
   actor: ActorContext,
   found: users.Credentials,
   input: mfa.SecondFactorInput,
+  /** The pending session, which a passkey's challenge is bound to. */
+  sessionId: string,
   onSuccess: (trx: Parameters<typeof mfa.verifySecondFactor>[0], now: number) => Promise<T>,
 ): Promise<T> {
   const outcome = await deps.db.transaction().execute(async (trx) => {
     const now = await dbNow(trx, deps.clock);
     const attempt = await reserveSignInAttempt(trx, found.user.email, now);
     if (attempt === null) return { ok: false as const, attempt };
-    const result = await mfa.verifySecondFactor(trx, deps, found.user.id, input);
+    const result = await mfa.verifySecondFactor(trx, deps, found.user.id, input, {
+      binding: sessionId,
+      actor,
+    });
     if (!result.ok) return { ok: false as const, attempt };
     await clearAccountThrottle(trx, found.user.email);
     return { ok: true as const, value: await onSuccess(trx, now) };

@@ -18,7 +18,14 @@ import { authErrors } from './auth.errors.js';
 import type { AuthCtx, PendingSecondStep, SignedIn } from './auth.service.js';
 
 export type FailureReason =
-  'unknown_email' | 'wrong_password' | 'deactivated' | 'temporary_password_expired' | 'locked' | 'wrong_code';
+  | 'unknown_email'
+  | 'wrong_password'
+  | 'deactivated'
+  | 'temporary_password_expired'
+  | 'locked'
+  | 'wrong_code'
+  | 'unknown_passkey'
+  | 'wrong_passkey';
 
 /** A pending second step lives this long: enough to open an app and type a code, short for a thief. */
 export const MFA_PENDING_MS = 10 * 60_000;

@@ -19,3 +19,11 @@ export { mfaErrors } from './mfa.errors.js';
 export { SecondFactorBody } from './mfa.schemas.js';
 export { resetAccess, redeemEnrollmentLink, ENROLLMENT_LINK_MS } from './reset-access.js';
 export type { PolicyConfig } from './policy.js';
+export {
+  passkeyRequestOptions,
+  passkeyOwner,
+  verifyPasskeyAssertion,
+  CHALLENGE_MS,
+  type AssertionResult,
+} from './passkey-assertion.js';
+export { AuthenticationResponse, RequestOptions } from './passkeys.schemas.js';

@@ -12,5 +12,15 @@ export const mfaErrors = defineErrors({
     status: 409,
     message: 'Your role requires two-step verification: add another factor before removing your last one.',
   },
+  passkey_required: {
+    status: 409,
+    message: 'Your role requires a passkey: add another passkey before removing your last one.',
+  },
+  /* The passkey's answer did not verify: unknown or used challenge, wrong origin, bad signature. */
+  invalid_passkey_response: {
+    status: 400,
+    message: 'The passkey could not be verified. Try again.',
+  },
+  passkey_already_registered: { status: 409, message: 'This passkey is already registered.' },
   invalid_enrollment_link: { status: 400, message: 'This link is invalid, used or expired.' },
 });

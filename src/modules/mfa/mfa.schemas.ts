@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { PlainText } from '../../http/schemas.js';
+import { NameInput, PlainText } from '../../http/schemas.js';
+import { AuthenticationResponse, RegistrationResponse } from './passkeys.schemas.js';
 
 export const FactorSchema = z
   .object({
@@ -47,4 +48,11 @@ export const RecoveryCodes = z.object({ codes: z.array(z.string()) }).meta({ id:
 /** The second step of sign-in and the step-up with a factor. */
 export const SecondFactorBody = z.discriminatedUnion('method', [
   z.strictObject({ method: z.enum(['totp', 'recovery_code']), code: CodeInput }),
+  z.strictObject({ method: z.literal('passkey'), response: AuthenticationResponse }),
 ]);
+
+/** A new passkey: the authenticator's answer, and a name (else the authenticator's model). */
+export const AddPasskeyBody = z.strictObject({
+  response: RegistrationResponse,
+  name: NameInput.optional(),
+});

@@ -14,6 +14,8 @@ import * as store from './mfa.store.js';
 import { enrollmentDue, requiresFactor, type PolicyConfig } from './policy.js';
 import { newRecoveryCode, normalizeRecoveryCode, RECOVERY_CODE_COUNT } from './recovery-codes.js';
 import { matchTotp, newTotpSeed, otpauthUri } from './totp.js';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { verifyPasskeyAssertion } from './passkey-assertion.js';
 
 export interface MfaDeps {
   db: Db;
@@ -39,7 +41,9 @@ export interface FactorList {
 
 export type SecondStepMethod = 'totp' | 'passkey' | 'recovery_code';
 
-export type SecondFactorInput = { method: 'totp' | 'recovery_code'; code: string };
+export type SecondFactorInput =
+  | { method: 'totp' | 'recovery_code'; code: string }
+  | { method: 'passkey'; response: AuthenticationResponseJSON };
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 const TOTP_DEFAULT_NAME = 'Authenticator app';
@@ -142,7 +146,8 @@ export async function confirmTotp(
     if (step === null || !(await store.activate(trx, row.id, step, now))) throw mfaErrors.invalid_code();
     const first = (await store.activeFactors(trx, userId)).length === 1;
     const recoveryCodes = first ? await replaceRecoveryCodes(trx, userId, now) : undefined;
-    if (sessionId) await liftRestriction(trx, sessionId);
+    // A role that requires a passkey keeps the session restricted until one is added.
+    if (sessionId && !(await stillDueFor(trx, deps, userId, now))) await liftRestriction(trx, sessionId);
     await recordAuditEvent(trx, deps.clock, actor, {
       action: 'mfa.factor_added',
       target: { id: userId, label: actor.actorLabel },
@@ -170,7 +175,14 @@ export async function removeFactor(
     if (!row) throw mfaErrors.factor_not_found();
     const active = await store.activeFactors(trx, userId);
     const last = row.status === 'active' && active.length === 1;
-    if (last && requiresFactor(deps.config.mfaPolicy, role) !== 'optional') throw mfaErrors.factor_required();
+    const requirement = requiresFactor(deps.config.mfaPolicy, role);
+    if (last && requirement !== 'optional') throw mfaErrors.factor_required();
+    // Under a "passkey required" policy the last passkey stays, whatever other factors there are.
+    const lastPasskey =
+      row.kind === 'passkey' &&
+      row.status === 'active' &&
+      active.filter((r) => r.kind === 'passkey').length === 1;
+    if (lastPasskey && requirement === 'passkey') throw mfaErrors.passkey_required();
     await store.deleteFactor(trx, userId, factorId);
     if (row.status !== 'active') return;
     if (last) await store.deleteCodes(trx, userId);
@@ -201,7 +213,7 @@ export async function regenerateRecoveryCodes(
   });
 }
 
-async function replaceRecoveryCodes(trx: Executor, userId: string, now: number): Promise<string[]> {
+export async function replaceRecoveryCodes(trx: Executor, userId: string, now: number): Promise<string[]> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
   await store.replaceCodes(
     trx,
@@ -232,7 +244,20 @@ export async function verifySecondFactor(
   deps: Pick<MfaDeps, 'clock' | 'config'> & { secrets?: SecretBox | undefined },
   userId: string,
   input: SecondFactorInput,
+  /** For a passkey: the session its challenge is bound to, and who answers (a clone is audited). */
+  context?: { binding: string; actor: ActorContext },
 ): Promise<{ ok: false } | { ok: true; method: string; factorId: string | null; codesRemaining?: number }> {
+  if (input.method === 'passkey') {
+    if (!context) return { ok: false };
+    const result = await verifyPasskeyAssertion(trx, deps, context.actor, {
+      binding: context.binding,
+      purpose: 'authenticate',
+      userId,
+      response: input.response,
+      requireUserVerification: false,
+    });
+    return result.ok ? { ok: true, method: 'passkey', factorId: result.factorId } : { ok: false };
+  }
   const now = await dbNow(trx, deps.clock);
   if (input.method === 'totp') {
     for (const row of await store.activeFactors(trx, userId, 'totp')) {
@@ -292,6 +317,16 @@ export async function signInRequirement(
   if (methods.length > 0) return { restriction: 'mfa', methods };
   const due = enrollmentDue(deps.config.mfaPolicy, user, { any: false, passkey: false }, now);
   return { restriction: due ? 'enroll' : null, methods: [] };
+}
+
+async function stillDueFor(
+  exec: Executor,
+  deps: { config: PolicyConfig },
+  userId: string,
+  now: number,
+): Promise<boolean> {
+  const found = await users.findCredentialsById(exec, userId);
+  return found ? enrollmentStillDue(exec, deps, found.user, now) : false;
 }
 
 /** After the second step: whether the role still wants a factor the user lacks (a passkey policy). */

@@ -122,6 +122,66 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/mfa/passkey/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * WebAuthn request options for the second step or the step-up, listing your passkeys
+     * @description The challenge is good once, for 5 minutes, on this session.
+     */
+    post: operations['postAuthMfaPasskeyOptions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/passkey/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * WebAuthn request options for signing in with a passkey alone (no allowCredentials)
+     * @description User verification is required. The challenge is good once, for 5 minutes, in this browser (bound to an HttpOnly cookie this answer sets).
+     */
+    post: operations['postAuthPasskeyOptions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/passkey/sign-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign in with a passkey alone; sets the session cookie
+     * @description Needs the challenge from POST /api/v1/auth/passkey/options in this browser. Every failure (unknown passkey, wrong or replayed answer, no user verification, locked or deactivated account) answers 401 invalid_credentials and counts toward the lockout like a wrong password.
+     */
+    post: operations['postAuthPasskeySignIn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/me/factors': {
     parameters: {
       query?: never;
@@ -207,6 +267,46 @@ export interface paths {
     put?: never;
     /** A new set of ten recovery codes; the previous set stops working */
     post: operations['postMeRecoveryCodes'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/factors/passkeys/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start adding a passkey: WebAuthn creation options for navigator.credentials.create()
+     * @description Your passkeys are excluded, so one authenticator is registered once. The challenge is good once, for 5 minutes, on this session. 403 reauthentication_required past 10 minutes since the last authentication.
+     */
+    post: operations['postMeFactorsPasskeysOptions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/factors/passkeys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add a passkey from the authenticator's answer
+     * @description The name defaults to the authenticator's model where its AAGUID is known, else "Passkey". The first factor of an account comes with ten recovery codes, shown this once. 400 invalid_passkey_response when the answer does not verify (challenge used or expired, another origin or RP ID); 409 passkey_already_registered for a passkey already added.
+     */
+    post: operations['postMeFactorsPasskeys'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1222,6 +1322,101 @@ export interface components {
       graceDays: number;
       changedAt: string | null;
     };
+    /** @description PublicKeyCredentialCreationOptionsJSON */
+    PasskeyCreationOptionsInput: {
+      challenge: string;
+      rp: {
+        name: string;
+        id?: string;
+      };
+      user: {
+        id: string;
+        name: string;
+        displayName: string;
+      };
+      pubKeyCredParams: {
+        alg: number;
+        /** @constant */
+        type: 'public-key';
+      }[];
+      timeout?: number;
+      excludeCredentials?: {
+        id: string;
+        /** @constant */
+        type: 'public-key';
+        transports?: string[];
+      }[];
+      authenticatorSelection?: {
+        /** @enum {string} */
+        authenticatorAttachment?: 'platform' | 'cross-platform';
+        /** @enum {string} */
+        residentKey?: 'required' | 'preferred' | 'discouraged';
+        requireResidentKey?: boolean;
+        /** @enum {string} */
+        userVerification?: 'required' | 'preferred' | 'discouraged';
+      };
+      hints?: ('hybrid' | 'security-key' | 'client-device')[];
+      /** @enum {string} */
+      attestation?: 'none' | 'indirect' | 'direct' | 'enterprise';
+      extensions?: {
+        credProps?: boolean;
+      };
+    };
+    /** @description PublicKeyCredentialRequestOptionsJSON */
+    PasskeyRequestOptionsInput: {
+      challenge: string;
+      timeout?: number;
+      rpId?: string;
+      allowCredentials?: {
+        id: string;
+        /** @constant */
+        type: 'public-key';
+        transports?: string[];
+      }[];
+      /** @enum {string} */
+      userVerification?: 'required' | 'preferred' | 'discouraged';
+      hints?: ('hybrid' | 'security-key' | 'client-device')[];
+    };
+    PasskeyRegistrationResponseInput: {
+      id: string;
+      rawId: string;
+      /** @constant */
+      type: 'public-key';
+      response: {
+        clientDataJSON: string;
+        attestationObject: string;
+        authenticatorData?: string;
+        transports?: string[];
+        publicKeyAlgorithm?: number;
+        publicKey?: string;
+      };
+      /** @enum {string} */
+      authenticatorAttachment?: 'platform' | 'cross-platform';
+      clientExtensionResults: {
+        credProps?: {
+          rk?: boolean;
+        };
+      };
+    };
+    PasskeyAuthenticationResponseInput: {
+      id: string;
+      rawId: string;
+      /** @constant */
+      type: 'public-key';
+      response: {
+        clientDataJSON: string;
+        authenticatorData: string;
+        signature: string;
+        userHandle?: string;
+      };
+      /** @enum {string} */
+      authenticatorAttachment?: 'platform' | 'cross-platform';
+      clientExtensionResults: {
+        credProps?: {
+          rk?: boolean;
+        };
+      };
+    };
     FactorInput: {
       id: string;
       name: string;
@@ -1702,6 +1897,101 @@ export interface components {
       viewer: 'optional' | 'required' | 'passkey';
       graceDays: number;
       changedAt: string | null;
+    };
+    /** @description PublicKeyCredentialCreationOptionsJSON */
+    PasskeyCreationOptions: {
+      challenge: string;
+      rp: {
+        name: string;
+        id?: string;
+      };
+      user: {
+        id: string;
+        name: string;
+        displayName: string;
+      };
+      pubKeyCredParams: {
+        alg: number;
+        /** @constant */
+        type: 'public-key';
+      }[];
+      timeout?: number;
+      excludeCredentials?: {
+        id: string;
+        /** @constant */
+        type: 'public-key';
+        transports?: string[];
+      }[];
+      authenticatorSelection?: {
+        /** @enum {string} */
+        authenticatorAttachment?: 'platform' | 'cross-platform';
+        /** @enum {string} */
+        residentKey?: 'required' | 'preferred' | 'discouraged';
+        requireResidentKey?: boolean;
+        /** @enum {string} */
+        userVerification?: 'required' | 'preferred' | 'discouraged';
+      };
+      hints?: ('hybrid' | 'security-key' | 'client-device')[];
+      /** @enum {string} */
+      attestation?: 'none' | 'indirect' | 'direct' | 'enterprise';
+      extensions?: {
+        credProps?: boolean;
+      };
+    };
+    /** @description PublicKeyCredentialRequestOptionsJSON */
+    PasskeyRequestOptions: {
+      challenge: string;
+      timeout?: number;
+      rpId?: string;
+      allowCredentials?: {
+        id: string;
+        /** @constant */
+        type: 'public-key';
+        transports?: string[];
+      }[];
+      /** @enum {string} */
+      userVerification?: 'required' | 'preferred' | 'discouraged';
+      hints?: ('hybrid' | 'security-key' | 'client-device')[];
+    };
+    PasskeyRegistrationResponse: {
+      id: string;
+      rawId: string;
+      /** @constant */
+      type: 'public-key';
+      response: {
+        clientDataJSON: string;
+        attestationObject: string;
+        authenticatorData?: string;
+        transports?: string[];
+        publicKeyAlgorithm?: number;
+        publicKey?: string;
+      };
+      /** @enum {string} */
+      authenticatorAttachment?: 'platform' | 'cross-platform';
+      clientExtensionResults: {
+        credProps?: {
+          rk?: boolean;
+        };
+      };
+    };
+    PasskeyAuthenticationResponse: {
+      id: string;
+      rawId: string;
+      /** @constant */
+      type: 'public-key';
+      response: {
+        clientDataJSON: string;
+        authenticatorData: string;
+        signature: string;
+        userHandle?: string;
+      };
+      /** @enum {string} */
+      authenticatorAttachment?: 'platform' | 'cross-platform';
+      clientExtensionResults: {
+        credProps?: {
+          rk?: boolean;
+        };
+      };
     };
     Factor: {
       id: string;
@@ -2204,11 +2494,17 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': {
-          /** @enum {string} */
-          method: 'totp' | 'recovery_code';
-          code: string;
-        };
+        'application/json':
+          | {
+              /** @enum {string} */
+              method: 'totp' | 'recovery_code';
+              code: string;
+            }
+          | {
+              /** @enum {string} */
+              method: 'passkey';
+              response: components['schemas']['PasskeyAuthenticationResponseInput'];
+            };
       };
     };
     responses: {
@@ -2411,11 +2707,18 @@ export interface operations {
           | {
               password: string;
             }
-          | {
-              /** @enum {string} */
-              method: 'totp' | 'recovery_code';
-              code: string;
-            };
+          | (
+              | {
+                  /** @enum {string} */
+                  method: 'totp' | 'recovery_code';
+                  code: string;
+                }
+              | {
+                  /** @enum {string} */
+                  method: 'passkey';
+                  response: components['schemas']['PasskeyAuthenticationResponseInput'];
+                }
+            );
       };
     };
     responses: {
@@ -2464,6 +2767,198 @@ export interface operations {
       };
       /** @description Body is not application/json. */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected server error (details hidden). */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postAuthMfaPasskeyOptions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasskeyRequestOptions'];
+        };
+      };
+      /** @description Not signed in, or the credentials are wrong. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not application/json. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected server error (details hidden). */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postAuthPasskeyOptions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasskeyRequestOptions'];
+        };
+      };
+      /** @description Body too large. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not application/json. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected server error (details hidden). */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postAuthPasskeySignIn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          response: components['schemas']['PasskeyAuthenticationResponseInput'];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SignIn'];
+        };
+      };
+      /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, or the credentials are wrong. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not application/json. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests. */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -2806,6 +3301,179 @@ export interface operations {
       };
       /** @description Conflict with the current state. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not application/json. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected server error (details hidden). */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postMeFactorsPasskeysOptions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasskeyCreationOptions'];
+        };
+      };
+      /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, or the credentials are wrong. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not application/json. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected server error (details hidden). */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postMeFactorsPasskeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          response: components['schemas']['PasskeyRegistrationResponseInput'];
+          name?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FactorAdded'];
+        };
+      };
+      /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, or the credentials are wrong. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict with the current state. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large. */
+      413: {
         headers: {
           [name: string]: unknown;
         };

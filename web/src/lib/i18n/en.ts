@@ -9,6 +9,7 @@ import { settingsSourceEn } from './settings-source.en';
 import { mfaEn, mfaErrorsEn } from './mfa.en';
 import { apiTokensEn, auditToolsEn, firstRunEn, minorAErrorsEn, passwordMeterEn } from './minor-a.en';
 import { userlistEn, userlistErrorsEn } from './userlist.en';
+import { passkeysEn, passkeysErrorsEn } from './passkeys.en';
 
 export const en = {
   common: {
@@ -73,6 +74,7 @@ export const en = {
     ...mfaErrorsEn,
     ...minorAErrorsEn,
     ...userlistErrorsEn,
+    ...passkeysErrorsEn,
     ...oidcErrorsEn,
     network_error: 'Could not reach Gatehouse. Check your connection and try again.',
     unexpected_response: 'Gatehouse gave an unexpected answer. Try again.',
@@ -132,6 +134,7 @@ export const en = {
   apiTokens: apiTokensEn,
   userlist: userlistEn,
   settingsSource: settingsSourceEn,
+  passkeys: passkeysEn,
   layout: {
     loading: 'Loading Gatehouse…',
     loadFailed: 'Gatehouse could not load',

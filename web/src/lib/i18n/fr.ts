@@ -10,6 +10,7 @@ import { settingsSourceFr } from './settings-source.fr';
 import { mfaFr, mfaErrorsFr } from './mfa.fr';
 import { apiTokensFr, auditToolsFr, firstRunFr, minorAErrorsFr, passwordMeterFr } from './minor-a.fr';
 import { userlistErrorsFr, userlistFr } from './userlist.fr';
+import { passkeysFr, passkeysErrorsFr } from './passkeys.fr';
 
 export const fr: Catalogue = {
   common: {
@@ -80,6 +81,7 @@ export const fr: Catalogue = {
     ...mfaErrorsFr,
     ...minorAErrorsFr,
     ...userlistErrorsFr,
+    ...passkeysErrorsFr,
     ...oidcErrorsFr,
     network_error: 'Impossible de joindre Gatehouse. Vérifiez votre connexion et réessayez.',
     unexpected_response: 'Gatehouse a donné une réponse inattendue. Réessayez.',
@@ -139,6 +141,7 @@ export const fr: Catalogue = {
   apiTokens: apiTokensFr,
   userlist: userlistFr,
   settingsSource: settingsSourceFr,
+  passkeys: passkeysFr,
   layout: {
     loading: 'Chargement de Gatehouse…',
     loadFailed: 'Gatehouse n’a pas pu se charger',

@@ -17,6 +17,8 @@ import {
   useRemoveFactor,
   useStartTotp,
 } from '../api';
+import { useReauthenticateWithPasskey } from '../api/passkeys';
+import { PasskeysSection } from './PasskeysSection';
 
 /** The key in groups of four, as people type it into an app. */
 const grouped = (key: string) => key.replace(/(.{4})/g, '$1 ').trim();
@@ -78,9 +80,15 @@ export function TwoStepCard({ email, onEnrolled }: { email: string; onEnrolled?(
     <div className="stack">
       {factors.isError ? <ErrorMessage error={factors.error} onRetry={() => void factors.refetch()} /> : null}
       {retry ? (
-        <Reauthenticate onDone={() => (retry(), setRetry(null))} onCancel={() => setRetry(null)} />
+        <Reauthenticate
+          withPasskey={(list?.passkeys.length ?? 0) > 0}
+          onDone={() => (retry(), setRetry(null))}
+          onCancel={() => setRetry(null)}
+        />
       ) : null}
-      {list && list.totp.length === 0 && !pending ? <p className="muted">{t('mfa.off')}</p> : null}
+      {list && list.totp.length === 0 && list.passkeys.length === 0 && !pending ? (
+        <p className="muted">{t('mfa.off')}</p>
+      ) : null}
       {list && list.totp.length > 0 ? (
         <ul className="list" aria-label={t('mfa.authenticatorApps')}>
           {list.totp.map((f) => (
@@ -142,6 +150,13 @@ export function TwoStepCard({ email, onEnrolled }: { email: string; onEnrolled?(
         </div>
       )}
       {start.isError && !retry ? <ErrorMessage error={start.error} /> : null}
+      {list ? (
+        <PasskeysSection
+          passkeys={list.passkeys}
+          onStepUp={(action) => setRetry(() => action)}
+          onCodes={setCodes}
+        />
+      ) : null}
       {codes ? (
         <RecoveryCodes
           codes={codes}
@@ -200,11 +215,20 @@ function RecoveryCodes({ codes, email, onDone }: { codes: string[]; email: strin
   );
 }
 
-/** The step-up dialog: the password again (SEC-MFA-07). */
-function Reauthenticate({ onDone, onCancel }: { onDone(): void; onCancel(): void }) {
+/** The step-up dialog: the password again, or a passkey (SEC-MFA-07). */
+function Reauthenticate({
+  withPasskey,
+  onDone,
+  onCancel,
+}: {
+  withPasskey: boolean;
+  onDone(): void;
+  onCancel(): void;
+}) {
   const { t } = useTranslation();
   const [password, setPassword] = useState('');
   const reauth = useReauthenticate();
+  const passkey = useReauthenticateWithPasskey();
   return (
     <form
       className="form"
@@ -217,6 +241,7 @@ function Reauthenticate({ onDone, onCancel }: { onDone(): void; onCancel(): void
       <p className="field-label">{t('mfa.reauthTitle')}</p>
       <p className="muted">{t('mfa.reauthDescription')}</p>
       {reauth.isError ? <ErrorMessage error={reauth.error} /> : null}
+      {passkey.isError ? <ErrorMessage error={passkey.error} /> : null}
       <PasswordField
         label={t('mfa.reauthPassword')}
         name="reauth-password"
@@ -230,6 +255,14 @@ function Reauthenticate({ onDone, onCancel }: { onDone(): void; onCancel(): void
         <Button type="submit" variant="primary" loading={reauth.isPending}>
           {t('mfa.reauthSubmit')}
         </Button>
+        {withPasskey ? (
+          <Button
+            loading={passkey.isPending}
+            onClick={() => passkey.mutate(undefined, { onSuccess: onDone })}
+          >
+            {t('passkeys.reauthWithPasskey')}
+          </Button>
+        ) : null}
         <Button onClick={onCancel}>{t('common.cancel')}</Button>
       </div>
     </form>

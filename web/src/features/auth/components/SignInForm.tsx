@@ -6,6 +6,7 @@ import { ErrorMessage, Notice } from '../../../components/ErrorMessage';
 import { PasswordField } from '../../../components/PasswordField';
 import { TextField } from '../../../components/TextField';
 import { useSignIn } from '../api';
+import { PasskeySignIn } from './PasskeySignIn';
 import { SecondStepForm } from './SecondStepForm';
 
 export function SignInForm({
@@ -51,7 +52,8 @@ export function SignInForm({
         label={t('signIn.email')}
         type="email"
         name="email"
-        autoComplete="username"
+        // "webauthn": the browser may offer passkeys in this field's suggestions (conditional mediation).
+        autoComplete="username webauthn"
         inputMode="email"
         autoCapitalize="off"
         spellCheck={false}
@@ -77,6 +79,11 @@ export function SignInForm({
       <Button type="submit" variant="primary" className="btn-block" loading={signIn.isPending}>
         {t('signIn.submit')}
       </Button>
+      <PasskeySignIn
+        onSignedIn={(result) =>
+          onSignedIn({ enroll: result.mfaEnrollmentRequired === true, email: result.user.email })
+        }
+      />
     </form>
   );
 }
