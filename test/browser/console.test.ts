@@ -568,7 +568,8 @@ describe('the console in Chromium', () => {
     await page.goto(`${url}/sign-in`);
     const email = page.getByLabel('Email', { exact: true });
     const password = page.getByLabel('Password', { exact: true });
-    expect(await autocomplete(email)).toBe('username');
+    // 'webauthn' too: the email field offers passkeys through autofill (conditional mediation, issue 13).
+    expect(await autocomplete(email)).toBe('username webauthn');
     expect(await autocomplete(password)).toBe('current-password');
     await email.fill(erin.email);
     await paste(page, password, OWN_PASSWORD);

@@ -67,7 +67,7 @@ describe('first run, signed out', () => {
     expect(await page.getByRole('button', { name: 'Create admin account' }).count()).toBe(0);
 
     await page.goto(`${server.url}/sign-in`);
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     expect(problems).toEqual([]);
   });
 

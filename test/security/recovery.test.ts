@@ -334,7 +334,16 @@ describe('password reset links', () => {
     for (let i = 0; i < 3; i += 1) {
       const res = await status(t, token);
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toEqual({ usable: true, minPasswordLength: 15 });
+      // Whose account it is (masked) and the words the new password must avoid (SEC-PW-06), nothing more.
+      expect(res.json()).toEqual({
+        usable: true,
+        minPasswordLength: 15,
+        account: {
+          name: 'Rst Zero Eight',
+          maskedEmail: expect.stringMatching(/^r.*@example\.test$/) as unknown,
+        },
+        contextWords: expect.any(Array) as unknown,
+      });
       expect(res.headers['referrer-policy']).toBe('no-referrer');
       expect(res.headers['cache-control']).toBe('no-store');
     }

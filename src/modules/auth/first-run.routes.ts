@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Executor } from '../../db/db.js';
 import type { ApiApp } from '../../http/route-types.js';
-import { errorResponses } from '../../http/schemas.js';
+import { errorResponses, PlainText } from '../../http/schemas.js';
 import { MeResponse } from './auth.schemas.js';
 import { SetupState, setupStatus } from './first-run.js';
 import { meOf, type MeConfig } from './me.js';
@@ -18,7 +18,7 @@ const SessionProbe = z
   })
   .meta({ id: 'SessionProbe' });
 
-const SetupStatusQuery = z.strictObject({ token: z.string().min(1).max(128).optional() });
+const SetupStatusQuery = z.strictObject({ token: PlainText(128).min(1).optional() });
 
 const SetupStatus = z
   .object({
