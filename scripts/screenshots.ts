@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     for (const name of ['Bruno Costa', 'Daniel Okafor', 'Hana Novák'])
       await table.getByRole('checkbox', { name: `Select ${name}` }).check();
     await page.getByRole('region', { name: 'Actions on the selected people' }).waitFor();
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.mouse.move(0, 0);
     await settle(page);
     await page.screenshot({ path: join(OUT, 'manage-users-bulk.png') });
@@ -230,7 +230,7 @@ async function twoStepPictures(browser: Browser, url: string): Promise<void> {
     .first()
     .evaluate((heading) => {
       heading.scrollIntoView({ block: 'start' });
-      window.scrollBy(0, -96);
+      heading.ownerDocument.defaultView?.scrollBy(0, -96);
     });
   await page.mouse.move(0, 0);
   await settle(page);

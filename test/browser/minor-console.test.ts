@@ -185,7 +185,7 @@ describe('after setup', () => {
     expect(csv).toContain('setup.completed');
   });
 
-  it('with "Members may invite" on, a member sees Invite users in My account (and not before)', async () => {
+  it('with "Members may invite" on, a member sees Invite users in My account (and not before), without the Admin role', async () => {
     const member = await server.seedUser({
       email: 'milo.member@acme.test',
       name: 'Milo Member',
@@ -206,7 +206,11 @@ describe('after setup', () => {
 
     await page.reload();
     await page.getByRole('button', { name: 'Invite users' }).click();
-    await page.getByRole('dialog', { name: 'Invite users' }).waitFor();
+    const dialog = page.getByRole('dialog', { name: 'Invite users' });
+    await dialog.waitFor();
+    // A member invites members and viewers only: Admin is not offered (the server refuses it too).
+    const roles = await dialog.getByLabel('Role').locator('option').allTextContents();
+    expect(roles).toEqual(['Member', 'Viewer']);
   });
 
   it('SEC-TOK-01: My account creates an API token with a name and an expiry, shows it once, lists it, revokes it', async () => {

@@ -51,6 +51,9 @@ export function InviteUsersButton() {
 
 function InviteForm({ onDone }: { onDone(): void }) {
   const { t } = useTranslation();
+  // Members may invite members and viewers, never admins (the server refuses it too).
+  const isAdmin = useOutletContext<Me | undefined>()?.user.role === 'admin';
+  const roles = isAdmin ? (['member', 'viewer', 'admin'] as const) : (['member', 'viewer'] as const);
   const [text, setText] = useState('');
   const [role, setRole] = useState<Role>('member');
   const [problem, setProblem] = useState<string | null>(null);
@@ -96,7 +99,7 @@ function InviteForm({ onDone }: { onDone(): void }) {
         value={role}
         onChange={(e) => setRole(e.target.value as Role)}
         hint={roleDescription(role)}
-        options={(['member', 'viewer', 'admin'] as const).map((r) => ({ value: r, label: roleLabel(r) }))}
+        options={roles.map((r) => ({ value: r, label: roleLabel(r) }))}
       />
       {invite.isError ? <ErrorMessage error={invite.error} title={t('invitations.invite.failed')} /> : null}
       <div className="dialog-actions">
