@@ -45,7 +45,7 @@ afterAll(async () => {
   await drop();
 });
 
-describe(`preparedQuery on ${TEST_DIALECT}`, () => {
+describe('preparedQuery, on the database of the pass', () => {
   it('answers what the same query built afresh answers, for every value tried, with camelCase keys', async () => {
     const cases: Array<[string, number]> = [
       ['a@example.test', 0],
