@@ -15,6 +15,8 @@ import { cliContext } from '../src/shared/context.js';
 import { ManualClock } from './clock.js';
 import { freshDatabase } from './database.js';
 import { testSecretBox } from './secrets.js';
+import { settingsOf } from './settings.js';
+import type { SettingsReader } from '../src/config/settings-in-force.js';
 
 /*
  * Apps are usually built inside tests, and vitest never runs an `afterAll` registered there; so
@@ -45,6 +47,7 @@ export interface TestApp {
     clock: ManualClock;
     hasher: PasswordHasher;
     config: Config;
+    settings: SettingsReader;
   };
   close(): Promise<void>;
 }
@@ -98,6 +101,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       clock,
       hasher,
       config,
+      settings: settingsOf(config),
     },
     close,
   };
@@ -210,7 +214,7 @@ export async function buildTwoNodes(options: TestAppOptions = {}): Promise<[Test
       config,
       hasher,
       logs,
-      deps: { db: handle.db, clock, hasher, config },
+      deps: { db: handle.db, clock, hasher, config, settings: settingsOf(config) },
       close: closeAll,
     };
   };

@@ -184,12 +184,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transport.close();
   });
 
-  // Organization settings (admin-editable) laid over the environment; services read them through `config`.
+  // Organization settings (admin-editable) laid over the environment; a use case reads them with
+  // `ctx.settings.current()`, while `ctx.config` is the environment alone.
   const settings = new LiveSettings(database.db, config);
   await settings.refresh();
   settings.startRefreshing();
   app.addHook('onClose', () => settings.stop());
-  const liveConfig = settings.config;
 
   // Refusals a caller can repeat at will are aggregated per window, so no caller can flood the log.
   const auditRepeats = createRepeatedEvents({ db: database.db, clock: deps.clock });
@@ -203,7 +203,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Ports a lower module defines and a higher one implements (named, not relayed here).
     invitationsOfInviter,
     personalData: personalDataOfInvitations,
-    config: liveConfig,
+    config,
     settings,
     auditRepeats,
     secrets: deps.secrets,

@@ -28,7 +28,8 @@ export async function createUserFromShell(
       temporary: true,
     });
     out(`Created ${user.role} ${printable(user.email)} (id ${user.id}).`);
-    if (generatedPassword) printGeneratedPassword(generatedPassword, deps.config.temporaryPasswordMs);
+    if (generatedPassword)
+      printGeneratedPassword(generatedPassword, deps.settings.current().temporaryPasswordMs);
     else out('The password is temporary: they must choose their own at first sign-in.');
   });
 }

@@ -5,7 +5,6 @@ import {
   identityForCli,
   LiveSettings,
   readInstanceIdentity,
-  type LiveConfig,
   type StoredIdentity,
 } from '../modules/settings/index.js';
 import { invitationsOfInviter, personalDataOfInvitations } from '../modules/invitations/index.js';
@@ -25,7 +24,7 @@ export interface CliServices {
    * running server's dispatcher sends them), so a change made from the shell is checked, audited and
    * notified exactly as one made in the console.
    */
-  deps: UsersCtx & { config: LiveConfig; personalData: PersonalDataEraser };
+  deps: UsersCtx & { config: Config; personalData: PersonalDataEraser };
 }
 
 /**
@@ -52,7 +51,6 @@ export async function openServices(environment: Config): Promise<CliServices & {
     const config = withInstanceIdentity(environment, identityForCli(stored));
     const settings = new LiveSettings(database.db, config);
     await settings.refresh();
-    const live = settings.config;
     const hasher = createArgon2Hasher(PRODUCTION_ARGON2, config.hashConcurrency, config.hashShare);
     const deps = {
       db: database.db,
@@ -60,7 +58,8 @@ export async function openServices(environment: Config): Promise<CliServices & {
       hasher,
       invitationsOfInviter,
       personalData: personalDataOfInvitations,
-      config: live,
+      config,
+      settings,
     };
     return { config, database, settings, deps, close: () => database.close() };
   } catch (error) {

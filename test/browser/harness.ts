@@ -33,6 +33,7 @@ import { cliContext } from '../../src/shared/context.js';
 import type { ReceivedMail, SmtpCapture } from '../smtp.js';
 import { freePort } from '../../scripts/embedded-postgres.mjs';
 import { testSecretBox } from '../secrets.js';
+import { settingsOf } from '../settings.js';
 
 /** Cheap argon2id (the same as test/harness.ts): the browser tests are about the console, not hashing cost. */
 const FAST_ARGON2: Argon2Params = { memoryCost: 64, timeCost: 1, parallelism: 1 };
@@ -142,6 +143,7 @@ export async function startConsoleServer(
     clock: systemClock,
     hasher,
     config,
+    settings: settingsOf(config),
   };
   let closed = false;
   return {

@@ -16,6 +16,7 @@ import { cliContext, type ActorContext } from '../../src/shared/context.js';
 import { ManualClock } from '../clock.js';
 import { databaseUrlFor, freshDatabase, TEST_DIALECT } from '../database.js';
 import { runGatehouse, runGatehouseOnTerminal, type Run } from './run.js';
+import { settingsOf } from '../settings.js';
 
 /**
  * The `gatehouse` CLI as an operator runs it: a real process (`node --import tsx src/cli/main.ts`),
@@ -96,6 +97,7 @@ beforeAll(async () => {
     clock,
     hasher: createArgon2Hasher(PRODUCTION_ARGON2, 2),
     config,
+    settings: settingsOf(config),
   };
 });
 

@@ -14,6 +14,7 @@ import { freshDatabase } from '../database.js';
 import { TEST_ARGON2 } from '../harness.js';
 import { runGatehouse } from './run.js';
 import { TEST_SECRET_KEY } from '../secrets.js';
+import { settingsOf } from '../settings.js';
 
 /**
  * Issue 14, item 3: the server records its public URL and organization identity at start; the CLI,
@@ -75,6 +76,7 @@ beforeAll(async () => {
     clock: new ManualClock(Date.now()),
     hasher: createArgon2Hasher(TEST_ARGON2, 2),
     config: loadConfig({}),
+    settings: settingsOf(loadConfig({})),
   };
   const create = (email: string, name: string, role: 'admin' | 'member') =>
     createUser(deps, cliContext(), { email, name, role, password: { generate: true }, temporary: true });

@@ -14,6 +14,7 @@ import { freshDatabase, TEST_DIALECT } from '../database.js';
 import { STRONG_PASSWORD, TEST_ARGON2 } from '../harness.js';
 import { testSecretBox } from '../secrets.js';
 import { runGatehouse, runGatehouseOnTerminal, type Run } from './run.js';
+import { settingsOf } from '../settings.js';
 
 /**
  * `gatehouse invitations import <file.csv>` as an operator runs it: a real process against a SQLite
@@ -165,6 +166,7 @@ describe('gatehouse invitations import', () => {
         clock: new ManualClock(Date.now()),
         hasher: createArgon2Hasher(TEST_ARGON2, 2),
         config: loadConfig({ PUBLIC_URL }),
+        settings: settingsOf(loadConfig({ PUBLIC_URL })),
       },
       cliContext(),
       {

@@ -15,6 +15,7 @@ import { ManualClock } from '../clock.js';
 import { freshDatabase } from '../database.js';
 import { testSecretBox, TEST_SECRET_KEY } from '../secrets.js';
 import { runGatehouse } from './run.js';
+import { settingsOf } from '../settings.js';
 
 /**
  * `gatehouse users reset-access` (SEC-MFA-08): the break-glass way back for an admin who lost their
@@ -41,6 +42,7 @@ beforeAll(async () => {
     hasher: createArgon2Hasher(TEST_ARGON2, 2),
     secrets: testSecretBox(),
     config,
+    settings: settingsOf(config),
   };
 });
 
@@ -69,15 +71,11 @@ describe('gatehouse users reset-access', () => {
       started.id,
       totpCode(started.secret, totpStep(deps.clock.now())),
     );
-    const session = await startSession(
-      deps.db,
-      { ...deps, config: { session: deps.config.session } },
-      {
-        userId: user.id,
-        ip: null,
-        userAgent: null,
-      },
-    );
+    const session = await startSession(deps.db, deps, {
+      userId: user.id,
+      ip: null,
+      userAgent: null,
+    });
     expect((await listFactors(deps, user.id)).totp).toHaveLength(1);
 
     const missing = await gatehouse(['users', 'reset-access', user.email, '--scope', 'factors']);
@@ -97,9 +95,7 @@ describe('gatehouse users reset-access', () => {
     expect(run.stdout).toContain('Access reset for only.admin@example.test');
     expect(run.stdout).toMatch(/\/enroll\?token=[A-Za-z0-9_-]{43}/);
     expect(await listFactors(deps, user.id)).toMatchObject({ totp: [], recoveryCodes: null });
-    expect(
-      await validateSession({ ...deps, config: { session: deps.config.session } }, session.secret),
-    ).toBeNull();
+    expect(await validateSession(deps, session.secret)).toBeNull();
     const event = await deps.db
       .selectFrom('auditEvents')
       .selectAll()

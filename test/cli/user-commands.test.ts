@@ -19,6 +19,7 @@ import { cliContext } from '../../src/shared/context.js';
 import { ManualClock } from '../clock.js';
 import { freshDatabase } from '../database.js';
 import { runGatehouse } from './run.js';
+import { settingsOf } from '../settings.js';
 
 /**
  * Issue 14, item 2 (CLI part): `users create|deactivate|activate|set-role` and
@@ -86,8 +87,9 @@ beforeAll(async () => {
     clock,
     hasher: createArgon2Hasher(PRODUCTION_ARGON2, 2),
     config,
+    settings: settingsOf(config),
   };
-  invitationDeps = { ...deps, config: { ...config, membersMayInvite: false } };
+  invitationDeps = { ...deps, settings: settingsOf(config, { membersMayInvite: false }) };
   // The only admin: the last-admin guard applies to it.
   root = await seed('root@example.test', 'admin');
 });

@@ -18,6 +18,8 @@ import { freshDatabase, TEST_DIALECT } from '../database.js';
 import { buildTestApp, request, seedUser, signIn, STRONG_PASSWORD, type TestApp } from '../harness.js';
 import { closeAfterFile, resetLinkIn, startSmtpCapture, type SmtpCapture } from '../smtp.js';
 import { GATEHOUSE_ARGS } from '../cli/entry.js';
+import { loadConfig } from '../../src/config/config.js';
+import { settingsOf } from '../settings.js';
 
 /**
  * The outbox under failure: mail is queued in the request's transaction and sent later, so an SMTP
@@ -295,17 +297,15 @@ describe.skipIf(TEST_DIALECT === 'sqlite')(
       const clock = new ManualClock();
       const transports = [smtp.transport(), smtp.transport()] as const;
       try {
-        const config = {
-          organizationName: 'Gatehouse',
-          publicUrl: 'http://localhost:8080',
-          defaultLocale: 'en',
-        };
+        const config = { publicUrl: 'http://localhost:8080' };
+        const settings = settingsOf(loadConfig({ ORGANIZATION_NAME: 'Gatehouse', DEFAULT_LOCALE: 'en' }));
         const recipients = Array.from(
           { length: 500 },
           (_, i) => `r${String(i).padStart(3, '0')}@example.test`,
         );
         await database.handle.db.transaction().execute(async (trx) => {
-          for (const to of recipients) await enqueue({ trx, clock, config }, { to, template: 'test' });
+          for (const to of recipients)
+            await enqueue({ trx, clock, config, settings }, { to, template: 'test' });
         });
 
         const options = { ...DEFAULT_DISPATCHER, batchSize: 10 };
@@ -385,14 +385,11 @@ describe('gatehouse outbox retry and gatehouse mail test (the CLI, a real proces
     const transport = smtp.transport();
     try {
       const env = { DATABASE_URL: database.url, SMTP_URL: smtp.url, MAIL_FROM: 'Ops <ops@example.test>' };
-      const config = {
-        organizationName: 'Gatehouse',
-        publicUrl: 'http://localhost:8080',
-        defaultLocale: 'en',
-      };
+      const config = { publicUrl: 'http://localhost:8080' };
+      const settings = settingsOf(loadConfig({ ORGANIZATION_NAME: 'Gatehouse', DEFAULT_LOCALE: 'en' }));
       await db.transaction().execute(async (trx) => {
         for (const to of ['one@example.test', 'two@example.test']) {
-          await enqueue({ trx, clock, config }, { to, template: 'test' });
+          await enqueue({ trx, clock, config, settings }, { to, template: 'test' });
         }
       });
       // One attempt allowed, SMTP down: both fail for good.

@@ -14,6 +14,7 @@ import { cliContext } from '../../src/shared/context.js';
 import { freePort } from '../../scripts/embedded-postgres.mjs';
 import { TEST_SECRET_KEY } from '../secrets.js';
 import { GATEHOUSE_ARGS } from '../cli/entry.js';
+import { settingsOf } from '../settings.js';
 
 /**
  * Real Gatehouse server processes for the scale-out and resilience tests: `gatehouse serve` started
@@ -243,6 +244,7 @@ export async function seedUser(
     clock: systemClock,
     hasher: createArgon2Hasher(PRODUCTION_ARGON2, 1),
     config,
+    settings: settingsOf(config),
   };
   const { user } = await createUser(deps, cliContext(), {
     email: input.email,

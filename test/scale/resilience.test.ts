@@ -20,6 +20,7 @@ import {
   type GatehouseProcess,
   type Reply,
 } from './process.js';
+import { settingsOf } from '../settings.js';
 
 /** The long mixed load (issue 6, item 4): `GATEHOUSE_SOAK_SECONDS=300 npm test -- test/scale/resilience.test.ts`. */
 const SOAK_SECONDS = Number(process.env.GATEHOUSE_SOAK_SECONDS ?? 0);
@@ -312,7 +313,7 @@ describe(`one Gatehouse process on ${PG ? 'PostgreSQL' : 'a SQLite file'}: crash
       await handle.db.transaction().execute(async (trx) => {
         for (let i = 0; i < BACKLOG; i += 1) {
           await enqueue(
-            { trx, clock: systemClock, config },
+            { trx, clock: systemClock, config, settings: settingsOf(config) },
             { to: `drain-mail-${i}@example.test`, template: 'test' },
           );
         }

@@ -21,6 +21,7 @@ import {
   startGatehouse,
   type GatehouseProcess,
 } from './process.js';
+import { settingsOf } from '../settings.js';
 
 /**
  * Scale-out (issue 6, item 3): two real `gatehouse serve` processes on one database, as behind a
@@ -277,7 +278,7 @@ describe(
       await handle.db.transaction().execute(async (trx) => {
         for (let i = 0; i < N; i += 1) {
           await enqueue(
-            { trx, clock: systemClock, config },
+            { trx, clock: systemClock, config, settings: settingsOf(config) },
             { to: `outbox${i}@example.test`, template: 'test' },
           );
         }

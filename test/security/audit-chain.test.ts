@@ -29,6 +29,7 @@ import {
 } from '../harness.js';
 import { testSecretBox } from '../secrets.js';
 import { runGatehouse } from '../cli/run.js';
+import { settingsOf } from '../settings.js';
 
 /**
  * SEC-AUD-02: the audit log is append-only and hash-chained; `verifyAuditChain` and
@@ -94,7 +95,7 @@ async function buildSharedApp(): Promise<{
     await database.drop();
     rmSync(workdir, { recursive: true, force: true });
   });
-  const deps = { db: database.handle.db, clock, hasher, config };
+  const deps = { db: database.handle.db, clock, hasher, config, settings: settingsOf(config) };
   return { app, db: database.handle, url: database.url, workdir, deps };
 }
 

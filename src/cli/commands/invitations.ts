@@ -177,7 +177,7 @@ async function operator(
   if (as === undefined) {
     const inviter = {
       id: null,
-      name: deps.config.organizationName.trim() || 'Gatehouse admin',
+      name: deps.settings.current().organizationName.trim() || 'Gatehouse admin',
       role: 'admin' as const,
     };
     return { inviter, actor: cliContext() };

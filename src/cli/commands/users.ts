@@ -150,7 +150,8 @@ export function registerUserCommands(program: Command): void {
         const password = await readPassword(source, user.email);
         const { generatedPassword } = await adminResetPassword(deps, cliContext(), user.id, password);
         out(`Password reset for ${printable(user.email)}; all their sessions have ended.`);
-        if (generatedPassword) printGeneratedPassword(generatedPassword, deps.config.temporaryPasswordMs);
+        if (generatedPassword)
+          printGeneratedPassword(generatedPassword, deps.settings.current().temporaryPasswordMs);
         else out('The password is temporary: they must choose their own at next sign-in.');
         if (user.status === 'deactivated')
           err(`note: ${printable(user.email)} is deactivated and cannot sign in until activated.`);

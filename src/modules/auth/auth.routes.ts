@@ -39,7 +39,7 @@ export function registerAuthRoutes(
   const setSessionCookie = (reply: FastifyReply, secret: string) =>
     reply.setCookie(cookie.name, secret, {
       ...cookie.options,
-      maxAge: Math.floor(deps.config.session.absoluteMs / 1000),
+      maxAge: Math.floor(deps.settings.current().session.absoluteMs / 1000),
     });
 
   app.post('/api/v1/setup', {
@@ -109,7 +109,7 @@ export function registerAuthRoutes(
     },
     handler: async (request) => {
       // The guard has just read the user and its lockout (fresh, SEC-SES-04): no second read.
-      return meOf(signedInPrincipal(request).user, deps.config);
+      return meOf(signedInPrincipal(request).user, deps.settings.current());
     },
   });
 
@@ -121,7 +121,7 @@ export function registerAuthRoutes(
       response: { 200: MeResponse, ...errorResponses(...AUTHED_ERRORS) },
     },
     handler: async (request) => {
-      return meOf(await updateMyProfile(deps, signedInActor(request), request.body), deps.config);
+      return meOf(await updateMyProfile(deps, signedInActor(request), request.body), deps.settings.current());
     },
   });
 

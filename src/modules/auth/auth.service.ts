@@ -22,12 +22,9 @@ import type { UsersConfig } from '../users/index.js';
 import { authErrors } from './auth.errors.js';
 import * as store from './auth.store.js';
 
-export interface AuthConfig extends UsersConfig, mfa.PolicyConfig {
-  session: { idleMs: number; absoluteMs: number };
+export interface AuthConfig extends UsersConfig {
   /** Per-IP limits key IPv6 clients on this prefix (SEC-BF-04). */
   ipv6RateLimitPrefix: number;
-  /** The lockout notice's reset link lives this long (a live setting, SEC-RST-03). */
-  links: { selfResetMs: number };
 }
 
 /** What auth's use cases receive (docs/adr/0007-service-context.md). */

@@ -4,7 +4,8 @@ import type { ApiApp } from '../../http/route-types.js';
 import { errorResponses, PlainText } from '../../http/schemas.js';
 import { MeResponse } from './auth.schemas.js';
 import { SetupState, setupStatus } from './first-run.js';
-import { meOf, type MeConfig } from './me.js';
+import type { SettingsReader } from '../../config/settings-in-force.js';
+import { meOf } from './me.js';
 
 const SessionProbe = z
   .object({
@@ -41,14 +42,10 @@ export function registerFirstRunRoutes(
   app: ApiApp,
   deps: {
     db: Executor;
-    config: MeConfig & { organizationName: string };
+    settings: SettingsReader;
   },
 ): void {
   const setup = new SetupState();
-  const passwordPolicy = () => ({
-    minLength: deps.config.password.minLength,
-    maxLength: deps.config.password.maxLength,
-  });
 
   app.get('/api/v1/auth/session', {
     config: { access: 'public' },
@@ -69,7 +66,7 @@ export function registerFirstRunRoutes(
         return { me: null, setupPending: principal ? false : await setup.pending(deps.db) };
       }
       return {
-        me: meOf(principal.user, deps.config),
+        me: meOf(principal.user, deps.settings.current()),
         setupPending: false,
       };
     },
@@ -85,7 +82,8 @@ export function registerFirstRunRoutes(
     },
     handler: async (request) => {
       const status = await setupStatus(deps.db, setup, request.query.token);
-      return { ...status, passwordPolicy: passwordPolicy(), organizationName: deps.config.organizationName };
+      const { password, organizationName } = deps.settings.current();
+      return { ...status, passwordPolicy: { ...password }, organizationName };
     },
   });
 }

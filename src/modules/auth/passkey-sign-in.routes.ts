@@ -90,7 +90,7 @@ export function registerPasskeySignInRoutes(
       );
       reply.setCookie(session.name, result.sessionSecret, {
         ...session.options,
-        maxAge: Math.floor(deps.config.session.absoluteMs / 1000),
+        maxAge: Math.floor(deps.settings.current().session.absoluteMs / 1000),
       });
       reply.clearCookie(challengeCookie.name, { ...challengeCookie.options, maxAge: 0 });
       return {

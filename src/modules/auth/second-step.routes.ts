@@ -46,7 +46,7 @@ export function registerSecondStepRoutes(
       const result = await verifySecondStep(deps, actorOf(request), pending, request.body);
       reply.setCookie(cookie.name, result.sessionSecret, {
         ...cookie.options,
-        maxAge: Math.floor(deps.config.session.absoluteMs / 1000),
+        maxAge: Math.floor(deps.settings.current().session.absoluteMs / 1000),
       });
       return {
         user: result.user,
@@ -83,7 +83,7 @@ export function registerSecondStepRoutes(
       const result = await redeemEnrollment(deps, actorOf(request), request.body);
       reply.setCookie(cookie.name, result.sessionSecret, {
         ...cookie.options,
-        maxAge: Math.floor(deps.config.session.absoluteMs / 1000),
+        maxAge: Math.floor(deps.settings.current().session.absoluteMs / 1000),
       });
       return {
         user: result.user,

@@ -16,7 +16,7 @@ import { assertInviterMayStillGrant } from './inviter-rules.js';
 const MAX_TOKEN_LENGTH = 128;
 
 async function usableInvitation(
-  ctx: Pick<InvitationsCtx, 'db' | 'clock' | 'config'>,
+  ctx: Pick<InvitationsCtx, 'db' | 'clock' | 'config' | 'settings'>,
   token: string,
 ): Promise<InvitationRow> {
   const row =
@@ -42,14 +42,15 @@ export interface InvitationPreview {
 /** What the accept page shows, without consuming the token (SEC-RST-08). Every unusable link → invalid_token. */
 export async function lookupInvitation(ctx: InvitationsCtx, token: string): Promise<InvitationPreview> {
   const row = await usableInvitation(ctx, token);
+  const settings = ctx.settings.current();
   return {
-    organization: ctx.config.organizationName,
+    organization: settings.organizationName,
     email: row.email,
     role: row.role,
     inviter: row.inviterName,
     name: row.name,
     expiresAt: new Date(row.expiresAt).toISOString(),
-    minPasswordLength: ctx.config.password.minLength,
+    minPasswordLength: settings.password.minLength,
   };
 }
 

@@ -13,7 +13,7 @@ export async function eraseInvitationData(
   await tx.trx.deleteFrom('invitations').where('email', '=', user.email).execute();
   await tx.trx
     .updateTable('invitations')
-    .set({ inviterName: tx.config.organizationName, inviterId: null })
+    .set({ inviterName: tx.settings.current().organizationName, inviterId: null })
     .where('inviterId', '=', user.id)
     .execute();
 }

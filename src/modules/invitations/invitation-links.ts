@@ -1,3 +1,4 @@
+import type { SettingsReader } from '../../config/settings-in-force.js';
 import type { Db } from '../../db/db.js';
 import { dbNow } from '../../db/time.js';
 import type { Clock } from '../../shared/clock.js';
@@ -11,7 +12,8 @@ import * as store from './invitations.store.js';
 export interface InvitationLinksDeps {
   db: Db;
   clock: Clock;
-  config: { publicUrl: string; links: { invitationMs: number } };
+  config: { publicUrl: string };
+  settings: SettingsReader;
 }
 
 export interface InvitationLink {
@@ -56,7 +58,7 @@ export async function issueInvitationLinks(
         continue;
       }
       const secret = randomSecret(32);
-      const expiresAt = now + deps.config.links.invitationMs;
+      const expiresAt = now + deps.settings.current().links.invitationMs;
       if (!(await store.rotateToken(trx, id, sha256Hex(secret), expiresAt))) {
         skipped.push({ id, code: 'invitation_not_pending' });
         continue;

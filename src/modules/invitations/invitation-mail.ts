@@ -1,11 +1,10 @@
-import type { LinkLifetimes } from '../../config/config.js';
 import type { TxCtx } from '../../db/context.js';
 import { enqueue, type MailConfig } from '../mail/index.js';
 import type { InvitationRow } from './invitations.store.js';
 
 /**
  * An invitation link lives 72 hours by default (SEC-RST-03); INVITATION_LINK_HOURS or Settings change
- * it for new links (`config.links.invitationMs`, read live).
+ * it for new links (`settings.current().links.invitationMs`).
  */
 export const INVITATION_LIFETIME_MS = 72 * 3_600_000;
 
@@ -16,7 +15,7 @@ function linkFor(config: { publicUrl: string }, secret: string): string {
 
 /** The invitation mail, in the caller's transaction; the inviter's note only in the first one. */
 export async function queueInvitationMail(
-  tx: TxCtx<MailConfig & { links: Pick<LinkLifetimes, 'invitationMs'> }>,
+  tx: TxCtx<MailConfig>,
   row: InvitationRow,
   secret: string,
   message?: string,
@@ -30,7 +29,7 @@ export async function queueInvitationMail(
       link: linkFor(tx.config, secret),
       inviter: row.inviterName,
       role: row.role,
-      hours: String(tx.config.links.invitationMs / 3_600_000),
+      hours: String(tx.settings.current().links.invitationMs / 3_600_000),
       ...(message ? { message } : {}),
     },
   });

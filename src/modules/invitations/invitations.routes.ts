@@ -137,7 +137,7 @@ export function registerInvitationRoutes(
       const { user, sessionSecret } = await acceptInvitation(deps, actorOf(request), request.body);
       reply.setCookie(cookie.name, sessionSecret, {
         ...cookie.options,
-        maxAge: Math.floor(deps.config.session.absoluteMs / 1000),
+        maxAge: Math.floor(deps.settings.current().session.absoluteMs / 1000),
       });
       return reply.code(201).send({ user, passwordChangeRequired: false as const });
     },

@@ -1,3 +1,4 @@
+import type { SettingsReader } from '../../config/settings-in-force.js';
 import type { Executor } from '../../db/db.js';
 import * as users from '../users/index.js';
 import { invitationErrors } from './invitations.errors.js';
@@ -12,12 +13,12 @@ export interface Inviter {
 
 /** Admins may always invite; members only while the organization allows it, and never as admin; viewers never. */
 export function refusal(
-  ctx: { config: { membersMayInvite: boolean } },
+  ctx: { settings: SettingsReader },
   inviter: { role: users.Role },
   role: users.Role,
 ): string | null {
   if (inviter.role === 'viewer') return 'Viewers cannot invite people.';
-  if (inviter.role === 'member' && !ctx.config.membersMayInvite)
+  if (inviter.role === 'member' && !ctx.settings.current().membersMayInvite)
     return 'Only admins can invite people in this organization.';
   if (inviter.role === 'member' && role === 'admin') return 'Members cannot invite admins.';
   return null;
@@ -39,7 +40,7 @@ export const denied = (inviter: Inviter, role: users.Role) => ({
  */
 export async function assertInviterMayStillGrant(
   exec: Executor,
-  ctx: { config: { membersMayInvite: boolean } },
+  ctx: { settings: SettingsReader },
   row: InvitationRow,
 ): Promise<void> {
   if (row.inviterId === null) return;

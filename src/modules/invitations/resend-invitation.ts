@@ -23,7 +23,11 @@ async function reissue(
 ): Promise<InvitationRow | null> {
   const now = await dbNow(exec, ctx.clock);
   const secret = randomSecret(32);
-  const updated = { ...row, tokenHash: sha256Hex(secret), expiresAt: now + ctx.config.links.invitationMs };
+  const updated = {
+    ...row,
+    tokenHash: sha256Hex(secret),
+    expiresAt: now + ctx.settings.current().links.invitationMs,
+  };
   if (!(await store.rotateToken(exec, row.id, updated.tokenHash, updated.expiresAt))) return null;
   await queueInvitationMail(inTx(ctx, exec), updated, secret);
   await recordAuditEvent(exec, ctx.clock, actor, {

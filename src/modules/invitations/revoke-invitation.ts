@@ -31,17 +31,16 @@ export async function revokeInvitation(ctx: InvitationsCtx, actor: ActorContext,
  * transaction (the users module calls this through its InvitationsOfInviter port).
  */
 export async function revokeInvitationsOf(
-  tx: TxCtx<{ membersMayInvite?: boolean }>,
+  tx: TxCtx,
   actor: ActorContext,
   inviter: { id: string; role: users.Role; status: users.UserStatus },
 ): Promise<number> {
   const exec = tx.trx;
-  const rules = { config: { membersMayInvite: tx.config.membersMayInvite === true } };
   const now = await dbNow(exec, tx.clock);
   let revoked = 0;
   for (const row of await store.findPendingByInviter(exec, inviter.id)) {
     const deactivated = inviter.status !== 'active';
-    if (!deactivated && !refusal(rules, inviter, row.role)) continue;
+    if (!deactivated && !refusal(tx, inviter, row.role)) continue;
     if (!(await store.revoke(exec, row.id, now))) continue;
     revoked += 1;
     await recordAuditEvent(exec, tx.clock, actor, {

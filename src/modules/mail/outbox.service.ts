@@ -7,13 +7,12 @@ import * as store from './outbox.store.js';
 import type { MailMessage } from './messages.js';
 import { renderMail, resolveLocale, type TemplateVars } from './templates.js';
 
-/** What `enqueue` needs beside the transaction: the time and the organization's name, URL and language. */
+/**
+ * What `enqueue` needs from the environment beside the transaction: the public URL links start with.
+ * The organization's name, language and logo are settings in force (`tx.settings`).
+ */
 export type MailConfig = {
-  organizationName: string;
   publicUrl: string;
-  defaultLocale: string;
-  /** Branding (a live setting): the logo at the top of the HTML part. */
-  logoUrl?: string | undefined;
 };
 
 /**
@@ -22,11 +21,12 @@ export type MailConfig = {
  * delivers it. Every module sends mail through here.
  */
 export async function enqueue(tx: TxCtx<MailConfig>, message: MailMessage): Promise<void> {
-  const locale = await resolveLocale(message.locale, tx.config.defaultLocale);
+  const settings = tx.settings.current();
+  const locale = await resolveLocale(message.locale, settings.defaultLocale);
   const rendered = await renderMail(message.template, locale, {
-    org: tx.config.organizationName,
+    org: settings.organizationName,
     signInUrl: `${tx.config.publicUrl}/sign-in`,
-    ...(tx.config.logoUrl ? { logoUrl: tx.config.logoUrl } : {}),
+    ...(settings.logoUrl ? { logoUrl: settings.logoUrl } : {}),
     ...(message.recipientName ? { recipientName: message.recipientName } : {}),
     ...(message.vars as TemplateVars | undefined),
   });

@@ -18,7 +18,6 @@ export {
 export { mfaErrors } from './mfa.errors.js';
 export { SecondFactorBody } from './mfa.schemas.js';
 export { resetAccess, redeemEnrollmentLink, ENROLLMENT_LINK_MS } from './reset-access.js';
-export type { PolicyConfig } from './policy.js';
 export {
   passkeyRequestOptions,
   passkeyOwner,

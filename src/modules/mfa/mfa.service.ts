@@ -1,3 +1,4 @@
+import type { SettingsReader } from '../../config/settings-in-force.js';
 import { inTx } from '../../db/context.js';
 import type { Db, Executor } from '../../db/db.js';
 import { dbNow } from '../../db/time.js';
@@ -11,7 +12,7 @@ import { liftRestriction } from '../sessions/index.js';
 import * as users from '../users/index.js';
 import { mfaErrors } from './mfa.errors.js';
 import * as store from './mfa.store.js';
-import { enrollmentDue, requiresFactor, type PolicyConfig } from './policy.js';
+import { enrollmentDue, requiresFactor } from './policy.js';
 import { newRecoveryCode, normalizeRecoveryCode, RECOVERY_CODE_COUNT } from './recovery-codes.js';
 import { matchTotp, newTotpSeed, otpauthUri } from './totp.js';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
@@ -21,7 +22,9 @@ export interface MfaDeps {
   db: Db;
   clock: Clock;
   secrets: SecretBox;
-  config: PolicyConfig & { organizationName: string; publicUrl: string; defaultLocale: string };
+  /** Mail's public URL; the organization's name and the MFA policy are settings in force. */
+  config: { publicUrl: string };
+  settings: SettingsReader;
 }
 
 export interface FactorView {
@@ -121,7 +124,11 @@ export async function startTotpEnrollment(
       createdAt: await dbNow(trx, deps.clock),
     });
   });
-  return { id, secret: seed, otpauthUri: otpauthUri(seed, deps.config.organizationName, found.user.email) };
+  return {
+    id,
+    secret: seed,
+    otpauthUri: otpauthUri(seed, deps.settings.current().organizationName, found.user.email),
+  };
 }
 
 /**
@@ -175,7 +182,7 @@ export async function removeFactor(
     if (!row) throw mfaErrors.factor_not_found();
     const active = await store.activeFactors(trx, userId);
     const last = row.status === 'active' && active.length === 1;
-    const requirement = requiresFactor(deps.config.mfaPolicy, role);
+    const requirement = requiresFactor(deps.settings.current().mfaPolicy, role);
     if (last && requirement !== 'optional') throw mfaErrors.factor_required();
     // Under a "passkey required" policy the last passkey stays, whatever other factors there are.
     const lastPasskey =
@@ -241,7 +248,7 @@ export async function signInMethods(exec: Executor, userId: string): Promise<Sec
  */
 export async function verifySecondFactor(
   trx: Executor,
-  deps: Pick<MfaDeps, 'clock' | 'config'> & { secrets?: SecretBox | undefined },
+  deps: Pick<MfaDeps, 'clock' | 'config' | 'settings'> & { secrets?: SecretBox | undefined },
   userId: string,
   input: SecondFactorInput,
   /** For a passkey: the session its challenge is bound to, and who answers (a clone is audited). */
@@ -293,7 +300,7 @@ export async function verifySecondFactor(
 /** Mails the user a two-step notice in the caller's transaction (SEC-MFA-09). */
 export async function notify(
   trx: Executor,
-  deps: Pick<MfaDeps, 'clock' | 'config'>,
+  deps: Pick<MfaDeps, 'clock' | 'config' | 'settings'>,
   userId: string,
   message: Omit<Extract<MailMessage, { template: `mfa_${string}` }>, 'to' | 'locale' | 'recipientName'>,
 ): Promise<void> {
@@ -309,19 +316,19 @@ export async function notify(
  */
 export async function signInRequirement(
   exec: Executor,
-  deps: { config: PolicyConfig },
+  deps: { settings: SettingsReader },
   user: { id: string; role: users.Role; createdAt: string },
   now: number,
 ): Promise<{ restriction: 'mfa' | 'enroll' | null; methods: SecondStepMethod[] }> {
   const methods = await signInMethods(exec, user.id);
   if (methods.length > 0) return { restriction: 'mfa', methods };
-  const due = enrollmentDue(deps.config.mfaPolicy, user, { any: false, passkey: false }, now);
+  const due = enrollmentDue(deps.settings.current().mfaPolicy, user, { any: false, passkey: false }, now);
   return { restriction: due ? 'enroll' : null, methods: [] };
 }
 
 async function stillDueFor(
   exec: Executor,
-  deps: { config: PolicyConfig },
+  deps: { settings: SettingsReader },
   userId: string,
   now: number,
 ): Promise<boolean> {
@@ -332,11 +339,11 @@ async function stillDueFor(
 /** After the second step: whether the role still wants a factor the user lacks (a passkey policy). */
 export async function enrollmentStillDue(
   exec: Executor,
-  deps: { config: PolicyConfig },
+  deps: { settings: SettingsReader },
   user: { id: string; role: users.Role; createdAt: string },
   now: number,
 ): Promise<boolean> {
   const rows = await store.activeFactors(exec, user.id);
   const has = { any: rows.length > 0, passkey: rows.some((r) => r.kind === 'passkey') };
-  return enrollmentDue(deps.config.mfaPolicy, user, has, now);
+  return enrollmentDue(deps.settings.current().mfaPolicy, user, has, now);
 }

@@ -30,7 +30,7 @@ export const ALGORITHMS = [-7, -8, -257];
 export interface PasskeyDeps {
   db: Db;
   clock: Clock;
-  config: { organizationName: string; publicUrl: string };
+  config: { publicUrl: string };
 }
 
 export function relyingParty(config: { publicUrl: string }) {

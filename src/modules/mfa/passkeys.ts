@@ -54,7 +54,7 @@ export function authenticatorName(aaguid: string | null): string {
  * registered twice (SEC-MFA-04).
  */
 export async function passkeyCreationOptions(
-  deps: Pick<MfaDeps, 'db' | 'clock' | 'config'>,
+  deps: Pick<MfaDeps, 'db' | 'clock' | 'config' | 'settings'>,
   userId: string,
   sessionId: string,
 ): Promise<CreationOptionsJSON> {
@@ -62,7 +62,7 @@ export async function passkeyCreationOptions(
   if (!found) throw mfaErrors.factor_not_found();
   const existing = await store.activeFactors(deps.db, userId, 'passkey');
   const options = await generateRegistrationOptions({
-    rpName: deps.config.organizationName,
+    rpName: deps.settings.current().organizationName,
     rpID: relyingParty(deps.config).rpID,
     // The user handle is the account's random id: no email or name in the authenticator's handle.
     userID: isoBase64URL.toBuffer(isoBase64URL.fromUTF8String(userId)),
@@ -90,7 +90,7 @@ export async function passkeyCreationOptions(
  * to enroll becomes a full one once the role's requirement is met (SEC-MFA-05).
  */
 export async function addPasskey(
-  deps: Pick<MfaDeps, 'db' | 'clock' | 'config'>,
+  deps: Pick<MfaDeps, 'db' | 'clock' | 'config' | 'settings'>,
   actor: ActorContext & { actorId: string },
   sessionId: string,
   input: { response: RegistrationResponseJSON; name?: string | undefined },

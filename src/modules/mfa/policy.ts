@@ -1,11 +1,6 @@
 import { DEFAULT_MFA_POLICY, type MfaPolicy, type RoleMfaRequirement } from '../settings/index.js';
 import type { Role } from '../users/index.js';
 
-export interface PolicyConfig {
-  /** The live settings' policy; absent (optional everywhere) where a caller has only the environment. */
-  mfaPolicy?: MfaPolicy;
-}
-
 const DAY_MS = 86_400_000;
 
 export function requiresFactor(policy: MfaPolicy | undefined, role: Role): RoleMfaRequirement {

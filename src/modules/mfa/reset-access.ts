@@ -1,3 +1,4 @@
+import type { SettingsReader } from '../../config/settings-in-force.js';
 import type { Db, Executor } from '../../db/db.js';
 import { dbNow } from '../../db/time.js';
 import type { Clock } from '../../shared/clock.js';
@@ -20,7 +21,8 @@ export const ENROLLMENT_LINK_MS = 24 * 3_600_000;
 export interface ResetAccessDeps {
   db: Db;
   clock: Clock;
-  config: { organizationName: string; publicUrl: string; defaultLocale: string };
+  config: { publicUrl: string };
+  settings: SettingsReader;
 }
 
 /**

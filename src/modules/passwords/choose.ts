@@ -1,26 +1,22 @@
+import type { SettingsReader } from '../../config/settings-in-force.js';
 import { generatePassword } from './generator.js';
 import { assertPasswordAcceptable, assertPasswordRules } from './policy.js';
 
 /** A password typed by a person, or one to generate (the admin's Reset password and Add user). */
 export type PasswordChoice = { password: string } | { generate: true };
 
-/** The part of the configuration the policy reads (SEC-PW-01..06). */
-export interface PolicyConfig {
-  organizationName: string;
-  password: { minLength: number; maxLength: number };
-}
-
 /** Applies the policy to a typed password, or generates one that passes it. */
 export function choosePassword(
-  ctx: { config: PolicyConfig },
+  ctx: { settings: SettingsReader },
   choice: PasswordChoice,
   who: { email: string; name: string },
 ): { password: string; generated: boolean } {
+  const settings = ctx.settings.current();
   const policy = {
-    ...ctx.config.password,
+    ...settings.password,
     email: who.email,
     name: who.name,
-    organizationName: ctx.config.organizationName,
+    organizationName: settings.organizationName,
   };
   if ('password' in choice) {
     assertPasswordAcceptable(choice.password, policy);

@@ -21,4 +21,4 @@ export {
   consumeResetToken,
   invalidateResetTokens,
 } from './reset-tokens.js';
-export { choosePassword, type PasswordChoice, type PolicyConfig } from './choose.js';
+export { choosePassword, type PasswordChoice } from './choose.js';

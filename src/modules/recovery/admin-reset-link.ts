@@ -15,7 +15,7 @@ import type { RecoveryCtx } from './recovery.context.js';
  * keeps working until the link is used.
  */
 export async function createAdminResetLink(
-  ctx: Pick<RecoveryCtx, 'db' | 'clock' | 'config'>,
+  ctx: Pick<RecoveryCtx, 'db' | 'clock' | 'config' | 'settings'>,
   actor: ActorContext,
   id: string,
   input: { send: boolean },
@@ -24,18 +24,19 @@ export async function createAdminResetLink(
     const found = await subjectOf(trx, actor, id);
     if (found.status !== 'active') throw users.userErrors.user_deactivated();
     const user = found.user;
+    const { adminResetMs } = ctx.settings.current().links;
     const { token, expiresAt } = await issueResetToken(trx, {
       userId: id,
       purpose: 'admin',
       now: await dbNow(trx, ctx.clock),
-      lifetimeMs: ctx.config.links.adminResetMs,
+      lifetimeMs: adminResetMs,
     });
     const link = resetLink(ctx.config, token);
     if (input.send) {
       await enqueue(inTx(ctx, trx), {
         template: 'admin_reset_link',
         ...recipientOf(user),
-        vars: { link, hours: String(ctx.config.links.adminResetMs / 3_600_000) },
+        vars: { link, hours: String(adminResetMs / 3_600_000) },
       });
     }
     await recordAuditEvent(trx, ctx.clock, actor, {

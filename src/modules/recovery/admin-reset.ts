@@ -41,7 +41,13 @@ export async function adminResetPassword(
   await ctx.db.transaction().execute(async (trx) => {
     const current = (await subjectOf(trx, actor, id)).user;
     const now = await dbNow(trx, ctx.clock);
-    await users.setTemporaryPassword(trx, id, passwordHash, now, now + ctx.config.temporaryPasswordMs);
+    await users.setTemporaryPassword(
+      trx,
+      id,
+      passwordHash,
+      now,
+      now + ctx.settings.current().temporaryPasswordMs,
+    );
     const ended = await endAllSessions(trx, id);
     const tokensRevoked = await revokeAllTokens(trx, id);
     await invalidateResetTokens(trx, id);

@@ -15,7 +15,7 @@ import type { RecoveryCtx } from './recovery.context.js';
  * does the same work — one lookup and one transaction with an audit event. Mail is only queued.
  */
 export async function requestPasswordReset(
-  ctx: Pick<RecoveryCtx, 'db' | 'clock' | 'config'>,
+  ctx: Pick<RecoveryCtx, 'db' | 'clock' | 'config' | 'settings'>,
   actor: ActorContext,
   input: { email: string },
 ): Promise<void> {
@@ -44,16 +44,21 @@ export async function requestPasswordReset(
       return;
     }
     if (found && found.status === 'active') {
+      // One read: the link lives as long as the mail says, even if Settings change meanwhile.
+      const { selfResetMs } = ctx.settings.current().links;
       const { token } = await issueResetToken(trx, {
         userId: found.user.id,
         purpose: 'self',
         now,
-        lifetimeMs: ctx.config.links.selfResetMs,
+        lifetimeMs: selfResetMs,
       });
       await enqueue(inTx(ctx, trx), {
         template: 'password_reset',
         ...recipientOf(found.user),
-        vars: { link: resetLink(ctx.config, token), minutes: String(ctx.config.links.selfResetMs / 60_000) },
+        vars: {
+          link: resetLink(ctx.config, token),
+          minutes: String(selfResetMs / 60_000),
+        },
       });
       await recordAuditEvent(trx, ctx.clock, actor, {
         action: 'auth.password_reset_requested',

@@ -1,7 +1,7 @@
 /**
  * A self-service reset link (Forgot password, the lockout notice) lives 30 minutes by default, an
  * admin-sent one 24 h (SEC-RST-03). Both are settings (RESET_LINK_MINUTES, ADMIN_RESET_LINK_HOURS,
- * or Settings in the console): the code that issues a link reads `config.links`, live.
+ * or Settings in the console): the code that issues a link reads `settings.current().links` once.
  */
 export const SELF_RESET_LINK_MS = 30 * 60_000;
 export const ADMIN_RESET_LINK_MS = 24 * 3_600_000;

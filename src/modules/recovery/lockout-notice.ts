@@ -1,5 +1,5 @@
-import type { LinkLifetimes } from '../../config/config.js';
 import type { TxCtx } from '../../db/context.js';
+import type { Executor } from '../../db/db.js';
 import { enqueue, recipientOf, type MailConfig } from '../mail/index.js';
 import { hasOpenResetToken, issueResetToken } from '../passwords/index.js';
 import { resetLink } from './links.js';
@@ -13,32 +13,29 @@ import { resetLink } from './links.js';
  * Forgot password instead.
  */
 export async function queueLockoutNotice(
-  tx: TxCtx<MailConfig & { links: Pick<LinkLifetimes, 'selfResetMs'> }>,
+  tx: TxCtx<MailConfig>,
   user: { id: string; email: string; name: string; locale: string | null },
   lockout: { lockedUntil: number; now: number },
 ): Promise<void> {
   const { now } = lockout;
+  const { selfResetMs } = tx.settings.current().links;
   const minutes = String(Math.round((lockout.lockedUntil - now) / 60_000));
   const link = (await hasOpenResetToken(tx.trx, user.id, now))
     ? { link: `${tx.config.publicUrl}/forgot-password`, earlierLink: 'open' as const }
-    : { link: resetLink(tx.config, await issueSelfToken(tx, user.id, now)) };
+    : { link: resetLink(tx.config, await issueSelfToken(tx.trx, user.id, now, selfResetMs)) };
   await enqueue(tx, {
     template: 'lockout',
     ...recipientOf(user),
-    vars: { minutes, linkMinutes: String(tx.config.links.selfResetMs / 60_000), ...link },
+    vars: { minutes, linkMinutes: String(selfResetMs / 60_000), ...link },
   });
 }
 
 async function issueSelfToken(
-  tx: TxCtx<{ links: Pick<LinkLifetimes, 'selfResetMs'> }>,
+  trx: Executor,
   userId: string,
   now: number,
+  lifetimeMs: number,
 ): Promise<string> {
-  const issued = await issueResetToken(tx.trx, {
-    userId,
-    purpose: 'self',
-    now,
-    lifetimeMs: tx.config.links.selfResetMs,
-  });
+  const issued = await issueResetToken(trx, { userId, purpose: 'self', now, lifetimeMs });
   return issued.token;
 }

@@ -1,4 +1,3 @@
-import type { LinkLifetimes } from '../../config/config.js';
 import type { Ctx } from '../../db/context.js';
 import type { PasswordHasher } from '../passwords/index.js';
 import type { UsersConfig } from '../users/index.js';
@@ -6,8 +5,6 @@ import type { UsersConfig } from '../users/index.js';
 export interface RecoveryConfig extends UsersConfig {
   /** Per-IP limits key IPv6 clients on this prefix (SEC-BF-04). */
   ipv6RateLimitPrefix: number;
-  /** How long new reset links work (live settings, SEC-RST-03). */
-  links: LinkLifetimes;
 }
 
 /** What recovery's use cases receive (docs/adr/0007-service-context.md). */

@@ -55,7 +55,7 @@ export function registerRecoveryRoutes(app: ApiApp, ctx: RecoveryCtx): void {
       const holder = await checkResetToken(ctx, request.query.token);
       return {
         usable: true as const,
-        minPasswordLength: ctx.config.password.minLength,
+        minPasswordLength: ctx.settings.current().password.minLength,
         account: { name: holder.name, maskedEmail: holder.maskedEmail },
         contextWords: holder.contextWords,
       };

@@ -40,18 +40,19 @@ export function maskEmail(email: string): string {
  * (256 bits, SEC-RST-01), sent to that address or handed over by an admin, learns them.
  */
 export async function checkResetToken(
-  ctx: Pick<RecoveryCtx, 'db' | 'clock' | 'config'>,
+  ctx: Pick<RecoveryCtx, 'db' | 'clock' | 'config' | 'settings'>,
   token: string,
 ): Promise<{ name: string; maskedEmail: string; contextWords: string[] }> {
   const { user } = await holderOf(ctx, token);
+  const settings = ctx.settings.current();
   return {
     name: user.name,
     maskedEmail: maskEmail(user.email),
     contextWords: contextWords({
-      ...ctx.config.password,
+      ...settings.password,
       email: user.email,
       name: user.name,
-      organizationName: ctx.config.organizationName,
+      organizationName: settings.organizationName,
     }),
   };
 }

@@ -1,3 +1,4 @@
+import type { SettingsReader } from '../../config/settings-in-force.js';
 import type { Db, Executor } from '../../db/db.js';
 import { dbNow } from '../../db/time.js';
 import type { Clock } from '../../shared/clock.js';
@@ -8,7 +9,8 @@ import type { SessionRestriction } from './sessions.table.js';
 export interface SessionsDeps {
   db: Db;
   clock: Clock;
-  config: { session: { idleMs: number; absoluteMs: number } };
+  /** Where the session lifetimes in force are read (settings may change them at run time). */
+  settings: SettingsReader;
 }
 
 export interface SessionInfo {
@@ -35,7 +37,7 @@ const TOUCH_INTERVAL_MS = 60_000;
  */
 export async function startSession(
   exec: Executor,
-  deps: Pick<SessionsDeps, 'clock' | 'config'>,
+  deps: Pick<SessionsDeps, 'clock' | 'settings'>,
   input: {
     userId: string;
     ip: string | null;
@@ -55,7 +57,7 @@ export async function startSession(
     userId: input.userId,
     createdAt: now,
     lastSeenAt: now,
-    expiresAt: now + Math.min(input.lifetimeMs ?? Infinity, deps.config.session.absoluteMs),
+    expiresAt: now + Math.min(input.lifetimeMs ?? Infinity, deps.settings.current().session.absoluteMs),
     ip: input.ip,
     userAgent: input.userAgent?.slice(0, 512) ?? null,
     restriction: input.restriction ?? null,
@@ -84,12 +86,12 @@ export function sessionLookupHash(secret: string): string | null {
  * a live one has its last-seen time written at most once a minute.
  */
 export async function keepSessionAlive(
-  deps: Pick<SessionsDeps, 'db' | 'config'>,
+  deps: Pick<SessionsDeps, 'db' | 'settings'>,
   session: { id: string; lastSeenAt: number; expiresAt: number },
   /** The database's time, read with the session (SEC-BF-06): every node decides alike. */
   now: number,
 ): Promise<boolean> {
-  if (now >= session.expiresAt || now - session.lastSeenAt >= deps.config.session.idleMs) {
+  if (now >= session.expiresAt || now - session.lastSeenAt >= deps.settings.current().session.idleMs) {
     await store.deleteById(deps.db, session.id);
     return false;
   }
@@ -119,13 +121,14 @@ export async function listSessions(
   userId: string,
   currentSessionId: string | null,
 ): Promise<SessionInfo[]> {
+  const { idleMs } = deps.settings.current().session;
   const now = await dbNow(deps.db, deps.clock);
-  const rows = await store.listForUser(deps.db, userId, now - deps.config.session.idleMs, now);
+  const rows = await store.listForUser(deps.db, userId, now - idleMs, now);
   return rows.map((r) => ({
     id: r.id,
     createdAt: new Date(r.createdAt).toISOString(),
     lastSeenAt: new Date(r.lastSeenAt).toISOString(),
-    expiresAt: new Date(Math.min(r.expiresAt, r.lastSeenAt + deps.config.session.idleMs)).toISOString(),
+    expiresAt: new Date(Math.min(r.expiresAt, r.lastSeenAt + idleMs)).toISOString(),
     ip: r.ip,
     userAgent: r.userAgent,
     current: r.id === currentSessionId,
@@ -134,7 +137,7 @@ export async function listSessions(
 
 export async function purgeExpiredSessions(deps: SessionsDeps): Promise<number> {
   const now = await dbNow(deps.db, deps.clock);
-  return store.deleteExpired(deps.db, now - deps.config.session.idleMs, now);
+  return store.deleteExpired(deps.db, now - deps.settings.current().session.idleMs, now);
 }
 
 /** Records that the session's user just proved who they are again (step-up, SEC-MFA-07). */

@@ -1,5 +1,5 @@
 export { readSettings, updateSettings, SETTING_KEYS, type OrgSettings } from './settings.service.js';
-export { LiveSettings, defaultsFrom, type LiveConfig } from './live-settings.js';
+export { LiveSettings, defaultsFrom } from './live-settings.js';
 export {
   readInstanceIdentity,
   recordInstanceIdentity,

@@ -1,6 +1,7 @@
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/db.js';
-import { DEFAULT_MFA_POLICY, type MfaPolicy } from './mfa-policy.js';
+import type { SettingsInForce, SettingsReader } from '../../config/settings-in-force.js';
+import { DEFAULT_MFA_POLICY } from './mfa-policy.js';
 import { readSettings, type OrgSettings } from './settings.service.js';
 
 /** What the environment says, used where the database has no value. */
@@ -21,67 +22,63 @@ export function defaultsFrom(config: Config): OrgSettings {
   };
 }
 
-export interface LiveConfig extends Config {
-  readonly membersMayInvite: boolean;
-  readonly mfaPolicy: MfaPolicy;
+/** The settings in force from a snapshot of the table (durations turned into the milliseconds services use). */
+function inForce(snapshot: OrgSettings, base: Config): SettingsInForce {
+  return Object.freeze({
+    organizationName: snapshot.organizationName,
+    defaultLocale: snapshot.defaultLocale,
+    membersMayInvite: snapshot.membersMayInvite,
+    mfaPolicy: snapshot.mfaPolicy,
+    password: { minLength: snapshot.passwordMinLength, maxLength: base.password.maxLength },
+    session: {
+      idleMs: snapshot.sessionIdleMinutes * 60_000,
+      absoluteMs: snapshot.sessionAbsoluteHours * 3_600_000,
+    },
+    temporaryPasswordMs: snapshot.temporaryPasswordHours * 3_600_000,
+    links: {
+      selfResetMs: snapshot.selfResetLinkMinutes * 60_000,
+      adminResetMs: snapshot.adminResetLinkHours * 3_600_000,
+      invitationMs: snapshot.invitationLinkHours * 3_600_000,
+    },
+    logoUrl: snapshot.logoUrl ?? undefined,
+  });
 }
 
 /**
- * The configuration services read, with the organization settings laid over the environment.
- * Services keep reading `deps.config.password.minLength` and the like; here those values come
- * from the latest snapshot of the settings table, refreshed after every local change and every
- * few seconds (so a change made on one node reaches the others within that interval).
+ * The organization settings laid over the environment, as services read them: `current()` answers
+ * the latest snapshot of the settings table, refreshed after every local change and every few
+ * seconds (so a change made on one node reaches the others within that interval). A use case calls
+ * `current()` once and works on that snapshot; nothing changes under it.
  */
-export class LiveSettings {
+export class LiveSettings implements SettingsReader {
   private snapshot: OrgSettings;
+  private values: SettingsInForce;
   private timer: NodeJS.Timeout | undefined;
   readonly defaults: OrgSettings;
-  readonly config: LiveConfig;
 
   constructor(
     private readonly db: Db,
-    base: Config,
+    /** The environment the settings are laid over. */
+    readonly environment: Config,
   ) {
-    this.defaults = defaultsFrom(base);
+    this.defaults = defaultsFrom(environment);
     this.snapshot = this.defaults;
-    const live = () => this.snapshot;
-    this.config = Object.freeze(
-      Object.create(base, {
-        organizationName: { get: () => live().organizationName, enumerable: true },
-        defaultLocale: { get: () => live().defaultLocale, enumerable: true },
-        membersMayInvite: { get: () => live().membersMayInvite, enumerable: true },
-        mfaPolicy: { get: () => live().mfaPolicy, enumerable: true },
-        password: {
-          get: () => ({ minLength: live().passwordMinLength, maxLength: base.password.maxLength }),
-          enumerable: true,
-        },
-        session: {
-          get: () => ({
-            idleMs: live().sessionIdleMinutes * 60_000,
-            absoluteMs: live().sessionAbsoluteHours * 3_600_000,
-          }),
-          enumerable: true,
-        },
-        temporaryPasswordMs: { get: () => live().temporaryPasswordHours * 3_600_000, enumerable: true },
-        links: {
-          get: () => ({
-            selfResetMs: live().selfResetLinkMinutes * 60_000,
-            adminResetMs: live().adminResetLinkHours * 3_600_000,
-            invitationMs: live().invitationLinkHours * 3_600_000,
-          }),
-          enumerable: true,
-        },
-        logoUrl: { get: () => live().logoUrl ?? undefined, enumerable: true },
-      }) as LiveConfig,
-    );
+    this.values = inForce(this.snapshot, environment);
   }
 
-  current(): OrgSettings {
+  /** The settings in force, in the units services use. */
+  current(): SettingsInForce {
+    return this.values;
+  }
+
+  /** The settings as stored (minutes and hours, as Settings shows them). */
+  stored(): OrgSettings {
     return this.snapshot;
   }
 
   async refresh(): Promise<OrgSettings> {
     this.snapshot = await readSettings(this.db, this.defaults);
+    this.values = inForce(this.snapshot, this.environment);
     return this.snapshot;
   }
 

@@ -1,25 +1,12 @@
 import { z } from 'zod';
 
-/** What a role requires at sign-in (SEC-MFA-05/08): nothing, any factor, or a passkey. */
-export type RoleMfaRequirement = 'optional' | 'required' | 'passkey';
+import type { MfaPolicy } from '../../config/settings-in-force.js';
 
-export interface MfaPolicy {
-  admin: RoleMfaRequirement;
-  member: RoleMfaRequirement;
-  viewer: RoleMfaRequirement;
-  /** Days a user may still sign in without the factor their role requires, from the policy change or their account's creation. */
-  graceDays: number;
-  /** When the policy last changed (ms), set by the server: where the grace period starts. */
-  changedAt: number;
-}
-
-export const DEFAULT_MFA_POLICY: MfaPolicy = {
-  admin: 'optional',
-  member: 'optional',
-  viewer: 'optional',
-  graceDays: 0,
-  changedAt: 0,
-};
+export {
+  DEFAULT_MFA_POLICY,
+  type MfaPolicy,
+  type RoleMfaRequirement,
+} from '../../config/settings-in-force.js';
 
 const Requirement = z.enum(['optional', 'required', 'passkey']);
 

@@ -87,7 +87,7 @@ const SettingsPatch = z
   .refine((p) => Object.keys(p).length > 0, { error: 'give at least one setting' });
 
 const sourcesOf = (deps: { db: Db; settings: LiveSettings }) =>
-  readSettingSources(deps.db, deps.settings.config.givenVariables);
+  readSettingSources(deps.db, deps.settings.environment.givenVariables);
 
 export function registerSettingsRoutes(
   app: ApiApp,

@@ -41,7 +41,7 @@ export async function createUser(
  */
 export async function insertUser(
   trx: Executor,
-  ctx: Pick<UsersCtx, 'clock' | 'config'>,
+  ctx: Pick<UsersCtx, 'clock' | 'config' | 'settings'>,
   actor: ActorContext,
   input: {
     email: string;
@@ -66,7 +66,7 @@ export async function insertUser(
     status: 'active',
     passwordHash: input.passwordHash,
     passwordTemporary: input.temporary ? 1 : 0,
-    passwordExpiresAt: input.temporary ? now + ctx.config.temporaryPasswordMs : null,
+    passwordExpiresAt: input.temporary ? now + ctx.settings.current().temporaryPasswordMs : null,
     passwordChangedAt: now,
     createdAt: now,
     updatedAt: now,

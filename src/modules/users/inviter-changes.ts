@@ -11,7 +11,7 @@ import type { Role, UserStatus } from './users.table.js';
  */
 export interface InvitationsOfInviter {
   revokeNoLongerAllowed(
-    tx: TxCtx<{ membersMayInvite?: boolean }>,
+    tx: TxCtx,
     actor: ActorContext,
     inviter: { id: string; role: Role; status: UserStatus },
   ): Promise<number>;

@@ -1,3 +1,4 @@
+import type { SettingsReader } from '../../config/settings-in-force.js';
 import type { Db } from '../../db/db.js';
 import type { Clock } from '../../shared/clock.js';
 import type { ActorContext } from '../../shared/context.js';
@@ -9,7 +10,7 @@ import { commonErrors } from '../../shared/common.errors.js';
 export interface UserSessionsDeps {
   db: Db;
   clock: Clock;
-  config: { session: { idleMs: number; absoluteMs: number } };
+  settings: SettingsReader;
 }
 
 /** A user's active sessions, for the admin's user page (SEC-SES-07). */

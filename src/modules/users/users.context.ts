@@ -1,14 +1,13 @@
 import type { Ctx } from '../../db/context.js';
 import type { MailConfig } from '../mail/index.js';
-import type { PasswordHasher, PolicyConfig } from '../passwords/index.js';
+import type { PasswordHasher } from '../passwords/index.js';
 import type { InvitationsOfInviter } from './inviter-changes.js';
 
-/** The configuration the users module reads: the password policy, mail, the temporary-password lifetime. */
-export interface UsersConfig extends PolicyConfig, MailConfig {
-  temporaryPasswordMs: number;
-  /** Organization setting, read live; the invitations port needs it when a role changes. */
-  membersMayInvite?: boolean;
-}
+/**
+ * The environment the users module reads: mail's public URL. The password policy, the temporary
+ * password's lifetime and `membersMayInvite` are settings in force (`ctx.settings.current()`).
+ */
+export type UsersConfig = MailConfig;
 
 /** What users' use cases receive (docs/adr/0007-service-context.md). */
 export interface UsersCtx extends Ctx<UsersConfig> {
