@@ -3,11 +3,11 @@ import { useTranslation } from 'react-i18next';
 import { Button } from '../../../components/Button';
 import { CopyField } from '../../../components/CopyField';
 import { ErrorMessage } from '../../../components/ErrorMessage';
-import { SelectField, TextAreaField, TextField } from '../../../components/TextField';
+import { SelectField, TextField } from '../../../components/TextField';
 import { useRotateSecret, useUpdateApp, type AppChanges, type RegisteredApp } from '../api';
+import { AllowedRolesField, AppUriFields, ROLES } from './AppFields';
 import { lines, redirectUriProblem } from './redirect-check';
 
-const ROLES = ['admin', 'member', 'viewer'] as const;
 const ALGS = ['ES256', 'RS256'] as const;
 
 /**
@@ -60,43 +60,17 @@ export function EditAppForm({ app, onDone }: { app: RegisteredApp; onDone: () =>
           required
         />
         {interactive ? (
-          <>
-            <TextAreaField
-              label={t('oidc.apps.redirectUris')}
-              hint={t('oidc.apps.redirectUrisHint')}
-              value={redirects}
-              onChange={(e) => setRedirects(e.target.value)}
-              error={bad.length > 0 ? t('oidc.apps.redirectUriInvalid', { uri: bad[0] }) : null}
-            />
-            <TextAreaField
-              label={t('oidc.apps.postLogoutUris')}
-              value={postLogout}
-              onChange={(e) => setPostLogout(e.target.value)}
-            />
-            <TextField
-              label={t('oidc.apps.backchannelUri')}
-              hint={t('oidc.apps.backchannelHint')}
-              value={backchannel}
-              onChange={(e) => setBackchannel(e.target.value)}
-            />
-          </>
+          <AppUriFields
+            redirects={redirects}
+            onRedirects={setRedirects}
+            badRedirect={bad[0]}
+            postLogout={postLogout}
+            onPostLogout={setPostLogout}
+            backchannel={backchannel}
+            onBackchannel={setBackchannel}
+          />
         ) : null}
-        <fieldset className="field">
-          <legend className="field-label">{t('oidc.apps.allowedRoles')}</legend>
-          {ROLES.map((role) => (
-            <label key={role} className="checkbox">
-              <input
-                type="checkbox"
-                checked={roles.includes(role)}
-                onChange={(e) =>
-                  setRoles(e.target.checked ? [...roles, role] : roles.filter((r) => r !== role))
-                }
-              />{' '}
-              {t(`roles.${role}`)}
-            </label>
-          ))}
-          {roles.length === 0 ? <p className="field-error">{t('oidc.apps.edit.noRoles')}</p> : null}
-        </fieldset>
+        <AllowedRolesField roles={roles} onChange={setRoles} showEmptyError />
         <label className="checkbox">
           <input type="checkbox" checked={firstParty} onChange={(e) => setFirstParty(e.target.checked)} />{' '}
           {t('oidc.apps.firstParty')}
