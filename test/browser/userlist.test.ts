@@ -295,6 +295,18 @@ describe('Manage users: invited people, bulk actions, two-step verification at a
     expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(800);
   });
 
+  it('at 1280×800 the whole list fits: no column scrolls out of view, the ⋮ menu included', async () => {
+    const admin = await signInAsAdmin({ viewport: { width: 1280, height: 800 } });
+    const table = admin.getByRole('table', { name: 'Users' });
+    await expect.poll(() => table.getByText('Invited', { exact: true }).count()).toBe(3);
+    const region = admin.getByRole('region', { name: 'Users' });
+    const width = await region.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(width.scroll).toBeLessThanOrEqual(width.client + 1);
+    const menu = table.getByRole('button', { name: /Actions for/ }).first();
+    const box = await menu.boundingBox();
+    expect((box?.x ?? Infinity) + (box?.width ?? 0)).toBeLessThanOrEqual(1280);
+  });
+
   it('at 360 px the list stacks, invitation rows too, and stays accessible', async () => {
     const admin = await signInAsAdmin({ viewport: { width: 360, height: 740 } });
     const table = admin.getByRole('table', { name: 'Users' });
