@@ -5,9 +5,10 @@ import { Browser, ISSUER, oidc, oidcScene, REDIRECT, startAuthorization } from '
 /*
  * OIDC Core 3.1.2.1 through a certified relying party (openid-client): `prompt=login` and `max_age`
  * make a person present credentials again even with a live Gatehouse session; `auth_time` in the ID
- * token is when they last did; `prompt=none` without a session answers `login_required` at the app.
- * Ported from the conformance suite's oidcc-prompt-login, oidcc-max-age-1 / -10000 and
- * oidcc-prompt-none-not-logged-in (docs/OIDC.md).
+ * token is when they last did; `prompt=none` gets a code with no page when the Gatehouse session signs
+ * in the account an earlier sign-in to apps used, and `login_required` at the app otherwise.
+ * Ported from the conformance suite's oidcc-prompt-login, oidcc-max-age-1 / -10000,
+ * oidcc-prompt-none-not-logged-in and oidcc-prompt-none-logged-in (docs/OIDC.md).
  */
 
 type Scene = Awaited<ReturnType<typeof oidcScene>> & { t: Awaited<ReturnType<typeof buildTestApp>> };
@@ -125,5 +126,44 @@ describe('OpenID Provider: prompt=login, max_age, auth_time, prompt=none (OIDC C
     expect(answer.searchParams.get('iss')).toBe(ISSUER);
     const error = await redeem(s, start, back.url).catch((e: unknown) => e as { error?: string });
     expect(error).toMatchObject({ error: 'login_required' });
+  });
+
+  it('oidcc-prompt-none-logged-in: after one sign-in to the app, prompt=none returns a code with no page; the ID token is the same user', async () => {
+    const s = await scene();
+    const first = await authorize(s, {});
+    expect(first.back.url.startsWith(REDIRECT), first.back.url).toBe(true);
+    const firstClaims = await redeem(s, first.start, first.back.url);
+
+    s.t.clock.advance(30_000);
+    const silent = await authorize(s, { prompt: 'none' });
+    expect(silent.back.url.startsWith(REDIRECT), silent.back.url).toBe(true);
+    expect(new URL(silent.back.url).searchParams.get('error')).toBeNull();
+    const claims = await redeem(s, silent.start, silent.back.url);
+    expect(claims.sub).toBe(s.member.id);
+    expect(claims.auth_time).toBe(firstClaims.auth_time);
+  });
+
+  it('SEC-OIDC-05: prompt=none after signing out of Gatehouse, or with another account signed in, → login_required (the Gatehouse session decides, not the provider cookie)', async () => {
+    const s = await scene();
+    const first = await authorize(s, {});
+    expect(first.back.url.startsWith(REDIRECT), first.back.url).toBe(true);
+
+    // Another person signs in to Gatehouse in the same browser: the provider's session is still the member's.
+    const switched = await s.browser.send({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      payload: JSON.stringify({ email: s.admin.email, password: s.admin.password }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(switched.statusCode, switched.body).toBe(200);
+    const asOther = await authorize(s, { prompt: 'none' });
+    expect(new URL(asOther.back.url).searchParams.get('error')).toBe('login_required');
+
+    // Signed out of Gatehouse altogether.
+    const out = await s.browser.send({ method: 'POST', url: '/api/v1/auth/sign-out' });
+    expect(out.statusCode, out.body).toBe(204);
+    const signedOut = await authorize(s, { prompt: 'none' });
+    expect(signedOut.back.url.startsWith(REDIRECT), signedOut.back.url).toBe(true);
+    expect(new URL(signedOut.back.url).searchParams.get('error')).toBe('login_required');
   });
 });

@@ -10,29 +10,11 @@ import { rolesOf, type AppsDeps } from './apps.service.js';
 import { findApp, type AppRow } from './apps.store.js';
 import { freshSignInNeeded, freshSignInSince } from './interaction.fresh-sign-in.js';
 import { oidcErrors } from './oidc.errors.js';
+import { fullySignedIn } from './provider.signed-in.js';
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 const UidParams = z.strictObject({ uid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
-
-/**
- * "Signed in" for an app means what the session guard accepts for ordinary routes: an active user
- * with a full session. A temporary password must be changed first (SEC-TMP-01); a session with a
- * pending second step (two-step verification, issue 13) will likewise finish it in the console.
- */
-export function fullySignedIn(
-  principal: Principal | null,
-  restriction: string | null = null,
-): principal is Principal {
-  // A session whose second step is pending, or that must first set up a factor its role requires
-  // (SEC-MFA-05), signs no one in to an app: the console's sign-in finishes it first.
-  return (
-    principal !== null &&
-    principal.status === 'active' &&
-    !principal.passwordTemporary &&
-    restriction === null
-  );
-}
 
 async function details(
   provider: Provider,

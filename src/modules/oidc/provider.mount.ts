@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { withAppMemo } from './apps.request-memo.js';
 import { canonicalSecretHash, type AppsDeps } from './apps.service.js';
+import { markSignedIn } from './provider.signed-in.js';
 
 /** oidc-provider's own body limit; larger bodies are refused before they are read whole. */
 const BODY_LIMIT = 56 * 1024;
@@ -82,6 +83,7 @@ export async function mountProvider(
     const handler = (request: FastifyRequest, reply: FastifyReply) =>
       withAppMemo(async () => {
         await canonicalizeClientSecret(deps, request);
+        markSignedIn(request);
         const callback = callbackOf(await provider());
         reply.hijack();
         const finished = Promise.race([once(reply.raw, 'finish'), once(reply.raw, 'close')]);

@@ -15,6 +15,7 @@ import { findAppOnce } from './apps.request-memo.js';
 import { rolesOf } from './apps.service.js';
 import type { JWK } from 'jose';
 import { OIDC_ROUTES, OIDC_TTL } from './oidc.constants.js';
+import { signedInUserOf } from './provider.signed-in.js';
 
 export { KEY_OVERLAP_MS, OIDC_ROUTES, OIDC_TTL } from './oidc.constants.js';
 
@@ -47,20 +48,27 @@ function actorOfContext(ctx: KoaContextWithOIDC, accountId?: string): ActorConte
  * (sealed with SECRET_KEY), cookies keyed from SECRET_KEY, accounts and roles read fresh from users.
  */
 /**
- * The provider's own session never signs anyone in by itself: every authorization request goes
- * through the console's interaction, which decides with the Gatehouse session (a user who signed out
- * of Gatehouse, or switched accounts, is never signed in to an app by a leftover provider cookie).
+ * The provider's own session never signs anyone in by itself: the Gatehouse session decides (a user
+ * who signed out of Gatehouse, or switched accounts, is never signed in to an app by a leftover
+ * provider cookie). An interactive request always goes through the console's interaction, which
+ * applies `prompt=login` and `max_age` (interaction.fresh-sign-in.ts). A `prompt=none` request
+ * (silent authentication, OIDC Core 3.1.2.1) cannot show a page, so it is decided here: it gets a code
+ * when the browser's Gatehouse session fully signs in the very account of the provider's session
+ * (the one an earlier interaction signed in to apps); otherwise `login_required`.
  */
 function gatehousePolicy() {
   const { Check } = interactionPolicy;
   const policy = interactionPolicy.base();
   policy.get('login')?.checks.add(
     // With prompt=none an app hears login_required (OIDC Core 3.1.2.6), the login prompt's own error.
-    new Check('gatehouse_session', 'the Gatehouse session decides', 'login_required', (ctx) =>
-      (ctx.oidc.result as { login?: unknown } | undefined)?.login
+    new Check('gatehouse_session', 'the Gatehouse session decides', 'login_required', (ctx) => {
+      if ((ctx.oidc.result as { login?: unknown } | undefined)?.login) return Check.NO_NEED_TO_PROMPT;
+      const silent = ctx.oidc.prompts.has('none');
+      const account = ctx.oidc.session?.accountId;
+      return silent && account !== undefined && signedInUserOf(ctx) === account
         ? Check.NO_NEED_TO_PROMPT
-        : Check.REQUEST_PROMPT,
-    ),
+        : Check.REQUEST_PROMPT;
+    }),
     0,
   );
   return policy;
