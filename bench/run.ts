@@ -10,6 +10,8 @@
  *   npm run bench -- --only password-flood  just the admin sign-in p99 under a /me/password flood
  *   npm run bench -- --only mfa   just sign-in with password + TOTP against password only (issue 13)
  *   npm run bench -- --only passkeys        ES256 verifications/s and passkey sign-in throughput
+ *   npm run bench -- --only sign-in         just raw argon2id and sign-in, alternating (the ratio)
+ *   npm run bench -- --only list            just the GET /api/v1/users runs (first, deep, role, searches)
  *
  * Each run's table is saved as bench/results/<date>-<machine>[-quick][-N].md. A full run also draws
  * bench/results/latest.svg and rewrites the README's Performance section between its markers.
@@ -70,8 +72,22 @@ if (ONLY === 'passkeys') {
   await runPasskeysBench({ quick: QUICK });
   process.exit(0);
 }
-if (ONLY !== undefined && ONLY !== 'password-flood' && ONLY !== 'mfa')
-  throw new Error(`--only accepts password-flood, mfa, oidc or passkeys, not ${ONLY}`);
+const ONLY_SCENARIOS = ['password-flood', 'mfa', 'sign-in', 'list'];
+if (ONLY !== undefined && !ONLY_SCENARIOS.includes(ONLY))
+  throw new Error(`--only accepts ${ONLY_SCENARIOS.join(', ')}, oidc or passkeys, not ${ONLY}`);
+/** Whether this run measures a part of gatehouseRuns (all of them without --only). */
+const runs = (part: 'me' | 'sign-in' | 'flood' | 'list') => ONLY === undefined || ONLY === part;
+/** A run that was not made (a part left out by --only). */
+const NOT_RUN: LoadResult = {
+  rps: Number.NaN,
+  requests: 0,
+  ok: 0,
+  failed: 0,
+  statuses: {},
+  p50: Number.NaN,
+  p99: Number.NaN,
+  seconds: 0,
+};
 const WITH_PEER = !argv.includes('--no-peer') && ONLY === undefined;
 
 const USERS = QUICK ? 100_000 : 1_000_000;
@@ -322,6 +338,7 @@ async function benchGatehouse(dialect: 'sqlite' | 'postgres', ctx: Context): Pro
       return { ...emptyFigures(), passwordFlood: await passwordFlood(dialect, server, ctx) };
     if (ONLY === 'mfa') return { ...emptyFigures(), mfa: await mfaSignIn(dialect, server, mfaUsers) };
     const figures = await gatehouseRuns(dialect, server, ctx, deepCursor);
+    if (ONLY === 'sign-in' || ONLY === 'list') return { ...figures, passwordFlood: null, mfa: null };
     return {
       ...figures,
       passwordFlood: await passwordFlood(dialect, server, ctx),
@@ -377,11 +394,13 @@ async function gatehouseRuns(
     };
   }
   const meRss = new PeakRss(server.pid);
-  const meRates = await alternate(specs, ROUNDS, SECONDS.me, (name, r) => {
-    if (name.startsWith('me')) count(r);
-    else if (r.failed)
-      ctx.notes.push(`${name}: ${r.failed} failed requests (statuses ${JSON.stringify(r.statuses)})`);
-  });
+  const meRates = !runs('me')
+    ? {}
+    : await alternate(specs, ROUNDS, SECONDS.me, (name, r) => {
+        if (name.startsWith('me')) count(r);
+        else if (r.failed)
+          ctx.notes.push(`${name}: ${r.failed} failed requests (statuses ${JSON.stringify(r.statuses)})`);
+      });
   const meCookie = { rps: meRates.meCookie ?? Number.NaN, rss: meRss.stop() };
   const meToken = { rps: meRates.meToken ?? Number.NaN, rss: meCookie.rss };
 
@@ -400,13 +419,13 @@ async function gatehouseRuns(
   log(
     `${dialect}: raw argon2id verify (${HASH_CONCURRENCY} at a time) and sign-in, in ${ROUNDS} alternating rounds ...`,
   );
-  await load({ ...signInSpec, duration: SECONDS.warm });
+  if (runs('sign-in')) await load({ ...signInSpec, duration: SECONDS.warm });
   const slice = SECONDS.signIn / ROUNDS;
   const signInRss = new PeakRss(server.pid);
   let rawHashes = 0;
   let signIns = 0;
   let signInSeconds = 0;
-  for (let round = 0; round < ROUNDS; round += 1) {
+  for (let round = 0; runs('sign-in') && round < ROUNDS; round += 1) {
     rawHashes += (await rawArgon2(ctx.hash, HASH_CONCURRENCY, slice)) * slice;
     const r = count(await load({ ...signInSpec, duration: slice }));
     signIns += r.ok;
@@ -417,16 +436,18 @@ async function gatehouseRuns(
 
   log(`${dialect}: GET /api/v1/me at ${CONNECTIONS.floodMeRate} req/s during a sign-in flood ...`);
   const floodRss = new PeakRss(server.pid);
-  const [floodSignIn, floodMe] = await Promise.all([
-    load(signInSpec),
-    load({
-      ...me,
-      headers: { cookie },
-      connections: 4,
-      rate: CONNECTIONS.floodMeRate,
-      duration: SECONDS.signIn,
-    }),
-  ]);
+  const [floodSignIn, floodMe] = !runs('flood')
+    ? [NOT_RUN, NOT_RUN]
+    : await Promise.all([
+        load(signInSpec),
+        load({
+          ...me,
+          headers: { cookie },
+          connections: 4,
+          rate: CONNECTIONS.floodMeRate,
+          duration: SECONDS.signIn,
+        }),
+      ]);
   count(floodSignIn);
   count(floodMe);
   const flood = floodRss.stop();
@@ -440,7 +461,7 @@ async function gatehouseRuns(
     search: `/api/v1/users?limit=50&q=${SEARCH.term}`,
     searchCommon: `/api/v1/users?limit=50&q=${SEARCH.commonTerm}`,
   };
-  for (const op of Object.keys(listPaths) as ListOp[]) {
+  for (const op of runs('list') ? (Object.keys(listPaths) as ListOp[]) : []) {
     log(`${dialect}: GET ${listPaths[op].slice(0, 60)} ...`);
     const r = count(
       await measure(

@@ -354,10 +354,35 @@ function mfaRows(r: RunReport): string[][] {
   ];
 }
 
-/** The table of a `--only password-flood` or `--only mfa` run: its rows and its target. */
+/** `--only sign-in` (raw argon2id and sign-in, alternating) and `--only list` (the five list runs). */
+function quickOnlyRows(r: RunReport): string[][] {
+  const g = (f: (x: GatehouseFigures) => string) => [
+    r.sqlite ? f(r.sqlite) : 'n/a',
+    r.postgres ? f(r.postgres) : 'n/a',
+    '',
+  ];
+  if (r.only === 'list')
+    return LIST_OPS.map((op) => [
+      `GET /users ${LIST_LABEL[op](r)}: p50 / **p99**`,
+      ...g((x) => latencyCell(x.list[op], r.seconds.list)),
+    ]);
+  return [
+    [`raw argon2id verify, ${r.hashConcurrency} at a time (hashes/s)`, ...g((x) => int(x.raw))],
+    [`POST /auth/sign-in, ${r.connections.signIn} clients (req/s)`, ...g((x) => int(x.signIn))],
+    ['**sign-in ÷ raw argon2id**', ...g((x) => fixed(ratio(x.signIn, x.raw)))],
+  ];
+}
+
+/** The table of a `--only password-flood`, `mfa`, `list` or `sign-in` run: its rows and its target. */
 export function onlyTable(r: RunReport): string {
   const header = ['measure', 'Gatehouse SQLite', 'Gatehouse PostgreSQL', ''];
-  const rows = [header, header.map(() => '---'), ...(r.only === 'mfa' ? mfaRows(r) : [passwordFloodRow(r)])];
+  const scenario =
+    r.only === 'mfa'
+      ? mfaRows(r)
+      : r.only === 'list' || r.only === 'sign-in'
+        ? quickOnlyRows(r)
+        : [passwordFloodRow(r)];
+  const rows = [header, header.map(() => '---'), ...scenario];
   return `${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}\n\n${targetTable(r)}`;
 }
 

@@ -40,3 +40,12 @@ export function nowSql(exec: Executor, value: number | null): RawBuilder<number>
     ? sql<number>`coalesce(cast(${value} as bigint), ${PG_NOW})`
     : sql<number>`cast(${value} as integer)`;
 }
+
+/**
+ * A clock that answers a time the use case has already read from the database: handed to the steps
+ * of the same use case that write rows with it (a sign-in's session), so that they spend no round
+ * trip reading it again and their rows agree with each other.
+ */
+export function timeAlreadyRead(now: number): Clock {
+  return { now: () => now };
+}

@@ -121,3 +121,54 @@ describe('statements per request on the hot paths', () => {
     expect(second.filter((s) => /^(begin|commit)/i.test(s.trim()))).toHaveLength(2);
   });
 });
+
+/*
+ * The same paths with a node's clock, as the server runs (SEC-BF-06): on PostgreSQL every dbNow() is
+ * then a statement of its own (`select … clock_timestamp()`), a round trip the test clock hides.
+ * Issue 18 item 10: the list's lockouts compare with the database's time inside their own query, and a
+ * sign-in's session and audit event take the time without a read of their own.
+ */
+const CLOCK_READ = /^\s*select \(extract\(epoch from clock_timestamp\(\)\)/i;
+let nodeClockApp: Promise<{ t: TestApp; cookie: string }> | null = null;
+const appOnNodeClock = () =>
+  (nodeClockApp ??= (async () => {
+    const t = await buildTestApp();
+    // The server's clock: the process's time, deferring to the database's wherever time is compared or stored.
+    const clock = t.clock as unknown as { now: () => number; defersToDatabase?: boolean };
+    clock.now = () => Date.now();
+    clock.defersToDatabase = true;
+    const admin = await seedUser(t, { role: 'admin' });
+    for (let i = 0; i < 60; i += 1) await seedUser(t);
+    return { t, cookie: await signIn(t, admin.email, admin.password) };
+  })());
+
+describe('statements per request with a node clock (the database decides the time)', () => {
+  it('GET /users: the principal, [the total, the rows], [the lockouts, the two-step summaries]; no read of the time alone', async () => {
+    const { t, cookie } = await appOnNodeClock();
+    const first = await request(t, cookie, { method: 'GET', url: '/api/v1/users?limit=50' });
+    const cursor = (JSON.parse(first.body) as { nextCursor: string | null }).nextCursor;
+    expect(cursor).not.toBeNull();
+    for (const url of [
+      '/api/v1/users?limit=50',
+      `/api/v1/users?limit=50&cursor=${encodeURIComponent(cursor as string)}`,
+      '/api/v1/users?limit=50&role=admin',
+      '/api/v1/users?limit=50&q=person',
+    ]) {
+      const statements = await statementsOf(() => request(t, cookie, { method: 'GET', url }));
+      expect(statements, `${url}\n${statements.join('\n')}`).toHaveLength(5);
+      expect(statements.filter((s) => CLOCK_READ.test(s))).toHaveLength(0);
+      expect(statements.filter((s) => /mfa_/.test(s))).toHaveLength(1);
+    }
+  });
+
+  it('sign-in (password only): the time read once per transaction, the session and the audit event reuse it', async () => {
+    const { t } = await appOnNodeClock();
+    const users = [await seedUser(t), await seedUser(t)];
+    let n = 0;
+    const statements = await statementsOf(() => signInWith(t, users[n++] as (typeof users)[0]));
+    // As with the test clock, plus on PostgreSQL the two reads of the database's time: the counting's
+    // (its window) and the one after the hash (the temporary password's expiry, the session, last sign-in).
+    expect(statements, statements.join('\n')).toHaveLength(pgOr(14, 17));
+    expect(statements.filter((s) => CLOCK_READ.test(s))).toHaveLength(pgOr(0, 2));
+  });
+});

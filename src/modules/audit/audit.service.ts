@@ -1,5 +1,5 @@
 import type { Db, Executor } from '../../db/db.js';
-import { dbNow } from '../../db/time.js';
+import { nowValue } from '../../db/time.js';
 import type { Clock } from '../../shared/clock.js';
 import type { ActorContext } from '../../shared/context.js';
 import { sha256Hex } from '../../shared/crypto.js';
@@ -66,10 +66,12 @@ export async function recordAuditEvent(
 ): Promise<void> {
   // The lane's lock is held until the transaction ends, so its chain never forks (ADR 0006).
   const lane = await store.takeLane(exec);
-  const prevHash = (await store.lastHash(exec, lane)) ?? GENESIS;
+  // The time is read after the chain's lock (with the chain's head, in one statement), so events from
+  // every node come in the order of one clock (SEC-BF-06).
+  const head = await store.chainHead(exec, lane, nowValue(exec, clock));
+  const prevHash = head.hash ?? GENESIS;
   const row = {
-    // Read after the chain's lock, so events from every node come in the order of one clock (SEC-BF-06).
-    at: await dbNow(exec, clock),
+    at: head.at,
     action: input.action,
     outcome: input.outcome ?? 'success',
     actorId: actor.actorId,

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/db.js';
 import { isPostgres } from '../../db/dialect.js';
+import { nowSql } from '../../db/time.js';
 import { laneHashesOf } from './audit.checkpoint.js';
 import type { AuditCheckpointsTable, AuditEventsTable } from './audit.table.js';
 import type { ExpressionBuilder, Insertable, Selectable } from 'kysely';
@@ -48,16 +49,34 @@ export async function lockAllLanes(exec: Executor): Promise<void> {
   );
 }
 
-/** The hash the next event of `lane` links to: its newest event's, or, once archived, the checkpoint's. */
-export async function lastHash(exec: Executor, lane: number): Promise<string | undefined> {
+/**
+ * The hash the next event of `lane` links to (its newest event's, or, once archived, the checkpoint's)
+ * and the time for the new event, in one statement (one round trip fewer per
+ * audited write on PostgreSQL, issue 18 item 10). `now` is nowValue()'s: null reads the database's
+ * clock in this statement, which runs after the lane's lock was taken, as the event's time must be.
+ */
+export async function chainHead(
+  exec: Executor,
+  lane: number,
+  now: number | null,
+): Promise<{ hash: string | undefined; at: number }> {
   const row = await exec
-    .selectFrom('auditEvents')
-    .select('hash')
-    .where('lane', '=', lane)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (row) return row.hash;
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('auditEvents')
+        .select('hash')
+        .where('lane', '=', lane)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .as('hash'),
+      nowSql(exec, now).as('at'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { hash: row.hash ?? (await archivedHash(exec, lane)), at: Number(row.at) };
+}
+
+/** An empty lane links to the latest archive checkpoint's hash for it, if its events were archived. */
+async function archivedHash(exec: Executor, lane: number): Promise<string | undefined> {
   const checkpoint = await latestCheckpoint(exec);
   return checkpoint ? laneHashesOf(checkpoint.lastHashes).get(lane) : undefined;
 }

@@ -1,5 +1,5 @@
 import { inTx } from '../../db/context.js';
-import { dbNow } from '../../db/time.js';
+import { dbNow, timeAlreadyRead } from '../../db/time.js';
 import type { ActorContext } from '../../shared/context.js';
 import { commonErrors } from '../../shared/common.errors.js';
 import { recordAuditEvent } from '../audit/index.js';
@@ -79,11 +79,13 @@ export async function signIn(
       ? await deps.hasher.hash(input.password, { ip: actor.ip })
       : undefined;
   const user = found.user;
+  // The session starts at the time read after the hash: no second read of the clock (issue 18 item 10).
+  const atNow = { ...deps, clock: timeAlreadyRead(now) };
   const { session, secondStep } = await deps.db.transaction().execute(async (trx) => {
     // A password alone never yields a full session for a user with a factor or whose role requires
     // one (SEC-MFA-05): the session is restricted until the second step or the enrollment.
     const secondStep = await mfa.signInRequirement(trx, deps, user, now);
-    const started = await startSession(trx, deps, {
+    const started = await startSession(trx, atNow, {
       userId: user.id,
       ip: actor.ip,
       userAgent: actor.userAgent,

@@ -58,10 +58,15 @@ export async function failedAttempts(exec: Executor, accountKey: string): Promis
   return store.failureCount(exec, accountKey);
 }
 
+/**
+ * The accounts among these whose sign-in is locked. `now` is a time already read, or null (nowValue's
+ * answer on PostgreSQL with a node's clock) to compare with the database's time inside the query,
+ * which spares a list page a round trip for reading the time (issue 18 item 10).
+ */
 export async function lockedAccounts(
   exec: Executor,
   accountKeys: string[],
-  now: number,
+  now: number | null,
 ): Promise<Map<string, number>> {
   return store.lockedUntilMany(exec, accountKeys, now);
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/db.js';
+import { nowSql } from '../../db/time.js';
 
 /* PostgreSQL infers a bare parameter next to an integer column as int4; epoch milliseconds need int8. */
 const big = (n: number | null) => sql`cast(${n} as bigint)`;
@@ -55,17 +56,18 @@ export async function lockedUntil(exec: Executor, key: string): Promise<number |
   return row?.lockedUntil ?? null;
 }
 
+/** `now` as nowValue() gives it: null compares with the database's own time in this statement (no extra read). */
 export async function lockedUntilMany(
   exec: Executor,
   keys: string[],
-  now: number,
+  now: number | null,
 ): Promise<Map<string, number>> {
   if (keys.length === 0) return new Map();
   const rows = await exec
     .selectFrom('accountThrottle')
     .select(['key', 'lockedUntil'])
     .where('key', 'in', keys)
-    .where('lockedUntil', '>', now)
+    .where('lockedUntil', '>', nowSql(exec, now))
     .execute();
   return new Map(rows.map((r) => [r.key, Number(r.lockedUntil)]));
 }

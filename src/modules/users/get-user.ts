@@ -1,6 +1,6 @@
 import type { Ctx } from '../../db/context.js';
 import type { Executor } from '../../db/db.js';
-import { dbNow } from '../../db/time.js';
+import { nowValue } from '../../db/time.js';
 import { lockedAccounts } from '../throttle/index.js';
 import type { TokenOwners } from '../tokens/index.js';
 import { presentUser, type User } from './users.presenter.js';
@@ -9,7 +9,7 @@ import * as store from './users.store.js';
 
 export async function getUser(ctx: Pick<Ctx, 'db' | 'clock'>, id: string): Promise<User> {
   const user = presentUser(await requireUser(ctx.db, id));
-  return withLock(user, await lockedAccounts(ctx.db, [user.email], await dbNow(ctx.db, ctx.clock)));
+  return withLock(user, await lockedAccounts(ctx.db, [user.email], nowValue(ctx.db, ctx.clock)));
 }
 
 export async function findUserByEmail(ctx: Pick<Ctx, 'db'>, email: string): Promise<User | null> {

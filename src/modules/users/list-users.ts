@@ -1,7 +1,8 @@
 import type { Ctx } from '../../db/context.js';
-import { dbNow } from '../../db/time.js';
+import { dbNow, nowValue } from '../../db/time.js';
 import { lockedAccounts } from '../throttle/index.js';
 import { decodeCursor, encodeCursor, filterKey } from './cursor.js';
+import { NO_MFA, type MfaSummaries, type MfaSummary } from './mfa-summaries.js';
 import { presentUser, type User } from './users.presenter.js';
 import { withLock } from './users.shared.js';
 import * as store from './users.store.js';
@@ -20,10 +21,14 @@ export interface ListUsersInput {
   cursor?: string | undefined;
 }
 
+/**
+ * A page of users. Given the mfa module's port (`ctx.mfaSummaries`, as the route has it), each user
+ * carries their two-step summary, read beside the page's lockouts.
+ */
 export async function listUsers(
-  ctx: Pick<Ctx, 'db' | 'clock'>,
+  ctx: Pick<Ctx, 'db' | 'clock'> & { mfaSummaries?: MfaSummaries | undefined },
   input: ListUsersInput,
-): Promise<{ items: User[]; nextCursor: string | null; total: number }> {
+): Promise<{ items: Array<User & { mfa?: MfaSummary }>; nextCursor: string | null; total: number }> {
   const after = input.cursor ? decodeCursor(input.cursor, input.sort, input.order) : undefined;
   const locked = input.status === 'locked';
   const filter = {
@@ -65,11 +70,17 @@ export async function listUsers(
     [total, rows] = await Promise.all([store.count(ctx.db, filter), store.findPage(ctx.db, query)]);
   }
   const page = rows.slice(0, input.limit);
-  const locks = await lockedAccounts(
-    ctx.db,
-    page.map((r) => r.email),
-    await dbNow(ctx.db, ctx.clock),
-  );
+  // The lockouts compare with the database's time inside their own query (no read of the time first),
+  // and the two-step summaries are read at the same moment: a page is the principal, [total, rows],
+  // [lockouts, summaries] — three round trips after one another on PostgreSQL, as before issue 13.
+  const [locks, summaries] = await Promise.all([
+    lockedAccounts(
+      ctx.db,
+      page.map((r) => r.email),
+      nowValue(ctx.db, ctx.clock),
+    ),
+    ctx.mfaSummaries && page.length > 0 ? ctx.mfaSummaries(page.map((r) => r.id)) : undefined,
+  ]);
   const last = page.at(-1);
   const nextCursor =
     rows.length > input.limit && last
@@ -81,5 +92,10 @@ export async function listUsers(
           ...(key ? { t: total, f: key } : {}),
         })
       : null;
-  return { items: page.map((r) => withLock(presentUser(r), locks)), nextCursor, total };
+  const items = page.map((r) => withLock(presentUser(r), locks));
+  return {
+    items: summaries ? items.map((u) => ({ ...u, mfa: summaries.get(u.id) ?? NO_MFA })) : items,
+    nextCursor,
+    total,
+  };
 }

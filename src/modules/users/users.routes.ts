@@ -18,16 +18,11 @@ import { listUsers } from './list-users.js';
 import { setUserStatus } from './set-user-status.js';
 import { unlockUser } from './unlock-user.js';
 import { updateUser } from './update-user.js';
+import { NO_MFA, type MfaSummaries } from './mfa-summaries.js';
 import type { UsersCtx } from './users.context.js';
 
 /** Each user's two-step verification summary (counts only), from the mfa module (wired in build-app). */
-export type MfaSummaries = (
-  userIds: readonly string[],
-) => Promise<
-  Map<string, { enabled: boolean; totp: number; passkeys: number; recoveryCodesRemaining: number }>
->;
-
-const NO_MFA = { enabled: false, totp: 0, passkeys: 0, recoveryCodesRemaining: 0 };
+export type { MfaSummaries } from './mfa-summaries.js';
 
 /** Manage users: admin only. Resetting a password is the recovery module's (recovery.routes.ts). */
 export function registerUsersRoutes(app: ApiApp, deps: UsersCtx & { mfaSummaries?: MfaSummaries }): void {
@@ -49,8 +44,9 @@ export function registerUsersRoutes(app: ApiApp, deps: UsersCtx & { mfaSummaries
       response: { 200: UserPage, ...errorResponses(400, 401, 403) },
     },
     handler: async (request) => {
+      // The summaries come with the page (read beside its lockouts), so none is missing.
       const page = await listUsers(deps, request.query);
-      return { ...page, items: await withMfa(page.items) };
+      return { ...page, items: page.items.map((u) => ({ ...u, mfa: u.mfa ?? NO_MFA })) };
     },
   });
 
