@@ -376,9 +376,10 @@ async function gatehouseRuns(
     return r;
   };
 
-  log(
-    `${dialect}: GET /api/v1/me (cookie, API token), the bare route and better-auth get-session, in ${ROUNDS} alternating rounds ...`,
-  );
+  if (runs('me'))
+    log(
+      `${dialect}: GET /api/v1/me (cookie, API token), the bare route and better-auth get-session, in ${ROUNDS} alternating rounds ...`,
+    );
   const me = { url: `${url}/api/v1/me`, connections: CONNECTIONS.me, duration: SECONDS.me };
   const specs: Record<string, LoadSpec> = {
     meCookie: { ...me, headers: { cookie } },
@@ -416,9 +417,10 @@ async function gatehouseRuns(
   };
   // The ceiling and sign-in are measured in alternating slices, so that other work on a shared
   // machine weighs on both alike: raw verify, sign-in, raw, sign-in, ...
-  log(
-    `${dialect}: raw argon2id verify (${HASH_CONCURRENCY} at a time) and sign-in, in ${ROUNDS} alternating rounds ...`,
-  );
+  if (runs('sign-in'))
+    log(
+      `${dialect}: raw argon2id verify (${HASH_CONCURRENCY} at a time) and sign-in, in ${ROUNDS} alternating rounds ...`,
+    );
   if (runs('sign-in')) await load({ ...signInSpec, duration: SECONDS.warm });
   const slice = SECONDS.signIn / ROUNDS;
   const signInRss = new PeakRss(server.pid);
@@ -434,7 +436,8 @@ async function gatehouseRuns(
   const raw = rawHashes / (slice * ROUNDS);
   const signIn = { rps: signIns / signInSeconds, rss: signInRss.stop() };
 
-  log(`${dialect}: GET /api/v1/me at ${CONNECTIONS.floodMeRate} req/s during a sign-in flood ...`);
+  if (runs('flood'))
+    log(`${dialect}: GET /api/v1/me at ${CONNECTIONS.floodMeRate} req/s during a sign-in flood ...`);
   const floodRss = new PeakRss(server.pid);
   const [floodSignIn, floodMe] = !runs('flood')
     ? [NOT_RUN, NOT_RUN]

@@ -383,7 +383,9 @@ export function onlyTable(r: RunReport): string {
         ? quickOnlyRows(r)
         : [passwordFloodRow(r)];
   const rows = [header, header.map(() => '---'), ...scenario];
-  return `${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}\n\n${targetTable(r)}`;
+  // --only sign-in and --only list have no target of their own here (the full run checks theirs).
+  const targets = r.only === 'sign-in' || r.only === 'list' ? '' : `\n\n${targetTable(r)}`;
+  return `${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}${targets}`;
 }
 
 function targetTable(r: RunReport): string {
