@@ -42,6 +42,7 @@ import { registerOutboxRoutes } from '../modules/mail/outbox.routes.js';
 import { registerOidc, type OidcHandle } from '../modules/oidc/index.js';
 import { LiveSettings } from '../modules/settings/index.js';
 import { registerSettingsRoutes } from '../modules/settings/settings.routes.js';
+import { registerBrandingRoutes } from '../modules/settings/branding.routes.js';
 import type { PasswordHasher } from '../modules/passwords/index.js';
 import { sessionCookie } from '../modules/sessions/index.js';
 import { registerTokenRoutes } from '../modules/tokens/tokens.routes.js';
@@ -160,7 +161,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   limitConnections(app.server, { ...config.http, trustProxy: config.trustProxy });
   const storage = new StorageMonitor(database.db, deps.clock, app.log);
   registerErrorHandling(app, { onStorageFull: (error) => storage.noticeError(error) });
-  registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
+  // Organization settings (admin-editable) laid over the environment; a use case reads them with
+  // `ctx.settings.current()`, while `ctx.config` is the environment alone. Read before the security
+  // headers: a console page's CSP allows the logo in force.
+  const settings = new LiveSettings(database.db, config);
+  await settings.refresh();
+  settings.startRefreshing();
+  app.addHook('onClose', () => settings.stop());
+
+  registerSecurityHeaders(app, {
+    https: config.publicUrl.startsWith('https:'),
+    logoUrl: () => settings.current().logoUrl,
+  });
   registerCrossSiteProtection(app, config.publicOrigin);
   await app.register(cookie);
 
@@ -183,13 +195,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await dispatcher.stop();
     transport.close();
   });
-
-  // Organization settings (admin-editable) laid over the environment; a use case reads them with
-  // `ctx.settings.current()`, while `ctx.config` is the environment alone.
-  const settings = new LiveSettings(database.db, config);
-  await settings.refresh();
-  settings.startRefreshing();
-  app.addHook('onClose', () => settings.stop());
 
   // Refusals a caller can repeat at will are aggregated per window, so no caller can flood the log.
   const auditRepeats = createRepeatedEvents({ db: database.db, clock: deps.clock });
@@ -261,6 +266,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerOutboxRoutes(app, services);
   registerMailAdminRoutes(app, { ...services, transport, mailFrom: config.mail.from });
   registerSettingsRoutes(app, services);
+  registerBrandingRoutes(app, services);
   registerUsersRoutes(app, { ...services, mfaSummaries: (ids) => mfaSummaries(services.db, ids) });
   registerUserLifecycleRoutes(app, services);
   registerInvitationRoutes(app, services);

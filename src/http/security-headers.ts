@@ -1,18 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DOCS_CSP, pageCsp, STRICT_CSP } from './page-csp.js';
 
-const STRICT_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; " +
-  "base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
-/* The API reference page (swagger-ui) styles elements inline; it still runs no inline script. */
-const DOCS_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+export interface SecurityHeaderOptions {
+  https: boolean;
+  /** The organization's logo in force: an HTML page's img-src allows its origin (ADR 0002 amendment). */
+  logoUrl?: () => string | undefined;
+}
 
 /**
  * Security headers on every response, errors included (SEC-HDR-01); `no-store` on API answers
  * because they carry user data (SEC-SES-02); no X-Powered-By (Fastify sends none).
  */
-export function registerSecurityHeaders(app: FastifyInstance, options: { https: boolean }): void {
+export function registerSecurityHeaders(app: FastifyInstance, options: SecurityHeaderOptions): void {
   app.addHook('onSend', async (request, reply, payload) => {
     setSecurityHeaders(request, reply, options);
     return payload;
@@ -37,10 +36,10 @@ export function staticSecurityHeaders(options: { https: boolean }): Record<strin
 export function setSecurityHeaders(
   request: FastifyRequest,
   reply: FastifyReply,
-  options: { https: boolean },
+  options: SecurityHeaderOptions,
 ): void {
   const path = request.url.split('?')[0] ?? '';
-  reply.header('Content-Security-Policy', path.startsWith('/api/docs') ? DOCS_CSP : STRICT_CSP);
+  reply.header('Content-Security-Policy', policyFor(path, reply, options));
   reply.header('X-Content-Type-Options', 'nosniff');
   reply.header('Referrer-Policy', 'no-referrer');
   reply.header('Cross-Origin-Opener-Policy', 'same-origin');
@@ -51,4 +50,12 @@ export function setSecurityHeaders(
   if (path.startsWith('/api/') && !path.startsWith('/api/docs') && !reply.hasHeader('cache-control')) {
     reply.header('Cache-Control', 'no-store');
   }
+}
+
+/** A console page (HTML, not the API reference) may show the logo; every other answer gets the strict policy. */
+function policyFor(path: string, reply: FastifyReply, options: SecurityHeaderOptions): string {
+  if (path.startsWith('/api/docs')) return DOCS_CSP;
+  if (!options.logoUrl) return STRICT_CSP;
+  const type = String(reply.getHeader('content-type') ?? '');
+  return type.startsWith('text/html') ? pageCsp(options.logoUrl()) : STRICT_CSP;
 }

@@ -84,6 +84,9 @@ const PUBLIC_ALLOW_LIST = [
   // (`token=` is redacted from request logs) and names the live password policy.
   'GET /api/v1/auth/session',
   'GET /api/v1/setup/status',
+  // Branding (issue 14): reviewed. The organization's name, logo and default language, the same for
+  // every caller, which every signed-out page and mail shows anyway; nothing about any person.
+  'GET /api/v1/branding',
   // Password recovery (SEC-RST-*, SEC-ENUM-02): reviewed. Forgot-password answers the same for every
   // email; the status check does not consume the token, and `token=` is redacted from request logs.
   'POST /api/v1/auth/forgot-password',
