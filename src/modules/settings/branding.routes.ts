@@ -7,10 +7,7 @@ import { sha256Hex } from '../../shared/crypto.js';
 const Branding = z
   .object({
     organizationName: z.string(),
-    logoUrl: z
-      .string()
-      .nullable()
-      .meta({ description: 'The logo (https only), or null: the name alone' }),
+    logoUrl: z.string().nullable().meta({ description: 'The logo (https only), or null: the name alone' }),
     defaultLocale: z.string().meta({ description: 'The organization’s default language (en, fr)' }),
   })
   .meta({ id: 'Branding' });
@@ -39,14 +36,18 @@ export function registerBrandingRoutes(app: ApiApp, deps: { settings: SettingsRe
       description:
         'Public and the same for every caller: Cache-Control public, no-cache with an ETag ' +
         '(If-None-Match answers 304 while nothing changed).',
-      response: { 200: Branding, ...errorResponses(429) },
+      response: {
+        200: Branding,
+        304: z.null().describe('Not modified: the copy named by If-None-Match is current'),
+        ...errorResponses(429),
+      },
     },
     handler: async (request, reply) => {
       const { organizationName, logoUrl, defaultLocale } = deps.settings.current();
       const body = { organizationName, logoUrl: logoUrl ?? null, defaultLocale };
       const etag = `"${sha256Hex(JSON.stringify(body)).slice(0, 32)}"`;
       reply.header('Cache-Control', 'public, no-cache').header('ETag', etag);
-      if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+      if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send(null);
       return body;
     },
   });

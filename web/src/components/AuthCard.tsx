@@ -1,9 +1,11 @@
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
-import { usePageTitle } from '../lib/hooks';
-import { LogoMark } from './icons';
+import { useBranding, useBrandedTitle } from '../lib/branding';
+import { BrandHeader } from './BrandHeader';
 
-/** The centred card of the signed-out pages (sign-in, reset, invitation, setup, forced change). */
+/**
+ * The centred card of the signed-out pages (sign-in, reset, invitation, setup, forced change, second
+ * step and enrollment, reauthentication), under the organization's logo and name.
+ */
 export function AuthCard({
   title,
   description,
@@ -15,15 +17,12 @@ export function AuthCard({
   children: ReactNode;
   footer?: ReactNode;
 }) {
-  const { t } = useTranslation();
-  usePageTitle(title);
+  const branding = useBranding();
+  useBrandedTitle(title, branding.data?.organizationName);
   return (
     <div className="auth-shell">
       <main id="main" className="auth-main">
-        <div className="auth-brand">
-          <LogoMark size={32} />
-          <span>{t('common.appName')}</span>
-        </div>
+        <BrandHeader branding={branding.data} failed={branding.isError} />
         <div className="auth-card">
           <h1 className="auth-title">{title}</h1>
           {description ? <div className="auth-description">{description}</div> : null}

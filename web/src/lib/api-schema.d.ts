@@ -684,6 +684,26 @@ export interface paths {
     patch: operations['patchSettings'];
     trace?: never;
   };
+  '/api/v1/branding': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The organization’s name, logo and language, as the signed-out pages show them
+     * @description Public and the same for every caller: Cache-Control public, no-cache with an ETag (If-None-Match answers 304 while nothing changed).
+     */
+    get: operations['getBranding'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/users': {
     parameters: {
       query?: never;
@@ -1717,6 +1737,13 @@ export interface components {
         logoUrl: 'database' | 'environment' | 'default';
       };
     };
+    BrandingInput: {
+      organizationName: string;
+      /** @description The logo (https only), or null: the name alone */
+      logoUrl: string | null;
+      /** @description The organization’s default language (en, fr) */
+      defaultLocale: string;
+    };
     ApiTokenInput: {
       id: string;
       name: string;
@@ -2292,6 +2319,13 @@ export interface components {
         /** @enum {string} */
         logoUrl: 'database' | 'environment' | 'default';
       };
+    };
+    Branding: {
+      organizationName: string;
+      /** @description The logo (https only), or null: the name alone */
+      logoUrl: string | null;
+      /** @description The organization’s default language (en, fr) */
+      defaultLocale: string;
     };
     ApiToken: {
       id: string;
@@ -5067,6 +5101,51 @@ export interface operations {
       };
       /** @description Body is not application/json. */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected server error (details hidden). */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getBranding: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Branding'];
+        };
+      };
+      /** @description Not modified: the copy named by If-None-Match is current */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Too many requests. */
+      429: {
         headers: {
           [name: string]: unknown;
         };

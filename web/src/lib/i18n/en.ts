@@ -1,5 +1,6 @@
 import { oidcEn, oidcErrorsEn } from './oidc.en';
 import { settingsSourceEn } from './settings-source.en';
+import { brandingEn } from './branding.en';
 /**
  * The console's English catalogue: the source every other language (fr.ts) mirrors key for key.
  * Keys are grouped by screen or shared piece; `{{name}}` is interpolated, `_one`/`_other` are
@@ -134,6 +135,7 @@ export const en = {
   apiTokens: apiTokensEn,
   userlist: userlistEn,
   settingsSource: settingsSourceEn,
+  branding: brandingEn,
   passkeys: passkeysEn,
   layout: {
     loading: 'Loading Gatehouse…',

@@ -1,6 +1,7 @@
 import type { Catalogue } from './en';
 import { oidcErrorsFr, oidcFr } from './oidc.fr';
 import { settingsSourceFr } from './settings-source.fr';
+import { brandingFr } from './branding.fr';
 
 /**
  * Le catalogue français de la console, avec les mêmes clés que en.ts. Typographie française (vérifiée par
@@ -141,6 +142,7 @@ export const fr: Catalogue = {
   apiTokens: apiTokensFr,
   userlist: userlistFr,
   settingsSource: settingsSourceFr,
+  branding: brandingFr,
   passkeys: passkeysFr,
   layout: {
     loading: 'Chargement de Gatehouse…',

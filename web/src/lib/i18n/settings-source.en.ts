@@ -18,6 +18,6 @@ export const settingsSourceEn = {
     invitationLinkHoursHint: 'Hours, 1 to 720.',
     logoUrl: 'Logo URL',
     logoUrlHint:
-      'An https:// address of an image, shown at the top of emails. Leave empty for the name alone.',
+      'An https:// address of an image, shown at the top of emails and of the sign-in pages. Leave empty for the name alone.',
   },
 };

@@ -20,6 +20,6 @@ export const settingsSourceFr: typeof settingsSourceEn = {
     invitationLinkHoursHint: 'Heures, de 1 à 720.',
     logoUrl: 'Adresse du logo',
     logoUrlHint:
-      'L’adresse (en https) d’une image, affichée en tête des courriels. Laissez vide pour le nom seul.',
+      'L’adresse (en https) d’une image, affichée en tête des courriels et des pages de connexion. Laissez vide pour le nom seul.',
   },
 };
