@@ -81,14 +81,13 @@ async function visitor(width = 1280, locale = 'en-US') {
 
 /** Waits until the logo has loaded and answers its natural width (0: it did not load). */
 const loadedWidth = (page: Page) =>
-  page.locator('img.auth-brand-logo').evaluate((img: HTMLImageElement) =>
-    img.complete
-      ? img.naturalWidth
-      : new Promise<number>((resolve) => {
-          img.addEventListener('load', () => resolve(img.naturalWidth));
-          img.addEventListener('error', () => resolve(0));
-        }),
-  );
+  page.evaluate(`new Promise((resolve) => {
+    const img = document.querySelector('img.auth-brand-logo');
+    if (!img) return resolve(-1);
+    if (img.complete) return resolve(img.naturalWidth);
+    img.addEventListener('load', () => resolve(img.naturalWidth));
+    img.addEventListener('error', () => resolve(0));
+  })`) as Promise<number>;
 
 /** The layout shifts Chromium recorded on the page so far (Cumulative Layout Shift, without input). */
 const layoutShift = (page: Page) =>
