@@ -14,12 +14,13 @@
  *   npm run bench -- --only list            just the GET /api/v1/users runs (first, deep, role, searches)
  *
  * Each run's table is saved as bench/results/<date>-<machine>[-quick][-N].md. A full run also draws
- * bench/results/latest.svg and rewrites the README's Performance section between its markers.
+ * bench/results/latest.svg and rewrites the README's summary and bench/README.md's full record
+ * between their markers (bench/lib/readme-writer.ts); `--readme-from <record.json>` does only that.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { verify as argon2Verify, hash as argon2Hash, type Algorithm } from '@node-rs/argon2';
 import { sql } from 'kysely';
@@ -34,11 +35,8 @@ import { ensurePeersInstalled, PEER_ADMIN_EMAIL, peersDir, seedPeer } from './li
 import { startPostgres, type BenchPostgres } from './lib/postgres.js';
 import { freePort, PeakRss, serverNodeFlags, startChild, type Child } from './lib/process.js';
 import {
-  README_BEGIN,
-  README_END,
   markdownTable,
   onlyTable,
-  readmeSection,
   resultsMarkdown,
   svgChart,
   type GatehouseFigures,
@@ -48,6 +46,7 @@ import {
   type PeerFigures,
   type RunReport,
 } from './lib/report.js';
+import { writeBenchReadmes } from './lib/readme-writer.js';
 import { benchUser, seedPostgres, seedSqlite } from './lib/seed.js';
 import { generateSecretKey } from '../src/shared/secret-box.js';
 
@@ -57,6 +56,16 @@ const QUICK = argv.includes('--quick');
 function option(name: string): string | undefined {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
+}
+/** `--readme-from <record.json>`: rewrite README.md's summary and bench/README.md's record from a saved run, measuring nothing. */
+const README_FROM = option('--readme-from');
+if (README_FROM) {
+  const report = JSON.parse(readFileSync(README_FROM, 'utf8')) as RunReport;
+  const written = writeBenchReadmes(ROOT, report, `${basename(README_FROM, '.json')}.md`);
+  process.stderr.write(
+    `README.md ${written.readme ? 'updated' : 'has no bench markers'}; bench/README.md ${written.benchReadme ? 'updated' : 'has no bench markers'}\n`,
+  );
+  process.exit(0);
 }
 /** `--only password-flood` or `--only mfa`: seed, start the servers and measure only that scenario. */
 const ONLY = option('--only');
@@ -733,16 +742,6 @@ async function benchPeer(ctx: Context, getSession: number): Promise<PeerFigures>
   return { signIn: signIn.rps, getSession, list: list as Record<ListOp, LatencyFigure>, rss, failed };
 }
 
-function updateReadme(section: string): boolean {
-  const file = join(ROOT, 'README.md');
-  const text = readFileSync(file, 'utf8');
-  const a = text.indexOf(README_BEGIN);
-  const b = text.indexOf(README_END);
-  if (a < 0 || b < a) return false;
-  writeFileSync(file, text.slice(0, a) + section + text.slice(b + README_END.length));
-  return true;
-}
-
 async function main(): Promise<number> {
   const machine = describeMachine();
   const date = new Date().toISOString().slice(0, 10);
@@ -850,8 +849,10 @@ async function main(): Promise<number> {
   writeFileSync(resultsPath.replace(/\.md$/, '.json'), `${JSON.stringify(report, null, 2)}\n`);
   if (!QUICK && !variant) {
     writeFileSync(join(ROOT, 'bench', 'results', 'latest.svg'), svgChart(report));
-    const updated = updateReadme(readmeSection(report, `bench/results/${resultsName}`));
-    log(updated ? 'README.md Performance section updated' : 'README.md has no bench markers; not updated');
+    // The README's summary and bench/README.md's full record, both from this report.
+    const written = writeBenchReadmes(ROOT, report, resultsName);
+    log(`README.md ${written.readme ? 'summary updated' : 'has no bench markers; not updated'}`);
+    log(`bench/README.md ${written.benchReadme ? 'record updated' : 'has no bench markers; not updated'}`);
   }
   return report.sqlite && report.postgres ? 0 : 1;
 }

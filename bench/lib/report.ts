@@ -538,25 +538,3 @@ export function svgChart(r: RunReport): string {
     `<rect width="100%" height="100%" fill="#fff"/>\n${parts.join('\n')}\n</svg>\n`
   );
 }
-
-export const README_BEGIN = '<!-- bench:begin (written by npm run bench) -->';
-export const README_END = '<!-- bench:end -->';
-
-/** The README's Performance section body, between the markers. */
-export function readmeSection(r: RunReport, resultsFile: string): string {
-  const list = targets(r);
-  const met = list.flatMap((t) => [t.sqlite, t.postgres]).filter((c) => c?.met).length;
-  const all = list.flatMap((t) => [t.sqlite, t.postgres]).filter((c) => c).length;
-  return [
-    README_BEGIN,
-    `Latest full run: **${r.date}** on ${machineLine(r)}. ${met} of ${all} target figures met. Full record: [${resultsFile}](${resultsFile}).`,
-    '',
-    `Settings: ${settingsLine(r)}.`,
-    '',
-    '![Gatehouse against its targets and against better-auth](bench/results/latest.svg)',
-    '',
-    markdownTable(r),
-    ...(r.notes.length ? ['', ...r.notes.map((n) => `- ${n}`)] : []),
-    README_END,
-  ].join('\n');
-}
