@@ -33,7 +33,9 @@ const SettingsSchema = z
     selfResetLinkMinutes: z.number().int().meta({ description: 'Forgot password and lockout links' }),
     adminResetLinkHours: z.number().int().meta({ description: 'Reset links an admin sends' }),
     invitationLinkHours: z.number().int(),
-    logoUrl: z.string().nullable().meta({ description: 'https only; shown at the top of HTML mail' }),
+    logoUrl: z.string().nullable().meta({
+      description: 'https only; shown at the top of HTML mail and of the console’s signed-out pages',
+    }),
     sources: z
       .object(
         Object.fromEntries(SETTING_KEYS.map((key) => [key, Source])) as Record<

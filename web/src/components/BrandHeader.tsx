@@ -14,7 +14,7 @@ export function BrandHeader({ branding, failed }: { branding: Branding | undefin
   const name = branding?.organizationName ?? (failed ? t('common.appName') : undefined);
   const logo = branding?.logoUrl ?? null;
   return (
-    <div className="auth-brand" data-loaded={name === undefined ? 'false' : 'true'}>
+    <div className="auth-brand">
       <div className="auth-brand-mark">
         {logo ? (
           <img className="auth-brand-logo" src={logo} alt={branding?.organizationName ?? ''} height={40} />

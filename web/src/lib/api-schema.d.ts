@@ -1707,7 +1707,7 @@ export interface components {
       /** @description Reset links an admin sends */
       adminResetLinkHours: number;
       invitationLinkHours: number;
-      /** @description https only; shown at the top of HTML mail */
+      /** @description https only; shown at the top of HTML mail and of the console’s signed-out pages */
       logoUrl: string | null;
       /** @description Where each value in force comes from: database (saved in Settings, overrides the environment), environment (its variable is set), or default. */
       sources: {
@@ -2290,7 +2290,7 @@ export interface components {
       /** @description Reset links an admin sends */
       adminResetLinkHours: number;
       invitationLinkHours: number;
-      /** @description https only; shown at the top of HTML mail */
+      /** @description https only; shown at the top of HTML mail and of the console’s signed-out pages */
       logoUrl: string | null;
       /** @description Where each value in force comes from: database (saved in Settings, overrides the environment), environment (its variable is set), or default. */
       sources: {
