@@ -62,11 +62,11 @@ function selfSignedCertificate(dir: string): { key: string; cert: string } {
   return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
 }
 
-/** A signed-out visitor at `width` px; CSP violations the browser reports are collected. */
-async function visitor(width = 1280, locale = 'en-US') {
+/** A browser of its own; CSP violations it reports are collected. */
+async function visitor() {
   const context = await browser.newContext({
-    viewport: { width, height: 800 },
-    locale,
+    viewport: { width: 1280, height: 800 },
+    locale: 'en-US',
     ignoreHTTPSErrors: true,
   });
   context.setDefaultTimeout(15_000);
@@ -132,17 +132,19 @@ afterAll(async () => {
 
 describe('branding on the signed-out pages', () => {
   it('the name alone, then the logo set in Settings, in English and French, at 1280 and 360 px, without layout shift', async () => {
+    // One signed-out visitor throughout (each check is a fresh page load), and an admin beside.
+    const { page, violations } = await visitor();
+
     // No logo yet: the organization's name under Gatehouse's mark, in the page and in the title.
-    const before = await visitor();
-    const response = await before.page.goto(`${server.url}/sign-in`);
-    expect(response?.headers()['content-security-policy']).toContain("img-src 'self' data:;");
-    await before.page.locator('.auth-brand-name', { hasText: 'Acme' }).waitFor();
-    await before.page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    expect(await before.page.locator('img.auth-brand-logo').count()).toBe(0);
-    expect(await before.page.locator('.auth-brand-mark svg').count()).toBe(1);
-    expect(await before.page.title()).toBe('Sign in · Acme');
-    expect(await layoutShift(before.page)).toBe(0);
-    const topWithoutLogo = await cardTop(before.page);
+    const plain = await page.goto(`${server.url}/sign-in`);
+    expect(plain?.headers()['content-security-policy']).toContain("img-src 'self' data:;");
+    await page.locator('.auth-brand-name', { hasText: 'Acme' }).waitFor();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.locator('img.auth-brand-logo').count()).toBe(0);
+    expect(await page.locator('.auth-brand-mark svg').count()).toBe(1);
+    expect(await page.title()).toBe('Sign in · Acme');
+    expect(await layoutShift(page)).toBe(0);
+    const topWithoutLogo = await cardTop(page);
 
     // An admin sets the logo in Settings, as a person would.
     const admin = (await visitor()).page;
@@ -154,58 +156,54 @@ describe('branding on the signed-out pages', () => {
 
     // The next page load: the logo (alt = the organization's name) really loads under the page's CSP,
     // which names exactly its origin; the name stays, the card does not move.
-    const en = await visitor();
-    const page = await en.page.goto(`${server.url}/sign-in`);
+    const branded = await page.goto(`${server.url}/sign-in`);
     const origin = new URL(logoUrl).origin;
-    expect(page?.headers()['content-security-policy']).toContain(`img-src 'self' data: ${origin};`);
-    const logo = en.page.getByRole('img', { name: 'Acme', exact: true });
+    expect(branded?.headers()['content-security-policy']).toContain(`img-src 'self' data: ${origin};`);
+    const logo = page.getByRole('img', { name: 'Acme', exact: true });
     await logo.waitFor();
     expect(await logo.getAttribute('src')).toBe(logoUrl);
-    expect(await loadedWidth(en.page)).toBe(120);
+    expect(await loadedWidth(page)).toBe(120);
     expect(logoRequests).toBeGreaterThan(0);
-    expect(await en.page.locator('.auth-brand-name').textContent()).toBe('Acme');
-    expect(await en.page.title()).toBe('Sign in · Acme');
-    expect(await layoutShift(en.page)).toBe(0);
-    expect(await cardTop(en.page)).toBe(topWithoutLogo);
+    expect(await page.locator('.auth-brand-name').textContent()).toBe('Acme');
+    expect(await page.title()).toBe('Sign in · Acme');
+    expect(await layoutShift(page)).toBe(0);
+    expect(await cardTop(page)).toBe(topWithoutLogo);
 
     // The other signed-out pages carry it too.
-    await en.page.getByRole('link', { name: 'Forgot password?' }).click();
-    await en.page.getByRole('heading', { name: 'Forgot your password?' }).waitFor();
-    await en.page.getByRole('img', { name: 'Acme', exact: true }).waitFor();
-    expect(await en.page.title()).toBe('Forgot your password? · Acme');
-    await en.page.goto(`${server.url}/reset-password?token=not-a-real-token`);
-    await en.page.getByRole('img', { name: 'Acme', exact: true }).waitFor();
-    expect(en.violations).toEqual([]);
+    await page.getByRole('link', { name: 'Forgot password?' }).click();
+    await page.getByRole('heading', { name: 'Forgot your password?' }).waitFor();
+    await page.getByRole('img', { name: 'Acme', exact: true }).waitFor();
+    expect(await page.title()).toBe('Forgot your password? · Acme');
+    await page.goto(`${server.url}/reset-password?token=not-a-real-token`);
+    await page.getByRole('img', { name: 'Acme', exact: true }).waitFor();
 
-    // French: the page's words in French, the organization's name as it is.
-    const fr = await visitor(1280, 'fr-FR');
-    await fr.page.goto(`${server.url}/sign-in?lang=fr`);
-    await fr.page.getByRole('heading', { name: 'Connexion' }).waitFor();
-    await fr.page.getByRole('img', { name: 'Acme', exact: true }).waitFor();
-    expect(await fr.page.title()).toBe('Connexion · Acme');
-    expect(fr.violations).toEqual([]);
-
-    // 360 px: the logo and the name fit, nothing scrolls sideways.
-    const narrow = await visitor(360);
-    await narrow.page.goto(`${server.url}/sign-in`);
-    await narrow.page.getByRole('img', { name: 'Acme', exact: true }).waitFor();
-    expect(await loadedWidth(narrow.page)).toBe(120);
-    const box = await narrow.page.locator('img.auth-brand-logo').boundingBox();
+    // 360 px: the logo and the name fit, nothing scrolls sideways, nothing moves as they load.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByRole('img', { name: 'Acme', exact: true }).waitFor();
+    expect(await loadedWidth(page)).toBe(120);
+    const box = await page.locator('img.auth-brand-logo').boundingBox();
     expect(box!.x).toBeGreaterThanOrEqual(0);
     expect(box!.x + box!.width).toBeLessThanOrEqual(360);
-    expect(await narrow.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-    expect(await layoutShift(narrow.page)).toBe(0);
-    expect(narrow.violations).toEqual([]);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    expect(await layoutShift(page)).toBe(0);
+
+    // French (the tab's override): the page's words in French, the organization's name as it is.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${server.url}/sign-in?lang=fr`);
+    await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+    await page.getByRole('img', { name: 'Acme', exact: true }).waitFor();
+    expect(await page.title()).toBe('Connexion · Acme');
+    expect(violations).toEqual([]);
 
     // Cleared in Settings: the next page load shows the name alone and the CSP names no origin.
     await admin.goto(`${server.url}/settings`);
     await admin.getByLabel('Logo URL', { exact: true }).fill('');
     await admin.getByRole('button', { name: 'Save changes' }).click();
     await admin.getByText('Settings saved.').waitFor();
-    const after = await visitor();
-    const cleared = await after.page.goto(`${server.url}/sign-in`);
+    const cleared = await page.goto(`${server.url}/sign-in`);
     expect(cleared?.headers()['content-security-policy']).not.toContain(origin);
-    await after.page.locator('.auth-brand-name', { hasText: 'Acme' }).waitFor();
-    expect(await after.page.locator('img.auth-brand-logo').count()).toBe(0);
+    await page.locator('.auth-brand-name', { hasText: 'Acme' }).waitFor();
+    expect(await page.locator('img.auth-brand-logo').count()).toBe(0);
   });
 });
