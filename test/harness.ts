@@ -1,6 +1,5 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { afterAll } from 'vitest';
 import { buildApp } from '../src/app/build-app.js';
 import type { MailTransport } from '../src/modules/mail/index.js';
 import { loadConfig, type Config } from '../src/config/config.js';
@@ -13,6 +12,7 @@ import {
 import { createUser, type Role } from '../src/modules/users/index.js';
 import { cliContext } from '../src/shared/context.js';
 import { ManualClock } from './clock.js';
+import { closeAfterFile } from './file-cleanup.js';
 import { freshDatabase } from './database.js';
 import { testSecretBox } from './secrets.js';
 import { settingsOf } from './settings.js';
@@ -20,16 +20,9 @@ import type { SettingsReader } from '../src/config/settings-in-force.js';
 
 /*
  * Apps are usually built inside tests, and vitest never runs an `afterAll` registered there; so
- * every app and database registers its cleanup here, and one `afterAll` registered while this
- * module loads (during the file's collection) closes them all at the end of the file.
+ * every app and database registers its cleanup with test/file-cleanup.ts, which closes them all at
+ * the end of the file (also when test files share a worker and this module is loaded once).
  */
-const openResources: Array<() => Promise<void>> = [];
-function closeAfterFile(close: () => Promise<void>): void {
-  openResources.push(close);
-}
-afterAll(async () => {
-  for (const close of openResources.splice(0).reverse()) await close();
-});
 
 /** Cheap argon2id for tests; SEC-PS-01 tests the production parameters separately. */
 export const TEST_ARGON2: Argon2Params = { memoryCost: 64, timeCost: 1, parallelism: 1 };

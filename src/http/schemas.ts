@@ -32,12 +32,21 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 /** The error responses a route can give, each with the one error shape. */
 export function errorResponses(...statuses: number[]) {
   const all = [...new Set([...statuses, 500])];
-  return Object.fromEntries(
-    all.map((s) => [
-      s,
-      ErrorBody.describe(ERROR_DESCRIPTIONS[s] ?? 'Unexpected server error (details hidden).'),
-    ]),
-  );
+  return Object.fromEntries(all.map((s) => [s, describedError(s)]));
+}
+
+/**
+ * One described error schema per status, shared by every route: the response serializer is compiled
+ * once per schema (src/http/serializer.ts), not once per route and status.
+ */
+const describedErrors = new Map<number, ReturnType<typeof ErrorBody.describe>>();
+function describedError(status: number) {
+  let schema = describedErrors.get(status);
+  if (!schema) {
+    schema = ErrorBody.describe(ERROR_DESCRIPTIONS[status] ?? 'Unexpected server error (details hidden).');
+    describedErrors.set(status, schema);
+  }
+  return schema;
 }
 
 /** Errors every authenticated JSON route can give besides its own. */

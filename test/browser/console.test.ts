@@ -13,6 +13,7 @@ import {
   linkIn,
   seriousA11yViolations,
   signIn,
+  signedInPage,
   startBrowserHarness,
   submitSignIn,
   waitForMail,
@@ -59,11 +60,13 @@ async function signInAdmin(page: Page): Promise<void> {
   await signIn(page, url, ADMIN.email, ADMIN.password);
 }
 
+/** The admin in a new browser on Manage users (signed in once per file: signedInPage). */
 async function signInAsAdmin(): Promise<Page> {
-  const page = await h.newPage();
-  await signInAdmin(page);
-  await page.getByRole('heading', { name: 'Manage users' }).waitFor();
-  return page;
+  await ensureAdmin();
+  return signedInPage(h, ADMIN, {
+    path: '/users',
+    ready: (page) => page.getByRole('heading', { name: 'Manage users' }).waitFor(),
+  });
 }
 
 /** The profile menu (initials at the top right), then one of its items. */

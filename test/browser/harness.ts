@@ -235,6 +235,49 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.waitForURL((url) => url.pathname !== '/sign-in');
 }
 
+/** The browser state (cookies, storage) of each person signed in by signedInPage, per harness. */
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+const signedInStates = new WeakMap<BrowserHarness, Map<string, StorageState>>();
+
+/**
+ * A new browser (context) signed in as this person, showing `path` once `ready` resolves. The first
+ * call in a file signs in through the form; later ones start from that browser's cookies and storage
+ * while the session is still valid, and sign in through the form again when it has ended (a test
+ * signed the person out, say). For tests that are not about signing in: a sign-in per test was
+ * seconds of a browser file.
+ */
+export async function signedInPage(
+  h: BrowserHarness,
+  who: { email: string; password: string },
+  options: { path: string; ready: (page: Page) => Promise<unknown>; context?: BrowserContextOptions },
+): Promise<Page> {
+  let states = signedInStates.get(h);
+  if (!states) signedInStates.set(h, (states = new Map()));
+  const saved = states.get(who.email);
+  const page = await h.newPage({ ...options.context, ...(saved ? { storageState: saved } : {}) });
+  if (saved) {
+    await page.goto(`${h.url}${options.path}`);
+    const outcome = await Promise.race([
+      options.ready(page).then(
+        () => 'in' as const,
+        () => 'out' as const,
+      ),
+      page
+        .waitForURL((u) => u.pathname === '/sign-in')
+        .then(
+          () => 'out' as const,
+          () => 'out' as const,
+        ),
+    ]);
+    if (outcome === 'in') return page;
+  }
+  await signIn(page, h.url, who.email, who.password);
+  if (new URL(page.url()).pathname !== options.path) await page.goto(`${h.url}${options.path}`);
+  await options.ready(page);
+  states.set(who.email, await page.context().storageState());
+  return page;
+}
+
 /** Fills and submits the sign-in form on the current page (no waiting for the outcome). */
 export async function submitSignIn(page: Page, email: string, password: string): Promise<void> {
   await page.getByLabel('Email', { exact: true }).fill(email);

@@ -8,18 +8,16 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/crypto.js';
-import { seriousA11yViolations, signIn, startBrowserHarness, type BrowserHarness } from './harness.js';
+import { seriousA11yViolations, signedInPage, startBrowserHarness, type BrowserHarness } from './harness.js';
 
 const ADMIN = { email: 'ana.lima@acme.test', name: 'Ana Lima', password: 'violet tugboat orbit 7319' };
 const PASSWORD = 'first quiet pencil 8812';
 
 let h: BrowserHarness;
-let url: string;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   h = await startBrowserHarness();
-  url = h.url;
   ids.ana = (await h.server.seedUser({ ...ADMIN, role: 'admin' })).id;
   ids.bo = (
     await h.server.seedUser({
@@ -59,20 +57,27 @@ async function expectAccessible(page: Page, what: string): Promise<void> {
   expect(await seriousA11yViolations(page), `axe-core on ${what}`).toEqual([]);
 }
 
-async function signInAsAdmin(options: Parameters<BrowserHarness['newPage']>[0] = {}): Promise<Page> {
-  const page = await h.newPage(options);
-  await signIn(page, url, ADMIN.email, ADMIN.password);
-  await page.getByRole('heading', { name: 'Manage users' }).waitFor();
-  return page;
+/** The admin in a new browser on Manage users (signed in once per file: signedInPage). */
+function signInAsAdmin(options: Parameters<BrowserHarness['newPage']>[0] = {}): Promise<Page> {
+  return signedInPage(h, ADMIN, {
+    path: '/users',
+    ready: (page) => page.getByRole('heading', { name: 'Manage users' }).waitFor(),
+    context: options,
+  });
 }
 
 /** The first line of each body row: the person's name (an invitation without one shows its email). */
 async function rowNames(page: Page): Promise<string[]> {
-  const rows = await page.getByRole('table', { name: 'Users' }).locator('tbody').getByRole('row').all();
-  const names: string[] = [];
-  for (const row of rows)
-    names.push((await row.locator('.user-name').first().innerText()).replace(' (you)', '').trim());
-  return names;
+  // Read in one go: row by row, a list re-rendered in between (a filter's answer arriving) left a
+  // row handle waiting for a row that was gone.
+  const names = await page
+    .getByRole('table', { name: 'Users' })
+    .locator('tbody')
+    .getByRole('row')
+    .evaluateAll((rows) =>
+      rows.map((row) => (row.querySelector('.user-name') as { innerText: string } | null)?.innerText ?? ''),
+    );
+  return names.map((name) => name.replace(' (you)', '').trim());
 }
 
 describe('Manage users: invited people, bulk actions, two-step verification at a glance', () => {

@@ -10,6 +10,7 @@ import {
   linkIn,
   seriousA11yViolations,
   signIn,
+  signedInPage,
   startBrowserHarness,
   submitSignIn,
   waitForMail,
@@ -37,11 +38,13 @@ async function expectAccessible(page: Page, what: string): Promise<void> {
   expect(await seriousA11yViolations(page), `axe-core on ${what}`).toEqual([]);
 }
 
-async function signInAsAdmin(options: Parameters<BrowserHarness['newPage']>[0] = {}): Promise<Page> {
-  const page = await h.newPage(options);
-  await signIn(page, url, ADMIN.email, ADMIN.password);
-  await page.getByRole('heading', { name: 'Manage users' }).waitFor();
-  return page;
+/** The admin in a new browser on Manage users (signed in once per file: signedInPage). */
+function signInAsAdmin(options: Parameters<BrowserHarness['newPage']>[0] = {}): Promise<Page> {
+  return signedInPage(h, ADMIN, {
+    path: '/users',
+    ready: (page) => page.getByRole('heading', { name: 'Manage users' }).waitFor(),
+    context: options,
+  });
 }
 
 /** From Manage users, the user's name in the list opens their page. */

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { afterAll } from 'vitest';
+import { closeAfterFile } from '../file-cleanup.js';
 
 export interface LogoutReceiver {
   uri: string;
@@ -10,11 +10,6 @@ export interface LogoutReceiver {
   /** What the endpoint answers next (e.g. 500 to make deliveries fail). */
   status: number;
 }
-
-const servers: http.Server[] = [];
-afterAll(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
-});
 
 /** A real back-channel logout endpoint on 127.0.0.1, as an app would run it. */
 export async function logoutReceiver(): Promise<LogoutReceiver> {
@@ -34,7 +29,8 @@ export async function logoutReceiver(): Promise<LogoutReceiver> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push(server);
+  // Closed when the test file ends (test/file-cleanup.ts).
+  closeAfterFile(() => new Promise<void>((resolve) => server.close(() => resolve())));
   receiver.uri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/backchannel-logout`;
   return receiver;
 }
