@@ -16,6 +16,7 @@ import { rolesOf } from './apps.service.js';
 import type { JWK } from 'jose';
 import { OIDC_ROUTES, OIDC_TTL } from './oidc.constants.js';
 import { signedInUserOf } from './provider.signed-in.js';
+import { afterTokenWrites, tokenWritesMiddleware } from './token-writes.js';
 
 export { KEY_OVERLAP_MS, OIDC_ROUTES, OIDC_TTL } from './oidc.constants.js';
 
@@ -178,6 +179,8 @@ export function buildProvider(deps: ProviderDeps, keys: JWK[], audit: ProviderAu
   };
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.trustProxy;
+  // A token request's writes: one transaction, committed before its answer is sent (token-writes.ts).
+  provider.use(tokenWritesMiddleware(provider, deps.db, deps.clock, OIDC_ROUTES.token));
   audit.attach(provider);
   return provider;
 }
@@ -226,10 +229,13 @@ function auditProviderEvents(
       target: { id: clientId, label: ctx.oidc.client?.clientName ?? null },
       details: { grantType, clientId },
     };
-    record(
-      grantType === 'refresh_token'
-        ? deps.auditRepeats.record(actor, input, `oidc refresh ${clientId}`)
-        : recordStandaloneEvent(deps, actor, input),
+    // Once the tokens exist: an answer rolled back as a reuse (token-writes.ts) issued nothing.
+    afterTokenWrites(() =>
+      record(
+        grantType === 'refresh_token'
+          ? deps.auditRepeats.record(actor, input, `oidc refresh ${clientId}`)
+          : recordStandaloneEvent(deps, actor, input),
+      ),
     );
   });
   provider.on('grant.error', (ctx: KoaContextWithOIDC, error: Error) => {
