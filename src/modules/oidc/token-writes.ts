@@ -49,7 +49,10 @@ export function afterTokenWrites(effect: () => void): void {
 
 /** The reuse a rolled-back commit found: the code or token another request consumed first. */
 class AlreadyConsumed extends Error {
-  constructor(readonly model: string, readonly id: string) {
+  constructor(
+    readonly model: string,
+    readonly id: string,
+  ) {
     super(`${model} already used`);
   }
 }
