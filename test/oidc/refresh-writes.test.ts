@@ -79,6 +79,7 @@ describe('the refresh grant writes once (issue 12)', () => {
     // (SEC-OIDC-08). The app's timers (live settings) may add a read while a request runs; the
     // provider's storage and the transactions are what is asserted.
     const first = await oidc.refreshTokenGrant(config, tokens.refresh_token ?? '');
+    await t.app.oidc.auditSettled(); // written beside the answer: done before counting starts
     const rotated = await refresh(first.refresh_token ?? '');
     const kinds = sent.map(kindOf).filter((k) => k !== undefined);
     // Reads (the refresh token, the grant), then one transaction: consume, new refresh token, access token.
