@@ -182,7 +182,7 @@ describe('statements per request with a node clock (the database decides the tim
     const statements = await statementsOf(() => signInWith(t, users[n++] as (typeof users)[0]));
     // As with the test clock, plus on PostgreSQL the two reads of the database's time: the counting's
     // (its window) and the one after the hash (the temporary password's expiry, the session, last sign-in).
-    expect(statements, statements.join('\n')).toHaveLength(pgOr(14, 17));
+    expect(statements, statements.join('\n')).toHaveLength(pgOr(13, 16));
     expect(statements.filter((s) => CLOCK_READ.test(s))).toHaveLength(pgOr(0, 2));
   });
 });
