@@ -77,17 +77,21 @@ export const EmailInput = z
   .transform((v) => v.trim().toLowerCase())
   .pipe(z.email({ error: 'must be an email address' }).max(254));
 
+/** A name of at most `max` characters, trimmed, that is what it looks like (SEC-IN-03). */
+export const BoundedName = (max: number) =>
+  z
+    .string()
+    // Before trimming, which would quietly drop a leading U+FEFF instead of refusing it.
+    .refine((v) => !hasDisguisingCharacters(v), {
+      error: 'must not contain bidirectional overrides or zero-width characters',
+    })
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((v) => !CONTROL.test(v), { error: 'must not contain control characters' });
+
 /** A person's or the organization's name: shown in lists and mail headers, so it must be what it looks like. */
-export const NameInput = z
-  .string()
-  // Before trimming, which would quietly drop a leading U+FEFF instead of refusing it.
-  .refine((v) => !hasDisguisingCharacters(v), {
-    error: 'must not contain bidirectional overrides or zero-width characters',
-  })
-  .trim()
-  .min(1)
-  .max(200)
-  .refine((v) => !CONTROL.test(v), { error: 'must not contain control characters' });
+export const NameInput = BoundedName(200);
 
 /** Passwords are checked by the policy (with its own codes), so the schema only bounds the size. */
 export const PasswordInput = z.string().min(1).max(4096);

@@ -2,7 +2,7 @@
  * Passkeys in a real browser (issue 13, SEC-MFA-04): Chromium's DevTools virtual authenticator
  * (a CTAP2 platform authenticator with resident keys and user verification) stands in for the
  * device, through a CDP session of playwright-core. Register, second step, passkey-only sign-in
- * through the button, a second registration of the same authenticator refused, remove.
+ * through the button, a second registration of the same authenticator refused, rename, remove.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,7 +56,7 @@ async function signOut(page: Page) {
 }
 
 describe('passkeys in the console', () => {
-  it('SEC-MFA-04: register a passkey, use it as the second step and alone through the button; the same authenticator twice is refused; remove it', async () => {
+  it('SEC-MFA-04: register a passkey, use it as the second step and alone through the button; the same authenticator twice is refused; rename it; remove it', async () => {
     const { page, credentials } = await pageWithAuthenticator();
     page.on('dialog', (dialog) => void dialog.accept());
     await page.goto(`${h.url}/sign-in`);
@@ -106,7 +106,20 @@ describe('passkeys in the console', () => {
     await signOut(page);
     await page.waitForURL((u) => u.pathname !== '/sign-in');
     await page.goto(`${h.url}/account`);
-    await expect.poll(() => list.getByText('Work laptop').count()).toBe(1);
+    // The list comes with the factors' request: waited for as a locator, not a one-second poll.
+    await list.getByText('Work laptop').waitFor();
+    expect(await list.getByText('Work laptop').count()).toBe(1);
+
+    // Rename it (issue 13): a dialog with the current name, saved without a step-up.
+    await list.getByRole('button', { name: 'Rename' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Rename “Work laptop”' });
+    const field = dialog.getByLabel('Name', { exact: true });
+    expect(await field.inputValue()).toBe('Work laptop');
+    await field.fill('Desk key');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await list.getByText('Desk key').waitFor();
+    expect(await list.getByText('Work laptop').count()).toBe(0);
 
     // Remove it (the sign-in just now is recent: no step-up asked).
     await list.getByRole('button', { name: 'Remove' }).click();
@@ -114,7 +127,7 @@ describe('passkeys in the console', () => {
     const events = await h.server.database.db
       .selectFrom('auditEvents')
       .select('action')
-      .where('action', 'in', ['mfa.factor_added', 'mfa.factor_removed', 'auth.sign_in'])
+      .where('action', 'in', ['mfa.factor_added', 'mfa.factor_renamed', 'mfa.factor_removed', 'auth.sign_in'])
       .where('actorLabel', '=', USER.email)
       .orderBy('id')
       .execute();
@@ -124,6 +137,7 @@ describe('passkeys in the console', () => {
       'auth.sign_in',
       'auth.sign_in',
       'auth.sign_in',
+      'mfa.factor_renamed',
       'mfa.factor_removed',
     ]);
   }, 90_000);

@@ -39,7 +39,7 @@ export function registerSecondStepRoutes(
         request.principal && request.sessionId && request.sessionState
           ? {
               sessionId: request.sessionId,
-              userId: request.principal.id,
+              principal: request.principal,
               restriction: request.sessionState.restriction,
             }
           : null;

@@ -1,9 +1,9 @@
-import { dbNow } from '../../db/time.js';
+import { dbNow, timeAlreadyRead } from '../../db/time.js';
 import { commonErrors } from '../../shared/common.errors.js';
 import type { ActorContext } from '../../shared/context.js';
 import { recordAuditEvent, recordStandaloneEvent } from '../audit/index.js';
 import * as mfa from '../mfa/index.js';
-import { endSession, markAuthenticated, startSession } from '../sessions/index.js';
+import { markAuthenticated, replaceSession } from '../sessions/index.js';
 import {
   clearAccountThrottle,
   hitRateLimit,
@@ -13,12 +13,13 @@ import {
 import * as users from '../users/index.js';
 import { authErrors } from './auth.errors.js';
 import type { AuthCtx, SignedIn } from './auth.service.js';
-import { recordFailure } from './sign-in.service.js';
+import { recordFailure, type FailedAccount } from './sign-in.service.js';
 
 /** The pending session a correct password opened (SEC-MFA-05), as the request guard read it. */
 export interface PendingSession {
   sessionId: string;
-  userId: string;
+  /** Its user, read fresh by the guard in this request (SEC-SES-04): the second step reads it no more. */
+  principal: users.Principal;
   restriction: 'mfa' | 'enroll' | null;
 }
 
@@ -35,19 +36,24 @@ export async function verifySecondStep(
   input: mfa.SecondFactorInput,
 ): Promise<SignedIn> {
   if (!pending || pending.restriction !== 'mfa') throw mfa.mfaErrors.invalid_code();
-  const found = await users.findCredentialsById(deps.db, pending.userId);
-  if (!found || found.status !== 'active') throw mfa.mfaErrors.invalid_code();
-  const user = found.user;
+  const { principal } = pending;
+  if (principal.status !== 'active') throw mfa.mfaErrors.invalid_code();
+  // A success clears the account's lockout, so the user it answers with is not locked.
+  const user = { ...principal.user, lockedUntil: null };
+  const found = { user, status: principal.status, temporary: principal.passwordTemporary };
   const who = { ...actor, actorId: user.id, actorLabel: user.email };
   return checkFactor(deps, who, found, input, pending.sessionId, async (trx, now) => {
-    await endSession(trx, pending.sessionId);
     const enroll = await mfa.enrollmentStillDue(trx, deps, user, now);
-    const started = await startSession(trx, deps, {
+    // The pending session becomes the new one in one statement (a new id and secret, SEC-SES-03).
+    // Gone meanwhile (signed out, ended by an admin): nothing is signed in, and the rollback leaves
+    // the code unused.
+    const started = await replaceSession(trx, { ...deps, clock: timeAlreadyRead(now) }, pending.sessionId, {
       userId: user.id,
       ip: actor.ip,
       userAgent: actor.userAgent,
       restriction: enroll ? 'enroll' : null,
     });
+    if (!started) throw mfa.mfaErrors.invalid_code();
     await users.recordSignIn(trx, user.id, now);
     await recordAuditEvent(trx, deps.clock, who, {
       action: 'auth.sign_in',
@@ -130,7 +136,7 @@ export async function reauthenticate(
 async function checkFactor<T>(
   deps: AuthCtx,
   actor: ActorContext,
-  found: users.Credentials,
+  found: FailedAccount,
   input: mfa.SecondFactorInput,
   /** The pending session, which a passkey's challenge is bound to. */
   sessionId: string,
@@ -140,10 +146,14 @@ async function checkFactor<T>(
     const now = await dbNow(trx, deps.clock);
     const attempt = await reserveSignInAttempt(trx, found.user.email, now);
     if (attempt === null) return { ok: false as const, attempt };
-    const result = await mfa.verifySecondFactor(trx, deps, found.user.id, input, {
-      binding: sessionId,
-      actor,
-    });
+    const result = await mfa.verifySecondFactor(
+      trx,
+      deps,
+      found.user.id,
+      input,
+      { binding: sessionId, actor },
+      now,
+    );
     if (!result.ok) return { ok: false as const, attempt };
     await clearAccountThrottle(trx, found.user.email);
     return { ok: true as const, value: await onSuccess(trx, now) };

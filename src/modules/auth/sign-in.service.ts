@@ -15,6 +15,7 @@ import {
 } from '../throttle/index.js';
 import * as users from '../users/index.js';
 import { authErrors } from './auth.errors.js';
+import { credentialsAndFactors } from './sign-in.store.js';
 import type { AuthCtx, PendingSecondStep, SignedIn } from './auth.service.js';
 
 export type FailureReason =
@@ -56,7 +57,7 @@ export async function signIn(
   });
   if (!ipHit.allowed) throw commonErrors.rate_limited().withRetryAfter(ipHit.retryAfterSeconds);
 
-  const found = await users.findCredentialsByEmail(deps.db, email);
+  const { found, factors } = await credentialsOf(deps, email);
   const passwordOk = await deps.hasher.verify(found?.passwordHash ?? null, input.password, { ip: actor.ip });
   // Read again after the hash: a temporary password expiring while it was being checked has expired.
   const now = await dbNow(deps.db, deps.clock);
@@ -81,10 +82,10 @@ export async function signIn(
   const user = found.user;
   // The session starts at the time read after the hash: no second read of the clock (issue 18 item 10).
   const atNow = { ...deps, clock: timeAlreadyRead(now) };
-  const { session, secondStep } = await deps.db.transaction().execute(async (trx) => {
-    // A password alone never yields a full session for a user with a factor or whose role requires
-    // one (SEC-MFA-05): the session is restricted until the second step or the enrollment.
-    const secondStep = await mfa.signInRequirement(trx, deps, user, now);
+  // A password alone never yields a full session for a user with a factor or whose role requires
+  // one (SEC-MFA-05): the session is restricted until the second step or the enrollment.
+  const secondStep = mfa.signInRequirement(deps, user, factors, now);
+  const { session } = await deps.db.transaction().execute(async (trx) => {
     const started = await startSession(trx, atNow, {
       userId: user.id,
       ip: actor.ip,
@@ -108,7 +109,7 @@ export async function signIn(
           details: { secondStep: 'required', methods: secondStep.methods },
         },
       );
-      return { session: started, secondStep };
+      return { session: started };
     }
     await users.recordSignIn(trx, user.id, now, upgraded);
     // The IP's row before the account's, the order the counting took them in: two sign-ins
@@ -129,7 +130,7 @@ export async function signIn(
         },
       },
     );
-    return { session: started, secondStep };
+    return { session: started };
   });
   if (secondStep.restriction === 'mfa')
     return { mfaRequired: true, methods: secondStep.methods, sessionSecret: session.secret };
@@ -141,16 +142,38 @@ export async function signIn(
   };
 }
 
+/** The account behind an address and which second factors it has, in one statement (sign-in.store.ts). */
+async function credentialsOf(
+  deps: AuthCtx,
+  email: string,
+): Promise<{ found: users.Credentials | null; factors: mfa.FactorPresence }> {
+  const [row] = await credentialsAndFactors(deps.db, email);
+  if (!row) return { found: null, factors: { totp: false, passkey: false, recoveryCodes: false } };
+  const { hasTotp, hasPasskey, hasRecoveryCodes, ...user } = row;
+  return {
+    found: users.credentialsFromRow(user),
+    // SQLite answers EXISTS with 0 or 1, PostgreSQL with a boolean.
+    factors: {
+      totp: Boolean(hasTotp),
+      passkey: Boolean(hasPasskey),
+      recoveryCodes: Boolean(hasRecoveryCodes),
+    },
+  };
+}
+
 /**
  * Audits a failure (already counted for the account and the IP by the reservation), in one
  * transaction. When this attempt started a lockout of an existing account, the user is told by
  * mail, with a reset link so they are never locked out for good (SEC-BF-03).
  */
+/** What a failure's audit and lockout notice need of the account. */
+export type FailedAccount = Pick<users.Credentials, 'user' | 'status'>;
+
 export async function recordFailure(
   deps: AuthCtx,
   actor: ActorContext,
   email: string,
-  found: users.Credentials | null,
+  found: FailedAccount | null,
   reason: FailureReason,
   lockout: { lockoutStarted: boolean; lockedUntil: number | null } | null,
 ): Promise<void> {

@@ -14,6 +14,7 @@ export {
   type FactorList,
   type SecondFactorInput,
   type SecondStepMethod,
+  type FactorPresence,
 } from './mfa.service.js';
 export { mfaErrors } from './mfa.errors.js';
 export { SecondFactorBody } from './mfa.schemas.js';

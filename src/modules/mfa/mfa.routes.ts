@@ -11,7 +11,16 @@ import {
   startTotpEnrollment,
   type MfaDeps,
 } from './mfa.service.js';
-import { ConfirmBody, FactorAdded, FactorList, RecoveryCodes, TotpEnrollment } from './mfa.schemas.js';
+import {
+  ConfirmBody,
+  FactorAdded,
+  FactorList,
+  FactorSchema,
+  RecoveryCodes,
+  RenameFactorBody,
+  TotpEnrollment,
+} from './mfa.schemas.js';
+import { renameFactor } from './rename-factor.js';
 
 /*
  * A person's own factors. Sessions only (an API token must not be able to add a way in, SEC-TOK-01);
@@ -106,6 +115,23 @@ export function registerMfaRoutes(app: ApiApp, deps: MfaDeps): void {
       await removeFactor(deps, signedInActor(request), signedInPrincipal(request).role, request.params.id);
       return reply.code(204).send(null);
     },
+  });
+
+  // Renaming asks for no recent authentication: a name opens nothing (see rename-factor.ts).
+  app.patch('/api/v1/me/factors/:id', {
+    bodyLimit: AUTH_BODY_LIMIT,
+    config: OWN,
+    schema: {
+      tags: ['me'],
+      summary: 'Rename one of your passkeys or authenticator apps',
+      description:
+        'The name: 1 to 64 characters, no control, bidirectional or zero-width characters (400 validation_failed, ' +
+        'field name). Audited. 404 factor_not_found for a factor that is not yours.',
+      params: IdParams,
+      body: RenameFactorBody,
+      response: { 200: FactorSchema, ...errorResponses(...AUTHED_ERRORS, 404, 413) },
+    },
+    handler: (request) => renameFactor(deps, signedInActor(request), request.params.id, request.body.name),
   });
 
   app.post('/api/v1/me/recovery-codes', {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NameInput, PlainText } from '../../http/schemas.js';
+import { BoundedName, NameInput, PlainText } from '../../http/schemas.js';
 import { AuthenticationResponse, RegistrationResponse } from './passkeys.schemas.js';
 
 export const FactorSchema = z
@@ -56,3 +56,6 @@ export const AddPasskeyBody = z.strictObject({
   response: RegistrationResponse,
   name: NameInput.optional(),
 });
+
+/** A factor's new name (PATCH /api/v1/me/factors/{id}): 1–64 characters, the rules of every name (SEC-IN-03). */
+export const RenameFactorBody = z.strictObject({ name: BoundedName(64) });

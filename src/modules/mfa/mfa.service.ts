@@ -231,13 +231,20 @@ export async function replaceRecoveryCodes(trx: Executor, userId: string, now: n
   return codes;
 }
 
+/** Which second factors an account has, as sign-in reads them (auth's one query, sign-in.store.ts). */
+export interface FactorPresence {
+  totp: boolean;
+  passkey: boolean;
+  /** Unused recovery codes. */
+  recoveryCodes: boolean;
+}
+
 /** The methods a user can finish signing in with, in the order the console offers them. */
-export async function signInMethods(exec: Executor, userId: string): Promise<SecondStepMethod[]> {
-  const rows = await store.activeFactors(exec, userId);
+export function signInMethods(factors: FactorPresence): SecondStepMethod[] {
   const methods: SecondStepMethod[] = [];
-  if (rows.some((r) => r.kind === 'totp')) methods.push('totp');
-  if (rows.some((r) => r.kind === 'passkey')) methods.push('passkey');
-  if (methods.length > 0 && (await store.unusedCodes(exec, userId)).length > 0) methods.push('recovery_code');
+  if (factors.totp) methods.push('totp');
+  if (factors.passkey) methods.push('passkey');
+  if (methods.length > 0 && factors.recoveryCodes) methods.push('recovery_code');
   return methods;
 }
 
@@ -253,6 +260,8 @@ export async function verifySecondFactor(
   input: SecondFactorInput,
   /** For a passkey: the session its challenge is bound to, and who answers (a clone is audited). */
   context?: { binding: string; actor: ActorContext },
+  /** The database's time the caller already read in this transaction (saves a round trip). */
+  at?: number,
 ): Promise<{ ok: false } | { ok: true; method: string; factorId: string | null; codesRemaining?: number }> {
   if (input.method === 'passkey') {
     if (!context) return { ok: false };
@@ -265,7 +274,7 @@ export async function verifySecondFactor(
     });
     return result.ok ? { ok: true, method: 'passkey', factorId: result.factorId } : { ok: false };
   }
-  const now = await dbNow(trx, deps.clock);
+  const now = at ?? (await dbNow(trx, deps.clock));
   if (input.method === 'totp') {
     for (const row of await store.activeFactors(trx, userId, 'totp')) {
       if (!row.secretSealed || !deps.secrets) continue;
@@ -312,15 +321,16 @@ export async function notify(
 /**
  * What a correct password leads to (SEC-MFA-05): the second step for a user with a factor
  * ('mfa', with the methods to offer), the enrollment for one whose role requires a factor they lack
- * once the grace period ran ('enroll'), else a full session (null).
+ * once the grace period ran ('enroll'), else a full session (null). Decided on the factors sign-in
+ * read with the account, so it costs no statement of its own.
  */
-export async function signInRequirement(
-  exec: Executor,
+export function signInRequirement(
   deps: { settings: SettingsReader },
   user: { id: string; role: users.Role; createdAt: string },
+  factors: FactorPresence,
   now: number,
-): Promise<{ restriction: 'mfa' | 'enroll' | null; methods: SecondStepMethod[] }> {
-  const methods = await signInMethods(exec, user.id);
+): { restriction: 'mfa' | 'enroll' | null; methods: SecondStepMethod[] } {
+  const methods = signInMethods(factors);
   if (methods.length > 0) return { restriction: 'mfa', methods };
   const due = enrollmentDue(deps.settings.current().mfaPolicy, user, { any: false, passkey: false }, now);
   return { restriction: due ? 'enroll' : null, methods: [] };
@@ -343,7 +353,10 @@ export async function enrollmentStillDue(
   user: { id: string; role: users.Role; createdAt: string },
   now: number,
 ): Promise<boolean> {
+  const policy = deps.settings.current().mfaPolicy;
+  // Nothing to read where the role requires nothing (the common case after a second step).
+  if (requiresFactor(policy, user.role) === 'optional') return false;
   const rows = await store.activeFactors(exec, user.id);
   const has = { any: rows.length > 0, passkey: rows.some((r) => r.kind === 'passkey') };
-  return enrollmentDue(deps.settings.current().mfaPolicy, user, has, now);
+  return enrollmentDue(policy, user, has, now);
 }

@@ -62,6 +62,10 @@ export async function acceptStep(exec: Executor, id: string, step: number, at: n
   return Number(result.numUpdatedRows) === 1;
 }
 
+export async function renameFactor(exec: Executor, id: string, name: string): Promise<void> {
+  await exec.updateTable('mfaFactors').set({ name }).where('id', '=', id).execute();
+}
+
 export async function deleteFactor(
   exec: Executor,
   userId: string,

@@ -1,5 +1,6 @@
 export {
   startSession,
+  replaceSession,
   validateSession,
   sessionLookupHash,
   keepSessionAlive,
@@ -13,6 +14,7 @@ export {
   type SessionInfo,
   type SessionsDeps,
   type ValidSession,
+  type NewSession,
 } from './sessions.service.js';
 export { sessionCookie, type CookieSettings } from './cookie.js';
 export type { SessionRestriction } from './sessions.table.js';

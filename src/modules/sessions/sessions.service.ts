@@ -38,32 +38,55 @@ const TOUCH_INTERVAL_MS = 60_000;
 export async function startSession(
   exec: Executor,
   deps: Pick<SessionsDeps, 'clock' | 'settings'>,
-  input: {
-    userId: string;
-    ip: string | null;
-    userAgent: string | null;
-    /** A restricted session (SEC-MFA-05): only the second step or the enrollment is open to it. */
-    restriction?: SessionRestriction | null;
-    /** A shorter life than the absolute timeout (a pending second step lives minutes, not hours). */
-    lifetimeMs?: number;
-  },
+  input: NewSession,
 ): Promise<{ secret: string; sessionId: string }> {
-  const now = await dbNow(exec, deps.clock);
+  const { secret, row } = newSessionRow(deps, input, await dbNow(exec, deps.clock));
+  await store.insertSession(exec, row);
+  return { secret, sessionId: row.id };
+}
+
+/**
+ * Ends a session and starts its successor in one statement, in the caller's transaction: the row
+ * gets a new id, a new secret and new times (SEC-SES-03, as startSession), so the old cookie is dead.
+ * Null when the old session no longer exists (ended or expired meanwhile): nothing is started.
+ */
+export async function replaceSession(
+  exec: Executor,
+  deps: Pick<SessionsDeps, 'clock' | 'settings'>,
+  oldSessionId: string,
+  input: NewSession,
+): Promise<{ secret: string; sessionId: string } | null> {
+  const { secret, row } = newSessionRow(deps, input, await dbNow(exec, deps.clock));
+  return (await store.replaceSession(exec, oldSessionId, row)) ? { secret, sessionId: row.id } : null;
+}
+
+export interface NewSession {
+  userId: string;
+  ip: string | null;
+  userAgent: string | null;
+  /** A restricted session (SEC-MFA-05): only the second step or the enrollment is open to it. */
+  restriction?: SessionRestriction | null;
+  /** A shorter life than the absolute timeout (a pending second step lives minutes, not hours). */
+  lifetimeMs?: number;
+}
+
+function newSessionRow(deps: Pick<SessionsDeps, 'settings'>, input: NewSession, now: number) {
   const secret = randomSecret(32);
-  const sessionId = newId();
-  await store.insertSession(exec, {
-    id: sessionId,
-    tokenHash: sha256Hex(secret),
-    userId: input.userId,
-    createdAt: now,
-    lastSeenAt: now,
-    expiresAt: now + Math.min(input.lifetimeMs ?? Infinity, deps.settings.current().session.absoluteMs),
-    ip: input.ip,
-    userAgent: input.userAgent?.slice(0, 512) ?? null,
-    restriction: input.restriction ?? null,
-    authenticatedAt: now,
-  });
-  return { secret, sessionId };
+  return {
+    secret,
+    row: {
+      id: newId(),
+      tokenHash: sha256Hex(secret),
+      userId: input.userId,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: now + Math.min(input.lifetimeMs ?? Infinity, deps.settings.current().session.absoluteMs),
+      ip: input.ip,
+      userAgent: input.userAgent?.slice(0, 512) ?? null,
+      restriction: input.restriction ?? null,
+      authenticatedAt: now,
+    },
+  };
 }
 
 /** Idle and absolute expiry are enforced here, on the server, at every request (SEC-SES-05). */

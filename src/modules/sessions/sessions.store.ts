@@ -28,6 +28,24 @@ export async function setRestriction(
   await exec.updateTable('sessions').set({ restriction }).where('id', '=', id).execute();
 }
 
+/**
+ * Replaces a session row by another (new id, new secret's hash, new times) in one statement, if the
+ * old one still exists and is the user's: the old cookie finds nothing from then on.
+ */
+export async function replaceSession(
+  exec: Executor,
+  oldId: string,
+  row: Insertable<SessionsTable>,
+): Promise<boolean> {
+  const result = await exec
+    .updateTable('sessions')
+    .set(row)
+    .where('id', '=', oldId)
+    .where('userId', '=', row.userId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function deleteById(exec: Executor, id: string): Promise<void> {
   await exec.deleteFrom('sessions').where('id', '=', id).execute();
 }

@@ -31,7 +31,8 @@ export interface Principal {
   user: User;
 }
 
-function credentials(row: store.UserRow): Credentials {
+/** The credentials of a users row, also of one read by auth's sign-in query (sign-in.store.ts). */
+export function credentialsFromRow(row: store.UserRow): Credentials {
   return {
     user: presentUser(row),
     passwordHash: row.passwordHash,
@@ -43,12 +44,12 @@ function credentials(row: store.UserRow): Credentials {
 
 export async function findCredentialsByEmail(db: Executor, email: string): Promise<Credentials | null> {
   const row = await store.findByEmail(db, email);
-  return row ? credentials(row) : null;
+  return row ? credentialsFromRow(row) : null;
 }
 
 export async function findCredentialsById(db: Executor, id: string): Promise<Credentials | null> {
   const row = await store.findById(db, id);
-  return row ? credentials(row) : null;
+  return row ? credentialsFromRow(row) : null;
 }
 
 /**

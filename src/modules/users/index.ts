@@ -10,6 +10,7 @@ export { setUserLocale } from './set-user-locale.js';
 export { normalizeEmail, withLock } from './users.shared.js';
 export type { UsersCtx, UsersConfig } from './users.context.js';
 export {
+  credentialsFromRow,
   findCredentialsByEmail,
   findCredentialsById,
   markEmailVerified,

@@ -253,7 +253,11 @@ export interface paths {
     delete: operations['deleteMeFactorsById'];
     options?: never;
     head?: never;
-    patch?: never;
+    /**
+     * Rename one of your passkeys or authenticator apps
+     * @description The name: 1 to 64 characters, no control, bidirectional or zero-width characters (400 validation_failed, field name). Audited. 404 factor_not_found for a factor that is not yours.
+     */
+    patch: operations['patchMeFactorsById'];
     trace?: never;
   };
   '/api/v1/me/recovery-codes': {
@@ -3261,6 +3265,97 @@ export interface operations {
       };
       /** @description Conflict with the current state. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not application/json. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected server error (details hidden). */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  patchMeFactorsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Factor'];
+        };
+      };
+      /** @description Invalid input (validation_failed, malformed_json, or a domain code such as password_too_short). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, or the credentials are wrong. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Forbidden (forbidden, cross_site_request, password_change_required, session_required). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large. */
+      413: {
         headers: {
           [name: string]: unknown;
         };

@@ -55,6 +55,15 @@ export const mfaEn = {
   graceDaysHint: 'Days users may still sign in without it, from this change or their account’s creation.',
   policySave: 'Save',
   policySaved: 'Two-step verification policy saved.',
+  rename: {
+    action: 'Rename',
+    title: 'Rename “{{name}}”',
+    description: 'A name you will recognise in this list, such as the device or app it is on.',
+    label: 'Name',
+    hint: 'Up to 64 characters.',
+    save: 'Save',
+    done: 'Renamed to “{{name}}”.',
+  },
   codesFileHeader: 'Gatehouse recovery codes for {{email}}. Each code works once.',
 };
 

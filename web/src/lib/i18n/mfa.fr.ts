@@ -59,6 +59,16 @@ export const mfaFr = {
     'Nombre de jours pendant lesquels on peut encore se connecter sans elle, depuis ce changement ou la création du compte.',
   policySave: 'Enregistrer',
   policySaved: 'Politique de vérification en deux étapes enregistrée.',
+  rename: {
+    action: 'Renommer',
+    title: 'Renommer « {{name}} »',
+    description:
+      'Un nom que vous reconnaîtrez dans cette liste, par exemple l’appareil ou l’application qui le porte.',
+    label: 'Nom',
+    hint: 'Jusqu’à 64 caractères.',
+    save: 'Enregistrer',
+    done: 'Renommé en « {{name}} ».',
+  },
   codesFileHeader: 'Codes de secours Gatehouse pour {{email}}. Chaque code ne fonctionne qu’une fois.',
 };
 

@@ -72,6 +72,16 @@ export function useRemoveFactor() {
   });
 }
 
+/** Renames a passkey or an authenticator app (issue 13); asks for no step-up. */
+export function useRenameFactor() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, name }: { id: string; name: string }) =>
+      call(api.PATCH('/api/v1/me/factors/{id}', { params: { path: { id } }, body: { name } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: factorsKey }),
+  });
+}
+
 export function useRegenerateCodes() {
   const queryClient = useQueryClient();
   return useMutation({

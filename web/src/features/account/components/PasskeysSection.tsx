@@ -10,6 +10,7 @@ import { formatDate } from '../../../lib/format';
 import { passkeyCeremonyFailure } from '../../../lib/passkeys';
 import { useRemoveFactor } from '../api';
 import { useAddPasskey } from '../api/passkeys';
+import { RenameFactorDialog } from './RenameFactorDialog';
 
 interface Passkey {
   id: string;
@@ -39,6 +40,7 @@ export function PasskeysSection({
   const remove = useRemoveFactor();
   const [adding, setAdding] = useState(false);
   const [name, setName] = useState('');
+  const [renaming, setRenaming] = useState<Passkey | null>(null);
   const supported = browserSupportsWebAuthn();
 
   const stepUp = (action: () => void) => (error: unknown) => {
@@ -78,24 +80,32 @@ export function PasskeysSection({
                   {` · ${p.backedUp ? t('passkeys.synced') : t('passkeys.thisDevice')}`}
                 </span>
               </span>
-              <Button
-                size="sm"
-                variant="danger"
-                loading={remove.isPending}
-                onClick={() => {
-                  if (!window.confirm(t('passkeys.removeConfirm', { name: p.name }))) return;
-                  const run = () => remove.mutate(p.id, { onSuccess: () => toast(t('passkeys.removed')) });
-                  remove.mutate(p.id, {
-                    onSuccess: () => toast(t('passkeys.removed')),
-                    onError: stepUp(run),
-                  });
-                }}
-              >
-                {t('mfa.remove')}
-              </Button>
+              <span className="form-actions">
+                <Button size="sm" onClick={() => setRenaming(p)}>
+                  {t('mfa.rename.action')}
+                </Button>
+                <Button
+                  size="sm"
+                  variant="danger"
+                  loading={remove.isPending}
+                  onClick={() => {
+                    if (!window.confirm(t('passkeys.removeConfirm', { name: p.name }))) return;
+                    const run = () => remove.mutate(p.id, { onSuccess: () => toast(t('passkeys.removed')) });
+                    remove.mutate(p.id, {
+                      onSuccess: () => toast(t('passkeys.removed')),
+                      onError: stepUp(run),
+                    });
+                  }}
+                >
+                  {t('mfa.remove')}
+                </Button>
+              </span>
             </li>
           ))}
         </ul>
+      ) : null}
+      {renaming ? (
+        <RenameFactorDialog factor={renaming} onOpenChange={(open) => !open && setRenaming(null)} />
       ) : null}
       {remove.isError && !(isApiError(remove.error) && remove.error.code === 'reauthentication_required') ? (
         <ErrorMessage error={remove.error} />

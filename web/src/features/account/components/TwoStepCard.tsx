@@ -19,6 +19,7 @@ import {
 } from '../api';
 import { useReauthenticateWithPasskey } from '../api/passkeys';
 import { PasskeysSection } from './PasskeysSection';
+import { RenameFactorDialog } from './RenameFactorDialog';
 
 /** The key in groups of four, as people type it into an app. */
 const grouped = (key: string) => key.replace(/(.{4})/g, '$1 ').trim();
@@ -38,6 +39,7 @@ export function TwoStepCard({ email, onEnrolled }: { email: string; onEnrolled?(
   const [codes, setCodes] = useState<string[] | null>(null);
   // A change refused for an old authentication waits here while the password is asked again.
   const [retry, setRetry] = useState<(() => void) | null>(null);
+  const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
 
   useEffect(() => {
     if (!pending) return setQr(null);
@@ -100,23 +102,31 @@ export function TwoStepCard({ email, onEnrolled }: { email: string; onEnrolled?(
                   {f.lastUsedAt ? ` · ${t('mfa.lastUsed', { date: formatDate(f.lastUsedAt) })}` : ''}
                 </span>
               </span>
-              <Button
-                size="sm"
-                variant="danger"
-                loading={remove.isPending}
-                onClick={() => {
-                  if (!window.confirm(t('mfa.removeConfirm', { name: f.name }))) return;
-                  const run = () => remove.mutate(f.id, { onSuccess: () => toast(t('mfa.removed')) });
-                  remove.mutate(f.id, { onSuccess: () => toast(t('mfa.removed')), onError: stepUp(run) });
-                }}
-              >
-                {t('mfa.remove')}
-              </Button>
+              <span className="form-actions">
+                <Button size="sm" onClick={() => setRenaming(f)}>
+                  {t('mfa.rename.action')}
+                </Button>
+                <Button
+                  size="sm"
+                  variant="danger"
+                  loading={remove.isPending}
+                  onClick={() => {
+                    if (!window.confirm(t('mfa.removeConfirm', { name: f.name }))) return;
+                    const run = () => remove.mutate(f.id, { onSuccess: () => toast(t('mfa.removed')) });
+                    remove.mutate(f.id, { onSuccess: () => toast(t('mfa.removed')), onError: stepUp(run) });
+                  }}
+                >
+                  {t('mfa.remove')}
+                </Button>
+              </span>
             </li>
           ))}
         </ul>
       ) : null}
       {remove.isError && !retry ? <ErrorMessage error={remove.error} /> : null}
+      {renaming ? (
+        <RenameFactorDialog factor={renaming} onOpenChange={(open) => !open && setRenaming(null)} />
+      ) : null}
       {pending ? (
         <form className="form" onSubmit={submitCode} aria-label={t('mfa.scanTitle')}>
           <p className="field-label">{t('mfa.scanTitle')}</p>
