@@ -130,6 +130,8 @@ const MFA_ENROLLMENT_ALLOW_LIST = [
   'POST /api/v1/me/factors/passkeys',
   'POST /api/v1/auth/mfa/passkey/options',
   'DELETE /api/v1/me/factors/:id',
+  // Naming the factor just added is part of setting it up (it opens nothing: issue 13's rename).
+  'PATCH /api/v1/me/factors/:id',
   'POST /api/v1/me/recovery-codes',
   'POST /api/v1/auth/reauthenticate',
   'POST /api/v1/auth/sign-out',
