@@ -206,4 +206,29 @@ describe('branding on the signed-out pages', () => {
     await page.locator('.auth-brand-name', { hasText: 'Acme' }).waitFor();
     expect(await page.locator('img.auth-brand-logo').count()).toBe(0);
   });
+
+  it('signed out, a browser that asks only for languages the console lacks gets the organization’s default; one asking for English keeps English', async () => {
+    const admin = (await visitor()).page;
+    await signIn(admin, server.url, ADMIN.email, ADMIN.password);
+    const setDefault = (locale: string) =>
+      admin.evaluate(
+        `fetch('/api/v1/settings', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ defaultLocale: '${locale}' }) }).then((r) => r.status)`,
+      ) as Promise<number>;
+    expect(await setDefault('fr')).toBe(200);
+    try {
+      const german = await browser.newContext({ locale: 'de-DE', ignoreHTTPSErrors: true });
+      const page = await german.newPage();
+      pages.push(page);
+      await page.goto(`${server.url}/sign-in`);
+      await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+      expect(await page.getAttribute('html', 'lang')).toBe('fr');
+
+      const english = (await visitor()).page; // en-US
+      await english.goto(`${server.url}/sign-in`);
+      await english.locator('.auth-brand-name', { hasText: 'Acme' }).waitFor();
+      await english.getByRole('heading', { name: 'Sign in' }).waitFor();
+    } finally {
+      expect(await setDefault('en')).toBe(200);
+    }
+  });
 });

@@ -6,7 +6,7 @@
  * Which language: a `?lang=` override for the tab (en, fr, or `pseudo` for the pseudo-locale that
  * shows any string left outside the catalogue), else the signed-in user's own language, else the
  * organization's default; on signed-out pages the browser's languages (navigator.languages), else
- * English. <html lang> follows.
+ * the organization's default (from GET /api/v1/branding), else English. <html lang> follows.
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
@@ -46,23 +46,30 @@ function tabOverride(): string | undefined {
   }
 }
 
-/** The first of the browser's preferred languages the console speaks, else English. */
-export function browserLanguage(): Language {
+/** The first of the browser's preferred languages the console speaks, if any. */
+export function browserLanguage(): Language | undefined {
   const tags = navigator.languages?.length ? navigator.languages : [navigator.language];
   for (const tag of tags) {
     const language = supported(tag);
     if (language) return language;
   }
-  return 'en';
+  return undefined;
 }
 
-/** What the session says: the user's own language, else the organization's; signed out (null), the browser's. */
+/**
+ * What the session says: the user's own language, else the organization's. Signed out (null), the
+ * browser's, else the organization's default as the public branding gives it (a French organization's
+ * sign-in page is French for a browser that asks only for German), else English.
+ */
 export function chooseLanguage(
   me: { user: { locale: string | null }; defaultLocale: string } | null,
+  organizationDefault?: string | null,
 ): string {
   return (
     tabOverride() ??
-    (me ? (supported(me.user.locale) ?? supported(me.defaultLocale) ?? 'en') : browserLanguage())
+    (me
+      ? (supported(me.user.locale) ?? supported(me.defaultLocale) ?? 'en')
+      : (browserLanguage() ?? supported(organizationDefault) ?? 'en'))
   );
 }
 
@@ -74,7 +81,7 @@ void i18n.use(initReactI18next).init({
     fr: { translation: withManyFromOther(fr) },
     [PSEUDO_LANGUAGE]: { translation: pseudoCatalogue(en) },
   },
-  lng: tabOverride() ?? browserLanguage(),
+  lng: tabOverride() ?? browserLanguage() ?? 'en',
   fallbackLng: 'en',
   supportedLngs: [...LANGUAGES, PSEUDO_LANGUAGE],
   // React escapes what it renders; i18next escaping on top would show "&amp;".
