@@ -1,7 +1,6 @@
-import { DatabaseSync, StatementSync } from 'node:sqlite';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { TEST_DIALECT } from '../database.js';
+import { statementsSentDuring } from '../db/statements-sent.js';
 import { buildTestApp, request, seedUser, signIn, type TestApp } from '../harness.js';
 import { codeAt, enrollTotp, passwordStep } from '../mfa/helpers.js';
 
@@ -12,38 +11,15 @@ import { codeAt, enrollTotp, passwordStep } from '../mfa/helpers.js';
  * Commits are counted apart: on SQLite each is an fsync that holds up the event loop, which is what
  * sign-in with a second step pays against a password alone (issue 13: ≥ 0.95 × its throughput).
  * The test clock stands in for the database's clock, so dbNow's `clock_timestamp()` reads (one per
- * transaction on PostgreSQL in production) are not among them. Counted at the drivers: node:sqlite's
- * statements and exec, pg's Client#query. The app's timers (live settings, aggregated audit events)
+ * transaction on PostgreSQL in production) are not among them. Counted at the drivers
+ * (test/db/statements-sent.ts). The app's timers (live settings, aggregated audit events)
  * may add a statement while a request runs on a busy machine; each count is the smaller of two runs.
  */
-const sent: string[] = [];
-let counting = false;
-function countCalls(proto: object, method: string, text: (self: unknown, args: unknown[]) => string): void {
-  const target = proto as Record<string, (...args: unknown[]) => unknown>;
-  const original = target[method] as (...args: unknown[]) => unknown;
-  target[method] = function (this: unknown, ...args: unknown[]) {
-    if (counting) sent.push(text(this, args));
-    return original.apply(this, args);
-  };
-}
-for (const method of ['all', 'get', 'run', 'iterate'])
-  countCalls(StatementSync.prototype, method, (self) => (self as StatementSync).sourceSQL);
-countCalls(DatabaseSync.prototype, 'exec', (_self, args) => String(args[0]));
-countCalls(pg.Client.prototype, 'query', (_self, args) =>
-  String(typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text),
-);
-
 async function statementsOf(run: () => Promise<{ statusCode: number; body: string }>): Promise<string[]> {
   const once = async () => {
-    sent.length = 0;
-    counting = true;
-    try {
-      const res = await run();
-      expect(res.statusCode, res.body).toBe(200);
-    } finally {
-      counting = false;
-    }
-    return sent.splice(0);
+    const { result: res, statements } = await statementsSentDuring(run);
+    expect(res.statusCode, res.body).toBe(200);
+    return statements;
   };
   const [a, b] = [await once(), await once()];
   return a.length <= b.length ? a : b;

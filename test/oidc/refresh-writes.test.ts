@@ -1,8 +1,7 @@
-import { DatabaseSync, StatementSync } from 'node:sqlite';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { commitTokenWrites } from '../../src/modules/oidc/token-writes.js';
 import { TEST_DIALECT } from '../database.js';
+import { statementsSentDuring } from '../db/statements-sent.js';
 import { buildTestApp, type TestApp } from '../harness.js';
 import { appOf, injectFetch, ISSUER, oidc, oidcScene, signInAtApp } from './rp.js';
 
@@ -11,26 +10,8 @@ import { appOf, injectFetch, ISSUER, oidc, oidcScene, signInAtApp } from './rp.j
  * access token commit in one transaction (token-writes.ts), so a refresh costs one commit (one fsync
  * on SQLite), and a request that loses a race for the token writes nothing of its own.
  *
- * Statements are counted at the drivers, as in test/http/query-counts.test.ts: node:sqlite's
- * statements and exec, pg's Client#query.
+ * Statements are counted at the drivers (test/db/statements-sent.ts), as in test/http/query-counts.test.ts.
  */
-const sent: string[] = [];
-let counting = false;
-function countCalls(proto: object, method: string, text: (self: unknown, args: unknown[]) => string): void {
-  const target = proto as Record<string, (...args: unknown[]) => unknown>;
-  const original = target[method] as (...args: unknown[]) => unknown;
-  target[method] = function (this: unknown, ...args: unknown[]) {
-    if (counting) sent.push(text(this, args));
-    return original.apply(this, args);
-  };
-}
-for (const method of ['all', 'get', 'run', 'iterate'])
-  countCalls(StatementSync.prototype, method, (self) => (self as StatementSync).sourceSQL);
-countCalls(DatabaseSync.prototype, 'exec', (_self, args) => String(args[0]));
-countCalls(pg.Client.prototype, 'query', (_self, args) =>
-  String(typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text),
-);
-
 /** What a statement does to the provider's storage, or to the transaction; undefined for the rest. */
 function kindOf(sql: string): string | undefined {
   const text = sql.trim().toLowerCase();
@@ -66,21 +47,13 @@ describe('the refresh grant writes once (issue 12)', () => {
     const t = await buildTestApp();
     const { config, browser } = await oidcScene(t);
     const { tokens } = await signInAtApp(t, config, browser);
-    const refresh = async (token: string) => {
-      sent.length = 0;
-      counting = true;
-      try {
-        return await oidc.refreshTokenGrant(config, token);
-      } finally {
-        counting = false;
-      }
-    };
+    const refresh = (token: string) => statementsSentDuring(() => oidc.refreshTokenGrant(config, token));
     // The first refresh of the minute writes its audit event; the next ones are counted into it
     // (SEC-OIDC-08). The app's timers (live settings) may add a read while a request runs; the
     // provider's storage and the transactions are what is asserted.
     const first = await oidc.refreshTokenGrant(config, tokens.refresh_token ?? '');
     await t.app.oidc.auditSettled(); // written beside the answer: done before counting starts
-    const rotated = await refresh(first.refresh_token ?? '');
+    const { result: rotated, statements: sent } = await refresh(first.refresh_token ?? '');
     const kinds = sent.map(kindOf).filter((k) => k !== undefined);
     // Reads (the refresh token, the grant), then one transaction: consume, new refresh token, access token.
     expect(kinds).toEqual(['read', 'read', 'begin', 'consume', 'save', 'save', 'commit']);
