@@ -10,6 +10,7 @@ import { formatDate } from '../../../lib/format';
 import { passkeyCeremonyFailure } from '../../../lib/passkeys';
 import { useRemoveFactor } from '../api';
 import { useAddPasskey } from '../api/passkeys';
+import { FactorRowActions } from './FactorRowActions';
 import { RenameFactorDialog } from './RenameFactorDialog';
 
 interface Passkey {
@@ -80,26 +81,18 @@ export function PasskeysSection({
                   {` · ${p.backedUp ? t('passkeys.synced') : t('passkeys.thisDevice')}`}
                 </span>
               </span>
-              <span className="form-actions">
-                <Button size="sm" onClick={() => setRenaming(p)}>
-                  {t('mfa.rename.action')}
-                </Button>
-                <Button
-                  size="sm"
-                  variant="danger"
-                  loading={remove.isPending}
-                  onClick={() => {
-                    if (!window.confirm(t('passkeys.removeConfirm', { name: p.name }))) return;
-                    const run = () => remove.mutate(p.id, { onSuccess: () => toast(t('passkeys.removed')) });
-                    remove.mutate(p.id, {
-                      onSuccess: () => toast(t('passkeys.removed')),
-                      onError: stepUp(run),
-                    });
-                  }}
-                >
-                  {t('mfa.remove')}
-                </Button>
-              </span>
+              <FactorRowActions
+                onRename={() => setRenaming(p)}
+                removing={remove.isPending}
+                onRemove={() => {
+                  if (!window.confirm(t('passkeys.removeConfirm', { name: p.name }))) return;
+                  const run = () => remove.mutate(p.id, { onSuccess: () => toast(t('passkeys.removed')) });
+                  remove.mutate(p.id, {
+                    onSuccess: () => toast(t('passkeys.removed')),
+                    onError: stepUp(run),
+                  });
+                }}
+              />
             </li>
           ))}
         </ul>

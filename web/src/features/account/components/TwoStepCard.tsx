@@ -19,6 +19,7 @@ import {
 } from '../api';
 import { useReauthenticateWithPasskey } from '../api/passkeys';
 import { PasskeysSection } from './PasskeysSection';
+import { FactorRowActions } from './FactorRowActions';
 import { RenameFactorDialog } from './RenameFactorDialog';
 
 /** The key in groups of four, as people type it into an app. */
@@ -102,23 +103,15 @@ export function TwoStepCard({ email, onEnrolled }: { email: string; onEnrolled?(
                   {f.lastUsedAt ? ` · ${t('mfa.lastUsed', { date: formatDate(f.lastUsedAt) })}` : ''}
                 </span>
               </span>
-              <span className="form-actions">
-                <Button size="sm" onClick={() => setRenaming(f)}>
-                  {t('mfa.rename.action')}
-                </Button>
-                <Button
-                  size="sm"
-                  variant="danger"
-                  loading={remove.isPending}
-                  onClick={() => {
-                    if (!window.confirm(t('mfa.removeConfirm', { name: f.name }))) return;
-                    const run = () => remove.mutate(f.id, { onSuccess: () => toast(t('mfa.removed')) });
-                    remove.mutate(f.id, { onSuccess: () => toast(t('mfa.removed')), onError: stepUp(run) });
-                  }}
-                >
-                  {t('mfa.remove')}
-                </Button>
-              </span>
+              <FactorRowActions
+                onRename={() => setRenaming(f)}
+                removing={remove.isPending}
+                onRemove={() => {
+                  if (!window.confirm(t('mfa.removeConfirm', { name: f.name }))) return;
+                  const run = () => remove.mutate(f.id, { onSuccess: () => toast(t('mfa.removed')) });
+                  remove.mutate(f.id, { onSuccess: () => toast(t('mfa.removed')), onError: stepUp(run) });
+                }}
+              />
             </li>
           ))}
         </ul>
