@@ -3,6 +3,7 @@ import { parseDatabaseUrl } from '../../src/config/config.js';
 import { createDb } from '../../src/db/db.js';
 import { newTotpSeed, totpCode, totpStep } from '../../src/modules/mfa/totp.js';
 import { parseSecretKey, SecretBox } from '../../src/shared/secret-box.js';
+import { load, type LoadSpec } from './load.js';
 
 /**
  * Issue 13's target: sign-in with password + TOTP keeps ≥ 0.95 × the password-only rate (the second step
@@ -10,8 +11,11 @@ import { parseSecretKey, SecretBox } from '../../src/shared/secret-box.js';
  *
  * Each completed sign-in of the TOTP side is two requests (the password, then the code of the current
  * step) and uses a user of its own, since a code is accepted once per factor and step (SEC-MFA-01). Both
- * sides run the same closed loop (C clients, each starting its next sign-in when its last one ended),
- * in alternating slices, so that other load on a shared machine weighs on both alike.
+ * sides run through the same load generator as every other figure (autocannon, load.ts): C connections,
+ * each starting its next sign-in when its last one ended, in alternating slices, so that other load on
+ * a shared machine weighs on both alike. (The load generator shares the machine's cores with the
+ * server: a client that spends more per request than the server does, as fetch() did at about 1 ms,
+ * weighs on the two-request side twice.)
  */
 export interface MfaFigure {
   passwordOnly: number;
@@ -63,43 +67,6 @@ export async function addTotpFactors(
   return out;
 }
 
-async function signIn(url: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: url },
-    body: JSON.stringify({ email, password }),
-  });
-  if (res.status !== 200) throw new Error(`sign-in answered ${res.status}: ${await res.text()}`);
-  await res.arrayBuffer();
-  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-}
-
-async function verify(url: string, cookie: string, seed: string): Promise<void> {
-  const res = await fetch(`${url}/api/v1/auth/mfa/verify`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: url, cookie },
-    body: JSON.stringify({ method: 'totp', code: totpCode(seed, totpStep(Date.now())) }),
-  });
-  if (res.status !== 200) throw new Error(`mfa/verify answered ${res.status}: ${await res.text()}`);
-  await res.arrayBuffer();
-}
-
-/** Completed sign-ins per second of one closed-loop slice. */
-async function slice(clients: number, seconds: number, once: () => Promise<void>): Promise<[number, number]> {
-  let done = 0;
-  const started = performance.now();
-  const end = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < end) {
-        await once();
-        done += 1;
-      }
-    }),
-  );
-  return [done, (performance.now() - started) / 1000];
-}
-
 export async function measureMfaSignIn(options: {
   url: string;
   password: string;
@@ -111,31 +78,74 @@ export async function measureMfaSignIn(options: {
   warmSeconds: number;
 }): Promise<MfaFigure> {
   const { url, password } = options;
+  const headers = { 'content-type': 'application/json', origin: url };
   let nextPlain = 0;
   let nextTotp = 0;
-  const plain = async () => {
-    const email = options.passwordOnly[(nextPlain += 1) % options.passwordOnly.length] as string;
-    await signIn(url, email, password);
-  };
-  const totp = async () => {
-    const user = options.withTotp[nextTotp++];
-    if (!user) throw new Error('mfa: ran out of users with a factor; seed more');
-    await verify(url, await signIn(url, user.email, password), user.seed);
-  };
-  await slice(options.clients, options.warmSeconds, plain);
-  await slice(options.clients, options.warmSeconds, totp);
-  const sum = { plain: { n: 0, s: 0 }, totp: { n: 0, s: 0 } };
+  const plain = (duration: number): LoadSpec => ({
+    url: `${url}/api/v1/auth/sign-in`,
+    method: 'POST',
+    connections: options.clients,
+    duration,
+    headers,
+    nextBody: () =>
+      JSON.stringify({
+        email: options.passwordOnly[(nextPlain += 1) % options.passwordOnly.length],
+        password,
+      }),
+  });
+  // Two requests per sign-in: the password (which answers the pending session's cookie), then the
+  // code of the current step, from the same connection.
+  const totp = (duration: number): LoadSpec => ({
+    url,
+    connections: options.clients,
+    duration,
+    headers,
+    sequence: [
+      {
+        method: 'POST',
+        path: '/api/v1/auth/sign-in',
+        setup: (context) => {
+          const user = options.withTotp[nextTotp++];
+          if (!user) throw new Error('mfa: ran out of users with a factor; seed more');
+          context.user = user;
+          return { body: JSON.stringify({ email: user.email, password }) };
+        },
+        onResponse: (_status, answer, context) => {
+          const setCookie = answer['set-cookie'];
+          const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
+          context.cookie = first?.split(';')[0] ?? '';
+        },
+      },
+      {
+        method: 'POST',
+        path: '/api/v1/auth/mfa/verify',
+        setup: (context) => ({
+          body: JSON.stringify({
+            method: 'totp',
+            code: totpCode((context.user as MfaUser).seed, totpStep(Date.now())),
+          }),
+          headers: { cookie: String(context.cookie ?? '') },
+        }),
+      },
+    ],
+  });
+  await load(plain(options.warmSeconds));
+  await load(totp(options.warmSeconds));
+  const sum = { plain: { n: 0, s: 0, failed: 0 }, totp: { n: 0, s: 0, failed: 0 } };
   const per = options.seconds / options.rounds;
   for (let round = 0; round < options.rounds; round += 1) {
-    for (const [side, once] of [
+    for (const [side, spec] of [
       ['plain', plain],
       ['totp', totp],
     ] as const) {
-      const [n, s] = await slice(options.clients, per, once);
-      sum[side].n += n;
-      sum[side].s += s;
+      const r = await load(spec(per));
+      sum[side].n += r.ok;
+      sum[side].s += r.seconds;
+      sum[side].failed += r.failed;
     }
   }
+  if (sum.plain.failed || sum.totp.failed)
+    throw new Error(`mfa: ${sum.plain.failed} password-only and ${sum.totp.failed} TOTP requests failed`);
   return {
     passwordOnly: sum.plain.n / sum.plain.s,
     withTotp: sum.totp.n / sum.totp.s,
