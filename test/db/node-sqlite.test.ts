@@ -1,6 +1,9 @@
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import { adaptForKysely, STATEMENT_CACHE_SIZE } from '../../src/db/node-sqlite.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { adaptForKysely, openNodeSqlite, STATEMENT_CACHE_SIZE } from '../../src/db/node-sqlite.js';
 import { isDatabaseBusy, isUniqueViolation } from '../../src/db/errors.js';
 
 /*
@@ -82,5 +85,21 @@ describe('node:sqlite adapter for Kysely', () => {
     expect(isDatabaseBusy(error)).toBe(false);
     expect(isDatabaseBusy({ code: 'ERR_SQLITE_ERROR', errcode: 5 })).toBe(true);
     expect(isDatabaseBusy({ code: 'ERR_SQLITE_ERROR', errcode: 517 })).toBe(true); // SQLITE_BUSY_SNAPSHOT
+  });
+
+  it('a Gatehouse connection runs in WAL with synchronous FULL and 16 MB of page cache, as on better-sqlite3 12', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-pragmas-'));
+    const db = openNodeSqlite(join(dir, 'g.sqlite'));
+    try {
+      const pragma = (name: string) => Object.values(db.prepare(`pragma ${name}`).all([])[0] as object)[0];
+      expect(pragma('journal_mode')).toBe('wal');
+      expect(pragma('synchronous')).toBe(2);
+      // node:sqlite's SQLite keeps its 2 MB default, which made a 1,000,000-user search re-read pages.
+      expect(pragma('cache_size')).toBe(-16000);
+      expect(pragma('foreign_keys')).toBe(1);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
