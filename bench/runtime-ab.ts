@@ -16,7 +16,7 @@
  * node:sqlite, on the commits just before and at the switch, and today's main beside them.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hash as argon2Hash, type Algorithm } from '@node-rs/argon2';
@@ -336,11 +336,14 @@ try {
     '',
   ].join('\n');
   process.stdout.write(`${out}\n`);
-  const file = join(
+  // Every run keeps its own record: a later run the same day gets -2, -3 ….
+  const base = join(
     'bench',
     'results',
-    `${new Date().toISOString().slice(0, 10)}-runtime-ab${QUICK ? '-quick' : ''}.md`,
+    `${new Date().toISOString().slice(0, 10)}-runtime-ab${QUICK ? '-quick' : ''}`,
   );
+  let file = `${base}.md`;
+  for (let n = 2; existsSync(file); n += 1) file = `${base}-${n}.md`;
   writeFileSync(file, out);
   log(`saved ${file}`);
 } finally {
