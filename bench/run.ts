@@ -33,7 +33,7 @@ import { addTotpFactors, measureMfaSignIn, type MfaFigure, type MfaUser } from '
 import { describeMachine } from './lib/machine.js';
 import { ensurePeersInstalled, PEER_ADMIN_EMAIL, peersDir, seedPeer } from './lib/peer.js';
 import { startPostgres, type BenchPostgres } from './lib/postgres.js';
-import { freePort, PeakRss, serverNodeFlags, startChild, type Child } from './lib/process.js';
+import { freePort, PeakRss, serverNodeFlags, signInCookie, startChild, type Child } from './lib/process.js';
 import {
   markdownTable,
   onlyTable,
@@ -212,24 +212,6 @@ async function rawArgon2(hash: string, concurrency: number, seconds: number): Pr
   return counts.reduce((a, b) => a + b, 0) / ((performance.now() - t0) / 1000);
 }
 
-async function signInCookie(
-  url: string,
-  path: string,
-  email: string,
-  headers: Record<string, string> = {},
-): Promise<string> {
-  const res = await fetch(url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  if (!res.ok) throw new Error(`sign-in as ${email} answered ${res.status}: ${await res.text()}`);
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-}
-
 function latency(r: LoadResult): LatencyFigure {
   return { p50: r.p50, p99: r.p99, rps: r.rps, failed: r.failed, requests: r.requests };
 }
@@ -366,7 +348,7 @@ async function gatehouseRuns(
 ): Promise<Omit<GatehouseFigures, 'passwordFlood'>> {
   const url = server.url;
   const admin = benchUser(firstActive('admin', USERS), '')[1] as string;
-  const cookie = await signInCookie(url, '/api/v1/auth/sign-in', admin);
+  const cookie = await signInCookie(url, admin, PASSWORD);
   const tokenRes = await fetch(`${url}/api/v1/me/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie },
@@ -518,8 +500,10 @@ async function passwordFlood(
   const url = server.url;
   const admin = benchUser(firstActive('admin', USERS), '')[1] as string;
   const viewer = benchUser(firstActive('viewer', USERS), '')[1] as string;
-  const viewerCookie = await signInCookie(url, '/api/v1/auth/sign-in', viewer, {
-    'x-forwarded-for': PASSWORD_FLOOD.floodIp,
+  const viewerCookie = await signInCookie(url, viewer, PASSWORD, {
+    headers: {
+      'x-forwarded-for': PASSWORD_FLOOD.floodIp,
+    },
   });
   log(
     `${dialect}: admin sign-in at ${PASSWORD_FLOOD.adminRate}/s while one viewer session floods /me/password with ${PASSWORD_FLOOD.connections} connections ...`,
@@ -673,8 +657,11 @@ async function startPeer(ctx: Context): Promise<NonNullable<Context['peer']>> {
     readyPath: '/api/auth/ok',
   });
   try {
-    const cookie = await signInCookie(server.url, '/api/auth/sign-in/email', PEER_ADMIN_EMAIL, {
-      origin: server.url,
+    const cookie = await signInCookie(server.url, PEER_ADMIN_EMAIL, PASSWORD, {
+      path: '/api/auth/sign-in/email',
+      headers: {
+        origin: server.url,
+      },
     });
     return { server, cookie, signInUsers };
   } catch (error) {

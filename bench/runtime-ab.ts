@@ -16,7 +16,7 @@
  * node:sqlite, on the commits just before and at the switch, and today's main beside them.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hash as argon2Hash, type Algorithm } from '@node-rs/argon2';
@@ -26,7 +26,7 @@ import { generateSecretKey } from '../src/shared/secret-box.js';
 import { load, percentile, type LoadSpec } from './lib/load.js';
 import { describeMachine } from './lib/machine.js';
 import { startPostgres } from './lib/postgres.js';
-import { freePort, startChild, type Child } from './lib/process.js';
+import { freePort, serverNodeFlags, signInCookie, startChild, type Child } from './lib/process.js';
 import { benchUser, seedPostgres, seedSqlite } from './lib/seed.js';
 
 interface Target {
@@ -56,15 +56,6 @@ const started = Date.now();
 const log = (line: string) =>
   process.stderr.write(`[ab ${Math.round((Date.now() - started) / 1000)} s] ${line}\n`);
 
-/** The Node flags of the checkout's own `npm start`. */
-function startFlags(checkout: string): string[] {
-  const pkg = JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  const match = /^node((?:\s+--\S+)*)\s+dist\/src\/cli\/main\.js serve$/.exec(pkg.scripts.start ?? '');
-  return (match?.[1] ?? '').split(/\s+/).filter(Boolean);
-}
-
 const entry = (t: Target) => join(t.checkout, 'tmp', 'ab-build', 'src', 'cli', 'main.js');
 
 function serverEnv(databaseUrl: string, port: number, secretKey: string): Record<string, string> {
@@ -90,19 +81,6 @@ interface Figures {
   me: number;
   signIn: number;
   list: Record<'first' | 'deep' | 'role' | 'search', { p50: number; p99: number }>;
-}
-
-async function signInCookie(url: string, email: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  if (!res.ok) throw new Error(`sign-in as ${email} answered ${res.status}: ${await res.text()}`);
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
 }
 
 /** Runs `spec(target)` for every target in turn, ROUNDS times; answers each one's total. */
@@ -168,7 +146,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', work: string, hash: 
         server: await startChild({
           name: target.label,
           command: target.node,
-          args: [...startFlags(target.checkout), entry(target), 'serve'],
+          args: [...serverNodeFlags(target.checkout), entry(target), 'serve'],
           cwd: target.checkout,
           env: serverEnv(urls[i] as string, port, secretKey),
           port,
@@ -182,7 +160,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', work: string, hash: 
       const row = benchUser(k, '');
       if (row[5] === 'admin' && row[6] === 'active') admin = row[1] as string;
     }
-    const cookies = await Promise.all(servers.map(({ server }) => signInCookie(server.url, admin)));
+    const cookies = await Promise.all(servers.map(({ server }) => signInCookie(server.url, admin, PASSWORD)));
     const emails: string[] = [];
     for (let k = 0; k < USERS && emails.length < 2000; k += 1) {
       const row = benchUser(k, '');

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export { freePort } from '../../scripts/embedded-postgres.mjs';
@@ -129,11 +131,30 @@ export async function startChild(options: {
  * systemd unit repeats, so a benchmark that starts the compiled entry with `node` measures the server
  * as it is deployed (ADR 0008: the young generation's bound).
  */
-export function serverNodeFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+export function serverNodeFlags(checkout = fileURLToPath(new URL('../..', import.meta.url))): string[] {
+  const pkg = JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
   const match = /^node((?:\s+--\S+)*)\s+dist\/src\/cli\/main\.js serve$/.exec(pkg.scripts.start ?? '');
-  if (!match) throw new Error(`unexpected start script in package.json: ${pkg.scripts.start}`);
+  if (!match) throw new Error(`unexpected start script in ${checkout}/package.json: ${pkg.scripts.start}`);
   return (match[1] ?? '').split(/\s+/).filter(Boolean);
+}
+
+/** Signs in over HTTP and answers the session cookie(s) as a Cookie header. */
+export async function signInCookie(
+  url: string,
+  email: string,
+  password: string,
+  options: { path?: string; headers?: Record<string, string> } = {},
+): Promise<string> {
+  const res = await fetch(url + (options.path ?? '/api/v1/auth/sign-in'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...options.headers },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!res.ok) throw new Error(`sign-in as ${email} answered ${res.status}: ${await res.text()}`);
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }
